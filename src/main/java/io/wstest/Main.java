@@ -1,0 +1,60 @@
+package io.wstest;
+
+import io.wstest.identity.IdentityResolver;
+import io.wstest.server.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.Set;
+
+/**
+ * The fat jar's entry point: {@code serve} (the default), plus the client-side commands. Exit codes: 0 ok,
+ * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
+ */
+@Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+  description = "WebSocket load-balancer test service and client.",
+  subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  private static final Set<String> TOP_LEVEL_ONLY = Set.of("-V", "--version", "help");
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0 || !isServe(args)) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command and returns its exit code; {@code serve} returns only after the service stopped. */
+  public static int run(String... args) {
+    return commandLine().execute(withDefaultCommand(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
+    return cli;
+  }
+
+  /** No command, or options only: the user means {@code serve}. */
+  static String[] withDefaultCommand(String[] args) {
+    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_ONLY.contains(args[0]))) {
+      return args;
+    }
+    String[] withServe = new String[args.length + 1];
+    withServe[0] = "serve";
+    System.arraycopy(args, 0, withServe, 1, args.length);
+    return withServe;
+  }
+
+  private static boolean isServe(String[] args) {
+    return withDefaultCommand(args)[0].equals("serve");
+  }
+
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"websocket-test-service " + IdentityResolver.buildVersion()};
+    }
+  }
+}

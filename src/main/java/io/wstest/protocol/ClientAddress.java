@@ -1,0 +1,72 @@
+package io.wstest.protocol;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where a connection came from, as far as the server can tell: the proxy chain from {@code X-Forwarded-For}
+ * (or RFC 7239 {@code Forwarded}) and the socket peer, which behind a load balancer is the balancer itself.
+ */
+public record ClientAddress(String clientIp, String remoteAddress, List<String> forwardedFor) {
+
+  public static ClientAddress of(MultiMap headers, SocketAddress peer) {
+    String remote = peer == null ? "unknown" : peer.hostAddress();
+    List<String> chain = forwardedChain(headers);
+    return new ClientAddress(chain.isEmpty() ? remote : chain.get(0), remote, chain);
+  }
+
+  public JsonArray forwardedForJson() {
+    return new JsonArray(new ArrayList<>(forwardedFor));
+  }
+
+  static List<String> forwardedChain(MultiMap headers) {
+    List<String> chain = new ArrayList<>();
+    for (String value : headers.getAll("X-Forwarded-For")) {
+      for (String part : value.split(",")) {
+        String address = part.trim();
+        if (!address.isEmpty()) {
+          chain.add(address);
+        }
+      }
+    }
+    if (!chain.isEmpty()) {
+      return chain;
+    }
+    for (String value : headers.getAll("Forwarded")) {
+      for (String element : value.split(",")) {
+        for (String pair : element.split(";")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0 && pair.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("for")) {
+            String node = stripForwardedNode(pair.substring(eq + 1).trim());
+            if (!node.isEmpty()) {
+              chain.add(node);
+            }
+          }
+        }
+      }
+    }
+    return chain;
+  }
+
+  /** {@code "[2001:db8::1]:4711"} → {@code 2001:db8::1}; {@code 192.0.2.60:80} → {@code 192.0.2.60}. */
+  private static String stripForwardedNode(String node) {
+    String n = node;
+    if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
+      n = n.substring(1, n.length() - 1);
+    }
+    if (n.startsWith("[")) {
+      int end = n.indexOf(']');
+      return end > 0 ? n.substring(1, end) : n;
+    }
+    int colon = n.indexOf(':');
+    if (colon > 0 && n.indexOf(':', colon + 1) < 0) {
+      return n.substring(0, colon);
+    }
+    return n;
+  }
+}

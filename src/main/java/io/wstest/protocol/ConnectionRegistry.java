@@ -1,0 +1,76 @@
+package io.wstest.protocol;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Process-wide connection bookkeeping, shared by every verticle instance of both servers through Vert.x's
+ * local shared data. Each replica (JVM) counts only its own sockets.
+ */
+public final class ConnectionRegistry implements Shareable {
+
+  private static final String MAP = "wstest.process";
+  private static final String KEY = "connections";
+
+  private final AtomicInteger http = new AtomicInteger();
+  private final AtomicInteger raw = new AtomicInteger();
+  private final AtomicLong opened = new AtomicLong();
+  private final AtomicInteger hubs = new AtomicInteger();
+
+  private ConnectionRegistry() {
+  }
+
+  /** The registry of this Vert.x instance, created on first use. */
+  public static ConnectionRegistry of(Vertx vertx) {
+    return vertx.sharedData().<String, ConnectionRegistry>getLocalMap(MAP)
+      .computeIfAbsent(KEY, k -> {
+        ConnectionHandler.registerCodec(vertx);
+        return new ConnectionRegistry();
+      });
+  }
+
+  /** Counts a new socket on the given server ("http" or "raw") and returns its process-unique number. */
+  long opened(String server) {
+    counter(server).incrementAndGet();
+    return opened.incrementAndGet();
+  }
+
+  void closed(String server) {
+    counter(server).decrementAndGet();
+  }
+
+  void hubRegistered() {
+    hubs.incrementAndGet();
+  }
+
+  void hubUnregistered() {
+    hubs.decrementAndGet();
+  }
+
+  int hubCount() {
+    return hubs.get();
+  }
+
+  /** All open WebSockets of this process, both servers, every verticle instance. */
+  public int active() {
+    return http.get() + raw.get();
+  }
+
+  public long openedTotal() {
+    return opened.get();
+  }
+
+  public JsonObject countsJson() {
+    int h = http.get();
+    int r = raw.get();
+    return new JsonObject().put("total", h + r).put("http", h).put("raw", r).put("opened_total", opened.get());
+  }
+
+  private AtomicInteger counter(String server) {
+    return ConnectionHandler.RAW.equals(server) ? raw : http;
+  }
+}

@@ -1,0 +1,67 @@
+package io.wstest.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Incremental UTF-8 validation (Bjoern Hoehrmann's DFA). Fed fragment by fragment, it fails as soon as a byte
+ * makes the text invalid, which is what RFC 6455 asks of a server (close with 1007), even mid-message.
+ */
+public final class Utf8Validator {
+
+  private static final int ACCEPT = 0;
+  private static final int REJECT = 12;
+
+  private static final byte[] TYPES = new byte[256];
+  private static final byte[] STATES = {
+    0, 12, 24, 36, 60, 96, 84, 12, 12, 12, 48, 72, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 0, 12, 12, 12, 12, 12, 0, 12, 0, 12, 12, 12, 24, 12, 12, 12, 12, 12, 24, 12, 24, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 24, 12, 12, 12, 12, 12, 24, 12, 12, 12, 12, 12, 12, 12, 24, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 36, 12, 36, 12, 12, 12, 36, 12, 12, 12, 12, 12, 36, 12, 36, 12, 12,
+    12, 36, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12};
+
+  static {
+    // Character classes of the DFA: 0 ASCII, 1/9/7 continuation ranges, 8 invalid, 2/3/4/6/10/11 lead bytes.
+    for (int b = 0x80; b <= 0x8F; b++) TYPES[b] = 1;
+    for (int b = 0x90; b <= 0x9F; b++) TYPES[b] = 9;
+    for (int b = 0xA0; b <= 0xBF; b++) TYPES[b] = 7;
+    TYPES[0xC0] = 8;
+    TYPES[0xC1] = 8;
+    for (int b = 0xC2; b <= 0xDF; b++) TYPES[b] = 2;
+    TYPES[0xE0] = 10;
+    for (int b = 0xE1; b <= 0xEC; b++) TYPES[b] = 3;
+    TYPES[0xED] = 4;
+    TYPES[0xEE] = 3;
+    TYPES[0xEF] = 3;
+    TYPES[0xF0] = 11;
+    for (int b = 0xF1; b <= 0xF3; b++) TYPES[b] = 6;
+    TYPES[0xF4] = 5;
+    for (int b = 0xF5; b <= 0xFF; b++) TYPES[b] = 8;
+  }
+
+  private int state = ACCEPT;
+
+  /** Feeds more bytes; returns false once the bytes so far can never be valid UTF-8. */
+  public boolean feed(Buffer bytes) {
+    int s = state;
+    for (int i = 0, n = bytes.length(); i < n && s != REJECT; i++) {
+      s = STATES[s + TYPES[bytes.getByte(i) & 0xFF]];
+    }
+    state = s;
+    return s != REJECT;
+  }
+
+  /** True when everything fed so far is valid and ends on a character boundary. */
+  public boolean isComplete() {
+    return state == ACCEPT;
+  }
+
+  public void reset() {
+    state = ACCEPT;
+  }
+
+  /** Whole-buffer check. */
+  public static boolean isValid(Buffer bytes) {
+    Utf8Validator validator = new Utf8Validator();
+    return validator.feed(bytes) && validator.isComplete();
+  }
+}

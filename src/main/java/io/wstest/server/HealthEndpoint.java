@@ -1,0 +1,35 @@
+package io.wstest.server;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.ServiceLifecycle;
+import io.wstest.protocol.ConnectionRegistry;
+import io.wstest.protocol.Timestamps;
+
+/** {@code GET /} and {@code GET /health}: the seed's JSON, field for field. */
+final class HealthEndpoint {
+
+  private final ServiceIdentity identity;
+  private final JsonObject identityJson;
+  private final ConnectionRegistry registry;
+  private final ServiceLifecycle lifecycle;
+
+  HealthEndpoint(ServiceIdentity identity, ConnectionRegistry registry, ServiceLifecycle lifecycle) {
+    this.identity = identity;
+    this.identityJson = identity.toJson();
+    this.registry = registry;
+    this.lifecycle = lifecycle;
+  }
+
+  void handle(RoutingContext ctx) {
+    JsonObject body = new JsonObject()
+      .put("status", lifecycle.state() == ServiceLifecycle.State.DRAINING ? "draining" : "healthy")
+      .put("timestamp", Timestamps.now())
+      .put("active_websocket_connections", registry.active())
+      .put("service", identity.serviceName())
+      .put("version", identity.version())
+      .put("service_identity", identityJson);
+    Responses.json(ctx, 200, body);
+  }
+}

@@ -1,0 +1,66 @@
+package io.wstest.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.Probes;
+import io.wstest.ops.ServiceLifecycle;
+import io.wstest.protocol.ConnectionHandler;
+import io.wstest.protocol.ConnectionRegistry;
+import io.wstest.protocol.Endpoint;
+
+/** Port 8080: health JSON, probes, the protocol WebSocket on /ws and a plain echo on /echo. */
+public final class HttpVerticle extends VerticleBase {
+
+  private final ServerConfig config;
+  private final ServiceIdentity identity;
+  private ConnectionHandler connections;
+
+  public HttpVerticle(ServerConfig config, ServiceIdentity identity) {
+    this.config = config;
+    this.identity = identity;
+  }
+
+  @Override
+  public Future<?> start() {
+    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.maxMessageBytes());
+    Router router = Router.router(vertx);
+    setupRouter(router);
+    return connections.start().compose(v -> vertx
+      .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
+      .requestHandler(router)
+      .listen());
+  }
+
+  private void setupRouter(Router router) {
+    HealthEndpoint health = new HealthEndpoint(identity, ConnectionRegistry.of(vertx), ServiceLifecycle.of(vertx));
+    HealthCheckHandler liveness = Probes.liveness(vertx);
+    HealthCheckHandler readiness = Probes.readiness(vertx);
+
+    router.get("/").handler(health::handle);
+    router.get("/health").handler(health::handle);
+    router.get("/health/live").handler(liveness);
+    router.get("/healthz").handler(liveness);
+    router.get("/health/ready").handler(readiness);
+    router.get("/readyz").handler(readiness);
+    router.get("/ws").handler(ctx -> upgrade(ctx, Endpoint.PROTOCOL));
+    router.get("/echo").handler(ctx -> upgrade(ctx, Endpoint.ECHO));
+
+    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
+      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(500, ctx -> Responses.error(ctx, 500, "internal_error", "the server failed this request"));
+  }
+
+  private void upgrade(RoutingContext ctx, Endpoint endpoint) {
+    WebSocketUpgrade.accept(ctx.request(), connections, endpoint);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return connections == null ? Future.succeededFuture() : connections.stop();
+  }
+}

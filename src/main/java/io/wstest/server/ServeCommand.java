@@ -1,0 +1,96 @@
+package io.wstest.server;
+
+import io.vertx.core.Vertx;
+import io.wstest.identity.IdentityResolver;
+import io.wstest.identity.ServiceIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+
+/** {@code serve}: runs the service until the process is stopped. Its options come from {@link ServerConfig#SETTINGS}. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+  versionProvider = io.wstest.Main.Version.class,
+  description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
+  footer = {"",
+    "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME.",
+    "Other commands: see `java -jar websocket-test-service.jar help`."})
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  /** Adds one option per setting to the serve command; called once when the command line is built. */
+  public static void addSettingOptions(CommandSpec serve) {
+    for (Setting<?> setting : ServerConfig.SETTINGS) {
+      OptionSpec.Builder option = OptionSpec.builder(setting.flag())
+        .paramLabel(setting.label())
+        .type(String.class)
+        .description(setting.helpText());
+      if (setting.label().equals("true|false")) {
+        option.arity("0..1").fallbackValue("true");
+      }
+      serve.addOption(option.build());
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    ServerConfig config;
+    try {
+      config = ServerConfig.resolve(givenFlags(), System.getenv());
+    } catch (ConfigException e) {
+      err.println("Error: " + e.getMessage());
+      err.println("Run with --help to see every option.");
+      return 2;
+    }
+    ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
+    Vertx vertx = Vertx.vertx();
+    try {
+      ServiceLauncher.start(vertx, config, identity).toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      err.println("Error: " + (cause instanceof PortInUseException ? cause.getMessage() : "start-up failed: " + cause));
+      err.flush();
+      vertx.close();
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // the JVM is exiting anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, "shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private Map<String, String> givenFlags() {
+    Map<String, String> flags = new HashMap<>();
+    for (Setting<?> setting : ServerConfig.SETTINGS) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(setting.flag())) {
+        flags.put(setting.flag(), spec.findOption(setting.flag()).getValue());
+      }
+    }
+    return flags;
+  }
+}

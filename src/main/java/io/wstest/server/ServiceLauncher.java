@@ -1,0 +1,66 @@
+package io.wstest.server;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.ServiceLifecycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Supplier;
+
+/**
+ * Deploys both servers, each as {@code instances} verticle instances sharing its port, marks the process ready
+ * and logs the start-up lines the seed printed.
+ */
+public final class ServiceLauncher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  private ServiceLauncher() {
+  }
+
+  public static Future<Void> start(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
+    LOG.info("Service Identity: {}", identity.toJson().encode());
+    DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
+    return deploy(vertx, () -> new HttpVerticle(config, identity), options, config.httpPort(), ServerConfig.HTTP_PORT, config)
+      .compose(v -> deploy(vertx, () -> new RawWebSocketVerticle(config, identity), options, config.wsPort(),
+        ServerConfig.WS_PORT, config))
+      .onSuccess(v -> {
+        ServiceLifecycle.of(vertx).markReady();
+        LOG.info("=== WebSocket Test Service Started ===");
+        LOG.info("Service Instance: {}", identity.displayName());
+        LOG.info("Environment: {}", identity.environment());
+        LOG.info("HTTP + WebSocket (/ws, /echo) on {}:{}, raw WebSocket on {}:{}, {} instances each",
+          config.bindHost(), config.httpPort(), config.bindHost(), config.wsPort(), config.instances());
+      })
+      .mapEmpty();
+  }
+
+  private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, DeploymentOptions options,
+                                       int port, Setting<Integer> portSetting, ServerConfig config) {
+    return vertx.deployVerticle(verticle, options).recover(failure -> Future.failedFuture(
+      describeListenFailure(failure, config.bindHost(), port, portSetting)));
+  }
+
+  private static Throwable describeListenFailure(Throwable failure, String host, int port, Setting<Integer> setting) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof java.net.BindException || message.contains("Address already in use")) {
+        return new PortInUseException("Port " + port + " is already in use (" + setting.flag() + " / "
+          + setting.env() + "); stop the process holding it or choose another port", failure);
+      }
+      if (message.contains("Cannot assign requested address")) {
+        return new PortInUseException("Cannot listen on " + host + ":" + port + " (" + ServerConfig.BIND_HOST.flag()
+          + " / " + ServerConfig.BIND_HOST.env() + "): no such local address", failure);
+      }
+      if (message.contains("Permission denied")) {
+        return new PortInUseException("Not allowed to listen on port " + port + " (" + setting.flag() + " / "
+          + setting.env() + "); ports below 1024 need privileges", failure);
+      }
+    }
+    return failure;
+  }
+}

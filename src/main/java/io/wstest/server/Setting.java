@@ -1,0 +1,114 @@
+package io.wstest.server;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One configuration knob: the CLI flag, the environment variable behind it, its default and how to parse it.
+ * The table of settings in {@link ServerConfig} drives parsing, validation and {@code --help} alike, so the
+ * three can never disagree.
+ */
+public final class Setting<T> {
+
+  private final String env;
+  private final String flag;
+  private final String label;
+  private final String defaultText;
+  private final String description;
+  private final Function<String, T> parser;
+
+  private Setting(String env, String flag, String label, String defaultText, String description,
+                  Function<String, T> parser) {
+    this.env = env;
+    this.flag = flag;
+    this.label = label;
+    this.defaultText = defaultText;
+    this.description = description;
+    this.parser = parser;
+  }
+
+  public static Setting<Integer> port(String env, String flag, int defaultPort, String description) {
+    return new Setting<>(env, flag, "PORT", Integer.toString(defaultPort), description,
+      raw -> parseInt(raw, 0, 65535, "a port number 0-65535"));
+  }
+
+  public static Setting<Integer> integer(String env, String flag, Integer defaultValue, int min, int max,
+                                         String description) {
+    String expected = max == Integer.MAX_VALUE ? "a whole number >= " + min : "a whole number " + min + "-" + max;
+    return new Setting<>(env, flag, "N", defaultValue == null ? null : defaultValue.toString(), description,
+      raw -> parseInt(raw, min, max, expected));
+  }
+
+  /** A whole number of milliseconds, written as {@code 250ms}, {@code 5s}, {@code 2m} or a bare number of seconds. */
+  public static Setting<Long> duration(String env, String flag, String defaultValue, String description) {
+    return new Setting<>(env, flag, "DURATION", defaultValue, description, Setting::parseDurationMillis);
+  }
+
+  public static Setting<Boolean> bool(String env, String flag, boolean defaultValue, String description) {
+    return new Setting<>(env, flag, "true|false", Boolean.toString(defaultValue), description, Setting::parseBool);
+  }
+
+  public static Setting<String> text(String env, String flag, String label, String defaultValue, String description) {
+    return new Setting<>(env, flag, label, defaultValue, description, raw -> raw);
+  }
+
+  public String env() { return env; }
+  public String flag() { return flag; }
+  public String label() { return label; }
+  /** The default as written in help, or null when the setting is unset by default. */
+  public String defaultText() { return defaultText; }
+  public String description() { return description; }
+
+  /** Help line: description, env var and default. */
+  public String helpText() {
+    return description + " (env: " + env + (defaultText == null ? "" : ", default: " + defaultText) + ")";
+  }
+
+  T parse(String raw) {
+    return parser.apply(raw.trim());
+  }
+
+  static int parseInt(String raw, int min, int max, String expected) {
+    int value;
+    try {
+      value = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected " + expected);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("expected " + expected);
+    }
+    return value;
+  }
+
+  static long parseDurationMillis(String raw) {
+    String s = raw.trim().toLowerCase(Locale.ROOT);
+    long factor = 1000;
+    if (s.endsWith("ms")) {
+      factor = 1;
+      s = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("s")) {
+      s = s.substring(0, s.length() - 1);
+    } else if (s.endsWith("m")) {
+      factor = 60_000;
+      s = s.substring(0, s.length() - 1);
+    }
+    try {
+      double value = Double.parseDouble(s.trim());
+      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+        throw new NumberFormatException();
+      }
+      return Math.round(value * factor);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 2m or a number of seconds");
+    }
+  }
+
+  static boolean parseBool(String raw) {
+    switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true": case "1": case "yes": case "on": return true;
+      case "false": case "0": case "no": case "off": return false;
+      default: throw new IllegalArgumentException("expected true or false");
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.wstest.server;
+
+import io.vertx.core.http.HttpServerOptions;
+
+/** The HTTP server options both servers share, so the two endpoints enforce the same WebSocket limits. */
+final class WebSocketServerOptions {
+
+  private WebSocketServerOptions() {
+  }
+
+  static HttpServerOptions create(ServerConfig config, int port) {
+    return new HttpServerOptions()
+      .setPort(port)
+      .setHost(config.bindHost())
+      .setTcpNoDelay(true)
+      // A single frame may not exceed the message limit either; Netty closes such sockets with 1009.
+      .setMaxWebSocketFrameSize(config.maxMessageBytes())
+      .setMaxWebSocketMessageSize(config.maxMessageBytes())
+      .setPerMessageWebSocketCompressionSupported(config.compression())
+      .setPerFrameWebSocketCompressionSupported(config.compression());
+  }
+}
