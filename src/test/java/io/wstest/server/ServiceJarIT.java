@@ -1,0 +1,64 @@
+package io.wstest.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.wstest.testsupport.ServiceProcess;
+import io.wstest.testsupport.WsTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real fat jar as a process: /health over HTTP and the protocol on both ports. */
+@ExtendWith(VertxExtension.class)
+class ServiceJarIT {
+
+  private static ServiceProcess service;
+
+  @BeforeAll
+  static void start() {
+    service = ServiceProcess.builder().podName("jar-it").start();
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void healthAndBothWebSocketPorts(Vertx vertx, VertxTestContext test) {
+    WebClient http = WebClient.create(vertx);
+    Future<JsonObject> health = http.get(service.httpPort(), "127.0.0.1", "/health").send()
+      .map(response -> response.bodyAsJsonObject());
+    Future<JsonObject> viaHttp = WsTestClient.connect(vertx, service.httpPort(), "/ws")
+      .compose(c -> c.next().compose(welcome -> c.request(new JsonObject().put("type", "ping"))
+        .map(pong -> new JsonObject().put("welcome", welcome).put("pong", pong))));
+    Future<JsonObject> viaRaw = WsTestClient.connect(vertx, service.wsPort(), "/any/path")
+      .compose(c -> c.next().compose(welcome -> c.request(new JsonObject().put("type", "ping"))
+        .map(pong -> new JsonObject().put("welcome", welcome).put("pong", pong))));
+    Future.all(health, viaHttp, viaRaw).onComplete(test.succeeding(all -> test.verify(() -> {
+      JsonObject identity = health.result().getJsonObject("service_identity");
+      assertEquals("healthy", health.result().getString("status"));
+      assertEquals("jar-it", identity.getString("pod_name"));
+      assertEquals("websocket-test-service-jar-it", identity.getString("display_name"));
+      for (JsonObject exchange : new JsonObject[] {viaHttp.result(), viaRaw.result()}) {
+        JsonObject welcome = exchange.getJsonObject("welcome");
+        assertEquals("welcome", welcome.getString("type"));
+        assertEquals(identity.getString("instance_id"), welcome.getString("instance_id"));
+        assertEquals("pong", exchange.getJsonObject("pong").getString("type"));
+        assertEquals(2L, exchange.getJsonObject("pong").getLong("seq"));
+      }
+      assertEquals("http", viaHttp.result().getJsonObject("welcome").getString("server"));
+      assertEquals("raw", viaRaw.result().getJsonObject("welcome").getString("server"));
+      assertTrue(service.output().contains("Environment: "), service.output());
+      test.completeNow();
+    })));
+  }
+}

@@ -1,0 +1,121 @@
+package io.wstest.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Real HAProxy (Debian package) from docker/haproxy/haproxy-lb.cfg.template, with its runtime API socket for
+ * drain experiments ({@link #runtimeCommand}). Servers are named after the backends ({@code be_http/<name>}).
+ */
+public final class HaproxyProcess {
+
+  public static final String INSTALL_HINT = "haproxy is not installed: apt-get install -y haproxy (CI's .ci/run does)";
+
+  private HaproxyProcess() {
+  }
+
+  public static boolean available() {
+    return binary() != null;
+  }
+
+  private static Path binary() {
+    return LoadBalancerProcess.executable("/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy");
+  }
+
+  /** Settings beyond the backends; the defaults are plain round robin with no health checks. */
+  public record Options(String balance, boolean stickyCookie, boolean readinessChecks, String tunnelTimeout) {
+    public static Options roundRobin() {
+      return new Options("roundrobin", false, false, "1h");
+    }
+
+    public Options withStickyCookie() {
+      return new Options(balance, true, readinessChecks, tunnelTimeout);
+    }
+
+    /** HAProxy polls each server's /readyz on its HTTP port every 500 ms and stops sending to failing ones. */
+    public Options withReadinessChecks() {
+      return new Options(balance, stickyCookie, true, tunnelTimeout);
+    }
+
+    public Options withTunnelTimeout(String timeout) {
+      return new Options(balance, stickyCookie, readinessChecks, timeout);
+    }
+
+    public Options withBalance(String method) {
+      return new Options(method, stickyCookie, readinessChecks, tunnelTimeout);
+    }
+  }
+
+  public static LoadBalancerProcess start(List<Backend> backends, Options options) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory("wstest-haproxy-");
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      String config = LoadBalancerProcess.fill(LoadBalancerProcess.dockerDir().resolve("haproxy/haproxy-lb.cfg.template"),
+        Map.of(
+          "RUNTIME_DIR", dir.toString(),
+          "LISTEN_HTTP", "127.0.0.1:" + httpPort,
+          "LISTEN_WS", "127.0.0.1:" + wsPort,
+          "BALANCE", options.balance(),
+          "TUNNEL_TIMEOUT", options.tunnelTimeout(),
+          "COOKIE", options.stickyCookie() ? "  cookie SRV insert indirect nocache" : "",
+          "HEALTH_CHECK", options.readinessChecks() ? "  option httpchk GET /readyz" : "",
+          "HTTP_SERVERS", servers(backends, true, options),
+          "WS_SERVERS", servers(backends, false, options)));
+      Path cfg = dir.resolve("haproxy.cfg");
+      Files.writeString(cfg, config, StandardCharsets.UTF_8);
+      return LoadBalancerProcess.start("haproxy", List.of(binary.toString(), "-db", "-f", cfg.toString()),
+        httpPort, wsPort, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String servers(List<Backend> backends, boolean http, Options options) {
+    return backends.stream().map(b -> {
+      StringBuilder line = new StringBuilder("  server ").append(b.name())
+        .append(" 127.0.0.1:").append(http ? b.httpPort() : b.wsPort());
+      if (options.stickyCookie()) {
+        line.append(" cookie ").append(b.name());
+      }
+      if (options.readinessChecks()) {
+        // Checks always go to the HTTP port, where /readyz lives, for both backends.
+        line.append(" check port ").append(b.httpPort()).append(" inter 500ms fall 1 rise 1");
+      }
+      return line.toString();
+    }).collect(Collectors.joining("\n"));
+  }
+
+  /** Sends one command to HAProxy's runtime API (for example {@code set server be_http/b1 state drain}). */
+  public static String runtimeCommand(LoadBalancerProcess haproxy, String command) {
+    Path socket = haproxy.runtimeDir().resolve("admin.sock");
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      StringBuilder reply = new StringBuilder();
+      while (channel.read(buffer) > 0) {
+        buffer.flip();
+        reply.append(StandardCharsets.UTF_8.decode(buffer));
+        buffer.clear();
+      }
+      return reply.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.wstest.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Real nginx (Debian package) from docker/nginx/nginx-lb.conf.template. Tests skip with an install hint when
+ * nginx is missing: {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
+ */
+public final class NginxProcess {
+
+  public static final String INSTALL_HINT = "nginx is not installed: apt-get install -y nginx (CI's .ci/run does)";
+
+  /** Balancing methods as nginx spells them inside an upstream block. */
+  public static final String ROUND_ROBIN = "";
+  public static final String LEAST_CONN = "least_conn;";
+  public static final String HASH_REMOTE_ADDR = "hash $remote_addr consistent;";
+
+  private NginxProcess() {
+  }
+
+  public static boolean available() {
+    return binary() != null;
+  }
+
+  private static Path binary() {
+    return LoadBalancerProcess.executable("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx");
+  }
+
+  /**
+   * @param balance     one of the constants above (or any upstream-level directive)
+   * @param readTimeout nginx duration such as "3s" or "3600s": the idle cut-off for proxied WebSockets
+   */
+  public static LoadBalancerProcess start(List<Backend> backends, String balance, String readTimeout) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory("wstest-nginx-");
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      Path docker = LoadBalancerProcess.dockerDir();
+      String config = LoadBalancerProcess.fill(docker.resolve("nginx/nginx-lb.conf.template"), Map.of(
+        "RUNTIME_DIR", dir.toString(),
+        "LISTEN_HTTP", "127.0.0.1:" + httpPort,
+        "LISTEN_WS", "127.0.0.1:" + wsPort,
+        "BALANCE", balance,
+        "HTTP_SERVERS", servers(backends, true),
+        "WS_SERVERS", servers(backends, false),
+        "PROXY_SNIPPET", docker.resolve("nginx/websocket-proxy.conf").toString(),
+        "READ_TIMEOUT", readTimeout));
+      Path conf = dir.resolve("nginx.conf");
+      Files.writeString(conf, config, StandardCharsets.UTF_8);
+      return LoadBalancerProcess.start("nginx",
+        List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString()), httpPort, wsPort, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String servers(List<Backend> backends, boolean http) {
+    return backends.stream()
+      .map(b -> "    server 127.0.0.1:" + (http ? b.httpPort() : b.wsPort()) + ";")
+      .collect(Collectors.joining("\n"));
+  }
+}

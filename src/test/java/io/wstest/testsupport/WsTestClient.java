@@ -1,0 +1,89 @@
+package io.wstest.testsupport;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A protocol-speaking test client: one socket whose JSON messages are queued until a test asks for the next
+ * one, so tests read replies in order without sleeping. The Vert.x client is kept in a field (a client held only
+ * in a local variable can be cleaned up mid-handshake).
+ */
+public final class WsTestClient {
+
+  private final WebSocketClient client;
+  private final Deque<JsonObject> received = new ArrayDeque<>();
+  private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
+  private final List<JsonObject> all = new ArrayList<>();
+  private final Promise<Short> closed = Promise.promise();
+  private WebSocket socket;
+
+  private WsTestClient(Vertx vertx) {
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(16 * 1024 * 1024)
+      .setMaxMessageSize(16 * 1024 * 1024));
+  }
+
+  public static Future<WsTestClient> connect(Vertx vertx, int port, String path) {
+    return connect(vertx, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path));
+  }
+
+  public static Future<WsTestClient> connect(Vertx vertx, WebSocketConnectOptions options) {
+    WsTestClient c = new WsTestClient(vertx);
+    return c.client.connect(options).map(ws -> {
+      c.socket = ws;
+      ws.textMessageHandler(text -> c.deliver(new JsonObject(text)));
+      ws.closeHandler(v -> c.closed.tryComplete(ws.closeStatusCode()));
+      ws.exceptionHandler(e -> { });
+      return c;
+    });
+  }
+
+  private void deliver(JsonObject message) {
+    all.add(message);
+    Promise<JsonObject> next = waiting.poll();
+    if (next != null) {
+      next.complete(message);
+    } else {
+      received.add(message);
+    }
+  }
+
+  /** The next JSON message from the server, in arrival order. */
+  public Future<JsonObject> next() {
+    JsonObject message = received.poll();
+    if (message != null) {
+      return Future.succeededFuture(message);
+    }
+    Promise<JsonObject> promise = Promise.promise();
+    waiting.add(promise);
+    return promise.future();
+  }
+
+  /** Sends a JSON message and returns the next message received after it was sent. */
+  public Future<JsonObject> request(JsonObject message) {
+    Future<JsonObject> reply = next();
+    socket.writeTextMessage(message.encode());
+    return reply;
+  }
+
+  public WebSocket socket() { return socket; }
+
+  public List<JsonObject> all() { return all; }
+
+  /** Completes with the close code the server sent (null for none). */
+  public Future<Short> closed() { return closed.future(); }
+
+  public Future<Void> close() {
+    return socket.close().compose(v -> client.close());
+  }
+}
