@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Liveness and readiness as Kubernetes expects them: liveness says the event loops still answer; readiness
- * says this replica should get new connections (listening, and not draining).
+ * says this replica should get new connections (listening, not draining, not switched off by an operator).
  */
 public final class Probes {
 
@@ -18,8 +18,11 @@ public final class Probes {
   }
 
   public static HealthCheckHandler liveness(Vertx vertx) {
+    ServiceLifecycle lifecycle = ServiceLifecycle.of(vertx);
     HealthChecks checks = HealthChecks.create(vertx);
-    checks.register("event-loop", promise -> promise.complete(Status.OK()));
+    // Answering at all proves the event loop runs; POST /healthz/disable makes it fail on purpose.
+    checks.register("event-loop", promise -> promise.complete(lifecycle.isLive() ? Status.OK()
+      : Status.KO(new JsonObject().put("disabled_by", "POST /healthz/disable"))));
     return HealthCheckHandler.createWithHealthChecks(checks);
   }
 

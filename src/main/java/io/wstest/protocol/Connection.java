@@ -1,5 +1,6 @@
 package io.wstest.protocol;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -205,6 +206,30 @@ final class Connection {
     }
     ws.writeTextMessage(jsonPrefix + ",\"seq\":" + (++seq) + "}");
     return true;
+  }
+
+  /**
+   * Tells the peer to reconnect, then closes with {@code code} once that message, and so every reply sent
+   * before it, has been written. The /echo endpoint speaks no JSON and only gets the close.
+   */
+  void shutdown(String reason, short code) {
+    if (closing) {
+      return;
+    }
+    fragments = null;
+    Future<Void> written = Future.succeededFuture();
+    if (endpoint == Endpoint.PROTOCOL) {
+      JsonObject message = new JsonObject()
+        .put("type", "shutdown")
+        .put("reason", reason)
+        .put("reconnect", true)
+        .put("timestamp", Timestamps.now())
+        .put("instance_id", handler.identity().instanceId())
+        .put("seq", ++seq);
+      written = ws.writeTextMessage(message.encode());
+    }
+    closing = true;
+    written.onComplete(ar -> ws.close(code, CloseCodes.reason(code)));
   }
 
   private void send(JsonObject message) {

@@ -2,6 +2,7 @@ package io.wstest.protocol;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -9,7 +10,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,6 +27,7 @@ public final class ConnectionHandler {
   public static final String RAW = "raw";
 
   private static final DeliveryOptions LOCAL_BROADCAST = new DeliveryOptions().setCodecName(Broadcast.CODEC);
+  private static final DeliveryOptions LOCAL_DRAIN = new DeliveryOptions().setCodecName(Drain.CODEC);
 
   private final Vertx vertx;
   private final Context context;
@@ -33,6 +38,11 @@ public final class ConnectionHandler {
   private final int maxMessageBytes;
   private final Set<Connection> connections = new LinkedHashSet<>();
   private MessageConsumer<Broadcast> broadcasts;
+  private MessageConsumer<Drain> drains;
+  /** Set once the process is stopping: a socket whose handshake finishes now is closed straight away. */
+  private Drain stopping;
+  /** Drains of this hub waiting for its last socket to close. */
+  private final List<Runnable> whenEmpty = new ArrayList<>();
 
   /**
    * @param server "http" or "raw": which server the sockets arrive on (reported in the welcome and counts)
@@ -47,10 +57,12 @@ public final class ConnectionHandler {
     this.maxMessageBytes = maxMessageBytes;
   }
 
-  /** Starts receiving broadcasts; call from the verticle's start. */
+  /** Starts receiving broadcasts and drain orders; call from the verticle's start. */
   public Future<Void> start() {
     broadcasts = vertx.eventBus().localConsumer(Broadcast.ADDRESS, message -> deliver(message.body()));
-    return broadcasts.completion().onSuccess(v -> registry.hubRegistered());
+    drains = vertx.eventBus().localConsumer(Drain.ADDRESS, message -> drain(message.body()));
+    return Future.all(broadcasts.completion(), drains.completion()).onSuccess(v -> registry.hubRegistered())
+      .mapEmpty();
   }
 
   public Future<Void> stop() {
@@ -58,7 +70,7 @@ public final class ConnectionHandler {
       return Future.succeededFuture();
     }
     registry.hubUnregistered();
-    return broadcasts.unregister();
+    return Future.all(broadcasts.unregister(), drains.unregister()).mapEmpty();
   }
 
   /** Takes over a freshly upgraded socket. Must be called on this handler's event loop. */
@@ -67,6 +79,9 @@ public final class ConnectionHandler {
     Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint);
     connections.add(connection);
     connection.open();
+    if (stopping != null) {
+      connection.shutdown(stopping.reason, stopping.code);
+    }
   }
 
   public int localConnections() {
@@ -76,6 +91,55 @@ public final class ConnectionHandler {
   void closed(Connection connection) {
     if (connections.remove(connection)) {
       registry.closed(server);
+    }
+    if (connections.isEmpty() && !whenEmpty.isEmpty()) {
+      List<Runnable> waiting = new ArrayList<>(whenEmpty);
+      whenEmpty.clear();
+      waiting.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Sends every socket of this process (both servers, every verticle instance) a {@code shutdown} message and
+   * then closes it with {@code code}, spread evenly over {@code spread}. Completes, on the caller's context,
+   * with the number of sockets closed once every one of them has finished its closing handshake.
+   *
+   * @param stopping the process is going away: sockets whose handshake completes later are closed too
+   */
+  public static Future<Integer> closeAll(Vertx vertx, String reason, short code, Duration spread, boolean stopping) {
+    ConnectionRegistry registry = ConnectionRegistry.of(vertx);
+    int hubs = registry.hubCount();
+    if (hubs == 0) {
+      return Future.succeededFuture(0);
+    }
+    Context caller = vertx.getOrCreateContext();
+    Promise<Integer> done = Promise.promise();
+    Drain drain = new Drain(reason, code, spread.toMillis(), stopping, hubs,
+      closed -> caller.runOnContext(v -> done.complete(closed)));
+    vertx.eventBus().publish(Drain.ADDRESS, drain, LOCAL_DRAIN);
+    return done.future();
+  }
+
+  /** Closes this hub's sockets, the i-th of n after i/n of the spread, and reports once all are closed. */
+  private void drain(Drain drain) {
+    if (drain.stopping) {
+      stopping = drain;
+    }
+    List<Connection> open = new ArrayList<>(connections);
+    int n = open.size();
+    if (n == 0) {
+      drain.hubDone(0);
+      return;
+    }
+    whenEmpty.add(() -> drain.hubDone(n));
+    for (int i = 0; i < n; i++) {
+      Connection connection = open.get(i);
+      long delay = drain.spreadMillis * i / n;
+      if (delay < 1) {
+        connection.shutdown(drain.reason, drain.code);
+      } else {
+        vertx.setTimer(delay, t -> connection.shutdown(drain.reason, drain.code));
+      }
     }
   }
 
@@ -104,8 +168,9 @@ public final class ConnectionHandler {
   int maxMessageBytes() { return maxMessageBytes; }
   ConnectionRegistry registry() { return registry; }
 
-  /** Registers the broadcast codec once per Vert.x instance. */
+  /** Registers the broadcast and drain codecs once per Vert.x instance. */
   static void registerCodec(Vertx vertx) {
     vertx.eventBus().registerCodec(new Broadcast.LocalCodec());
+    vertx.eventBus().registerCodec(new Drain.LocalCodec());
   }
 }

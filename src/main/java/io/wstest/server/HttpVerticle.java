@@ -6,18 +6,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.AdminRoutes;
 import io.wstest.ops.Probes;
 import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
 
-/** Port 8080: health JSON, probes, the protocol WebSocket on /ws and a plain echo on /echo. */
+/** Port 8080: health JSON, probes, operator toggles, the protocol WebSocket on /ws and a plain echo on /echo. */
 public final class HttpVerticle extends VerticleBase {
 
   private final ServerConfig config;
   private final ServiceIdentity identity;
   private ConnectionHandler connections;
+  private WebSocketUpgrade upgrade;
 
   public HttpVerticle(ServerConfig config, ServiceIdentity identity) {
     this.config = config;
@@ -27,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.maxMessageBytes());
+    upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     Router router = Router.router(vertx);
     setupRouter(router);
     return connections.start().compose(v -> vertx
@@ -48,6 +51,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/readyz").handler(readiness);
     router.get("/ws").handler(ctx -> upgrade(ctx, Endpoint.PROTOCOL));
     router.get("/echo").handler(ctx -> upgrade(ctx, Endpoint.ECHO));
+    if (config.adminEnabled()) {
+      new AdminRoutes(vertx, config.adminToken()).mount(router);
+    }
 
     router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
@@ -56,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void upgrade(RoutingContext ctx, Endpoint endpoint) {
-    WebSocketUpgrade.accept(ctx.request(), connections, endpoint);
+    upgrade.accept(ctx.request(), connections, endpoint);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.wstest.server;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
 
@@ -21,9 +22,10 @@ public final class RawWebSocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.maxMessageBytes());
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
-      .requestHandler(request -> WebSocketUpgrade.accept(request, connections, Endpoint.PROTOCOL))
+      .requestHandler(request -> upgrade.accept(request, connections, Endpoint.PROTOCOL))
       .listen());
   }
 

@@ -3,6 +3,7 @@ package io.wstest.server;
 import io.vertx.core.Vertx;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.GracefulShutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -67,13 +68,18 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
+      config.shutdownTimeout());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception ignored) {
-        // the JVM is exiting anyway
+        shutdown.run();
       } finally {
         stopped.countDown();
+        System.out.flush();
+        System.err.flush();
+        // A JVM stopped by SIGTERM / SIGINT exits 143 / 130 once its hooks return; a graceful drain is a
+        // normal stop, so it ends with 0 (this is the only shutdown hook).
+        Runtime.getRuntime().halt(0);
       }
     }, "shutdown"));
     try {

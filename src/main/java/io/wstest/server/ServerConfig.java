@@ -1,7 +1,9 @@
 package io.wstest.server;
 
 import io.vertx.core.VertxOptions;
+import io.wstest.ops.AllowedOrigins;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,29 @@ public final class ServerConfig {
   public static final Setting<Boolean> WS_COMPRESSION = Setting.bool("WS_COMPRESSION", "--ws-compression", false,
     "accept permessage-deflate (costs ~100 KB native memory per connection)");
 
+  public static final Setting<Long> DRAIN_DELAY = Setting.duration("DRAIN_DELAY", "--drain-delay", "5s",
+    "on SIGTERM, how long readiness fails while sockets stay open, before they are closed");
+  public static final Setting<Long> DRAIN_PERIOD = Setting.duration("DRAIN_PERIOD", "--drain-period", "0",
+    "spread the shutdown closes evenly over this long, to avoid reconnect storms");
+  public static final Setting<Long> SHUTDOWN_TIMEOUT = Setting.duration("SHUTDOWN_TIMEOUT", "--shutdown-timeout",
+    "20s", "after the drain delay, exit (0) at the latest this long later, even with sockets still open");
+  public static final Setting<Boolean> ADMIN_ENABLED = Setting.bool("ADMIN_ENABLED", "--admin-enabled", true,
+    "serve the POST toggles /readyz/*, /healthz/*, /admin/* (false: they answer 404)");
+  public static final Setting<String> ADMIN_TOKEN = Setting.text("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
+    "when set, the POST toggles require 'Authorization: Bearer <token>' (prefer the env var: flags show in ps)");
+  public static final Setting<AllowedOrigins> ALLOWED_ORIGINS = Setting.parsed("ALLOWED_ORIGINS",
+    "--allowed-origins", "ORIGINS", null,
+    "comma list of browser origins allowed to open WebSockets (default any); others get 403",
+    AllowedOrigins::parse);
+  public static final Setting<String> TLS_CERT = Setting.readableFile("TLS_CERT", "--tls-cert",
+    "PEM certificate (chain): serve https/wss on both ports; needs TLS_KEY");
+  public static final Setting<String> TLS_KEY = Setting.readableFile("TLS_KEY", "--tls-key",
+    "PEM private key (PKCS#8 or PKCS#1) for TLS_CERT");
+
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
-    HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION);
+    HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
+    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS, TLS_CERT, TLS_KEY);
 
   private final Map<Setting<?>, Object> values;
 
@@ -69,7 +91,21 @@ public final class ServerConfig {
         throw new ConfigException("Invalid value for " + source + ": '" + raw + "' (" + e.getMessage() + ")");
       }
     }
-    return new ServerConfig(values);
+    ServerConfig config = new ServerConfig(values);
+    config.checkCombinations();
+    return config;
+  }
+
+  private void checkCombinations() {
+    if ((get(TLS_CERT) == null) != (get(TLS_KEY) == null)) {
+      throw new ConfigException("TLS needs both " + TLS_CERT.flag() + " / " + TLS_CERT.env() + " and "
+        + TLS_KEY.flag() + " / " + TLS_KEY.env() + "; only one is set");
+    }
+    if (drainPeriod().compareTo(shutdownTimeout()) >= 0) {
+      throw new ConfigException(DRAIN_PERIOD.flag() + " / " + DRAIN_PERIOD.env() + " (" + drainPeriod().toMillis()
+        + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
+        + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
+    }
   }
 
   /** Defaults plus the given environment; handy for tests and embedding. */
@@ -91,4 +127,17 @@ public final class ServerConfig {
   }
   public int maxMessageBytes() { return get(MAX_MESSAGE_BYTES); }
   public boolean compression() { return get(WS_COMPRESSION); }
+  public Duration drainDelay() { return Duration.ofMillis(get(DRAIN_DELAY)); }
+  public Duration drainPeriod() { return Duration.ofMillis(get(DRAIN_PERIOD)); }
+  public Duration shutdownTimeout() { return Duration.ofMillis(get(SHUTDOWN_TIMEOUT)); }
+  public boolean adminEnabled() { return get(ADMIN_ENABLED); }
+  /** The admin bearer token, or null when the toggles are open to anyone who reaches the port. */
+  public String adminToken() { return get(ADMIN_TOKEN); }
+  public AllowedOrigins allowedOrigins() {
+    AllowedOrigins origins = get(ALLOWED_ORIGINS);
+    return origins == null ? AllowedOrigins.ANY : origins;
+  }
+  public boolean tls() { return get(TLS_CERT) != null; }
+  public String tlsCert() { return get(TLS_CERT); }
+  public String tlsKey() { return get(TLS_KEY); }
 }

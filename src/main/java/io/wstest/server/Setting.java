@@ -1,5 +1,7 @@
 package io.wstest.server;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -50,6 +52,22 @@ public final class Setting<T> {
 
   public static Setting<String> text(String env, String flag, String label, String defaultValue, String description) {
     return new Setting<>(env, flag, label, defaultValue, description, raw -> raw);
+  }
+
+  /** A value with its own parser; the parser throws IllegalArgumentException saying what it expected. */
+  public static <T> Setting<T> parsed(String env, String flag, String label, String defaultValue, String description,
+                                      Function<String, T> parser) {
+    return new Setting<>(env, flag, label, defaultValue, description, parser);
+  }
+
+  /** A path to a file that must exist and be readable when the service starts. */
+  public static Setting<String> readableFile(String env, String flag, String description) {
+    return new Setting<>(env, flag, "FILE", null, description, raw -> {
+      if (!Files.isReadable(Path.of(raw))) {
+        throw new IllegalArgumentException("no readable file at that path");
+      }
+      return raw;
+    });
   }
 
   public String env() { return env; }

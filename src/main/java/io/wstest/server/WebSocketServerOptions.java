@@ -1,15 +1,19 @@
 package io.wstest.server;
 
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 
-/** The HTTP server options both servers share, so the two endpoints enforce the same WebSocket limits. */
+/**
+ * The HTTP server options both servers share, so the two endpoints enforce the same WebSocket limits and, with
+ * TLS_CERT + TLS_KEY, both speak https/wss.
+ */
 final class WebSocketServerOptions {
 
   private WebSocketServerOptions() {
   }
 
   static HttpServerOptions create(ServerConfig config, int port) {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
       .setPort(port)
       .setHost(config.bindHost())
       .setTcpNoDelay(true)
@@ -18,5 +22,11 @@ final class WebSocketServerOptions {
       .setMaxWebSocketMessageSize(config.maxMessageBytes())
       .setPerMessageWebSocketCompressionSupported(config.compression())
       .setPerFrameWebSocketCompressionSupported(config.compression());
+    if (config.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(config.tlsCert())
+        .setKeyPath(config.tlsKey()));
+    }
+    return options;
   }
 }

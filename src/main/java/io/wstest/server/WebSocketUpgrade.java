@@ -2,37 +2,58 @@ package io.wstest.server;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.wstest.ops.AllowedOrigins;
+import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single door to a WebSocket on both servers: requests that are not upgrades get a JSON 426, upgrades are
- * handed to the connection handler. It calls {@code toWebSocket()} synchronously, as Vert.x requires.
+ * The single door to a WebSocket on both servers: requests that are not upgrades get a JSON 426, foreign
+ * browser origins a 403, and while an operator rejects upgrades or the process is shutting down they get that
+ * status; the rest are handed to the connection handler. It calls {@code toWebSocket()} synchronously, as
+ * Vert.x requires.
  */
 final class WebSocketUpgrade {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
 
-  private WebSocketUpgrade() {
+  private final AllowedOrigins origins;
+  private final ServiceLifecycle lifecycle;
+
+  WebSocketUpgrade(AllowedOrigins origins, ServiceLifecycle lifecycle) {
+    this.origins = origins;
+    this.lifecycle = lifecycle;
   }
 
-  static void accept(HttpServerRequest request, ConnectionHandler handler, Endpoint endpoint) {
+  void accept(HttpServerRequest request, ConnectionHandler handler, Endpoint endpoint) {
     if (!request.canUpgradeToWebSocket()) {
       request.response()
-        .setStatusCode(426)
         .putHeader("Upgrade", "websocket")
-        .putHeader("Connection", "Upgrade")
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject()
-          .put("error", "upgrade_required")
-          .put("message", "this endpoint speaks WebSocket; connect with a WebSocket client")
-          .put("status", 426).encode());
+        .putHeader("Connection", "Upgrade");
+      refuse(request, 426, "upgrade_required", "this endpoint speaks WebSocket; connect with a WebSocket client");
+      return;
+    }
+    if (!origins.allows(request.getHeader("Origin"))) {
+      refuse(request, 403, "origin_not_allowed", "this Origin may not open WebSockets here (ALLOWED_ORIGINS)");
+      return;
+    }
+    ServiceLifecycle.Refusal refusal = lifecycle.upgradeRefusal();
+    if (refusal != null) {
+      refuse(request, refusal.status(), refusal.error(), refusal.message());
       return;
     }
     request.toWebSocket()
       .onSuccess(ws -> handler.handle(ws, endpoint))
       .onFailure(e -> LOG.debug("WebSocket handshake failed: {}", e.toString()));
+  }
+
+  private static void refuse(HttpServerRequest request, int status, String error, String message) {
+    request.response()
+      .setStatusCode(status)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Cache-Control", "no-store")
+      .end(new JsonObject().put("error", error).put("message", message).put("status", status).encode());
   }
 }

@@ -1,0 +1,157 @@
+package io.wstest.ops;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.wstest.protocol.CloseCodes;
+import io.wstest.protocol.ConnectionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+
+/**
+ * Runtime toggles for load-balancer experiments, with podinfo's paths: fail readiness or liveness on purpose,
+ * close every socket now, refuse or accept new upgrades. They act on the whole process (both servers, every
+ * verticle instance) through {@link ServiceLifecycle} and the connection handlers. With a token set, each
+ * request must carry {@code Authorization: Bearer <token>}.
+ */
+public final class AdminRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+
+  private final Vertx vertx;
+  private final ServiceLifecycle lifecycle;
+  /** SHA-256 of the token, or null when none is required; hashing first makes the compare length-blind. */
+  private final byte[] tokenHash;
+
+  public AdminRoutes(Vertx vertx, String token) {
+    this.vertx = vertx;
+    this.lifecycle = ServiceLifecycle.of(vertx);
+    this.tokenHash = token == null || token.isEmpty() ? null : sha256(token);
+  }
+
+  public void mount(Router router) {
+    post(router, "/readyz/enable", this::enableReadiness);
+    post(router, "/readyz/disable", this::disableReadiness);
+    post(router, "/healthz/enable", this::enableLiveness);
+    post(router, "/healthz/disable", this::disableLiveness);
+    post(router, "/admin/drain", this::drain);
+    post(router, "/admin/reject", this::reject);
+    post(router, "/admin/accept", this::accept);
+  }
+
+  private void post(Router router, String path, Handler<RoutingContext> handler) {
+    router.post(path).handler(this::authorize).handler(handler);
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (tokenHash == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String prefix = "bearer ";
+    boolean ok = header != null && header.length() > prefix.length()
+      && header.regionMatches(true, 0, prefix, 0, prefix.length())
+      && MessageDigest.isEqual(tokenHash, sha256(header.substring(prefix.length()).trim()));
+    if (ok) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, 401, "unauthorized", "this endpoint needs 'Authorization: Bearer <ADMIN_TOKEN>'");
+    }
+  }
+
+  private void enableReadiness(RoutingContext ctx) {
+    lifecycle.setReadinessEnabled(true);
+    changed(ctx, new JsonObject().put("readiness_enabled", true));
+  }
+
+  private void disableReadiness(RoutingContext ctx) {
+    lifecycle.setReadinessEnabled(false);
+    changed(ctx, new JsonObject().put("readiness_enabled", false));
+  }
+
+  private void enableLiveness(RoutingContext ctx) {
+    lifecycle.setLivenessEnabled(true);
+    changed(ctx, new JsonObject().put("liveness_enabled", true));
+  }
+
+  private void disableLiveness(RoutingContext ctx) {
+    lifecycle.setLivenessEnabled(false);
+    changed(ctx, new JsonObject().put("liveness_enabled", false));
+  }
+
+  /** {@code ?code=1012}: closes every socket now (shutdown message first) and answers once all are closed. */
+  private void drain(RoutingContext ctx) {
+    String raw = ctx.request().getParam("code", Short.toString(CloseCodes.GOING_AWAY));
+    Integer code = parseIn(raw, 1000, 4999);
+    if (code == null || !CloseCodes.isSendable(code)) {
+      error(ctx, 400, "invalid_code", "code must be a close code a server may send: 1000, 1001, 1008, 1011-1013"
+        + " or 3000-4999");
+      return;
+    }
+    LOG.info("Admin drain: closing every WebSocket with {}", code);
+    ConnectionHandler.closeAll(vertx, "admin drain", (short) (int) code, Duration.ZERO, false)
+      .onSuccess(closed -> changed(ctx, new JsonObject().put("closed", closed).put("code", code)))
+      .onFailure(ctx::fail);
+  }
+
+  /** {@code ?status=503}: new upgrades on both servers get this HTTP status and a JSON error. */
+  private void reject(RoutingContext ctx) {
+    Integer status = parseIn(ctx.request().getParam("status", "503"), 400, 599);
+    if (status == null) {
+      error(ctx, 400, "invalid_status", "status must be an HTTP error status 400-599");
+      return;
+    }
+    lifecycle.rejectUpgrades(status);
+    LOG.info("Admin: refusing new WebSocket upgrades with {}", status);
+    changed(ctx, new JsonObject().put("rejecting_upgrades", true).put("status", status));
+  }
+
+  private void accept(RoutingContext ctx) {
+    lifecycle.acceptUpgrades();
+    LOG.info("Admin: accepting WebSocket upgrades again");
+    changed(ctx, new JsonObject().put("rejecting_upgrades", false));
+  }
+
+  private static Integer parseIn(String raw, int min, int max) {
+    try {
+      int value = Integer.parseInt(raw.trim());
+      return value >= min && value <= max ? value : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** podinfo answers its toggles with 202 Accepted; the body says the new state. */
+  private static void changed(RoutingContext ctx, JsonObject state) {
+    json(ctx, 202, state);
+  }
+
+  private static void error(RoutingContext ctx, int status, String error, String message) {
+    json(ctx, status, new JsonObject().put("error", error).put("message", message).put("status", status));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+      .setStatusCode(status)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Cache-Control", "no-store")
+      .end(body.encode());
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
