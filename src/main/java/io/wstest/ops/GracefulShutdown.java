@@ -40,10 +40,19 @@ public final class GracefulShutdown {
     this.shutdownTimeout = shutdownTimeout;
   }
 
-  /** Drains and stops Vert.x; blocks the calling thread (the JVM's shutdown hook) until done or timed out. */
-  public void run() {
+  /**
+   * Drains and stops Vert.x; blocks the calling thread (the JVM's shutdown hook) until done or timed out.
+   *
+   * @return true when the service had started and was drained, so the process should exit 0; false when it
+   *     never became ready (start-up failed or is still running) and there was nothing to drain
+   */
+  public boolean run() {
     ServiceLifecycle lifecycle = ServiceLifecycle.of(vertx);
     ConnectionRegistry registry = ConnectionRegistry.of(vertx);
+    if (lifecycle.state() == ServiceLifecycle.State.STARTING) {
+      vertx.close();
+      return false;
+    }
     lifecycle.markDraining();
     LOG.info("Draining: readiness now fails; {} WebSockets open, closing them in {} ms", registry.active(),
       drainDelay.toMillis());
@@ -66,6 +75,7 @@ public final class GracefulShutdown {
     } catch (TimeoutException e) {
       LOG.warn("Vert.x did not stop within the shutdown timeout; exiting anyway");
     }
+    return true;
   }
 
   private static <T> T await(Future<T> future, long deadlineNanos) throws TimeoutException {

@@ -55,6 +55,21 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
     Vertx vertx = Vertx.vertx();
+    GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
+      config.shutdownTimeout());
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Registered before start-up, so a SIGTERM right after the "Started" line is drained too.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      boolean drained = shutdown.run();
+      stopped.countDown();
+      if (drained) {
+        System.out.flush();
+        System.err.flush();
+        // A JVM stopped by SIGTERM / SIGINT exits 143 / 130 once its hooks return; a graceful drain is a
+        // normal stop, so it ends with 0 (this is the only shutdown hook).
+        Runtime.getRuntime().halt(0);
+      }
+    }, "shutdown"));
     try {
       ServiceLauncher.start(vertx, config, identity).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
@@ -67,21 +82,6 @@ public final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
-      config.shutdownTimeout());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        shutdown.run();
-      } finally {
-        stopped.countDown();
-        System.out.flush();
-        System.err.flush();
-        // A JVM stopped by SIGTERM / SIGINT exits 143 / 130 once its hooks return; a graceful drain is a
-        // normal stop, so it ends with 0 (this is the only shutdown hook).
-        Runtime.getRuntime().halt(0);
-      }
-    }, "shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

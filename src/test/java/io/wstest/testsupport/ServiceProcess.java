@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final int wsPort;
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final Map<String, CompletableFuture<String>> awaitedLines = new LinkedHashMap<>();
 
   private ServiceProcess(Process process, int httpPort, int wsPort, Path log) {
     this.process = process;
@@ -79,7 +80,7 @@ public final class ServiceProcess implements AutoCloseable {
       try (var writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
         String line;
         while ((line = in.readLine()) != null) {
-          output.add(line);
+          lineRead(line);
           writer.write(line);
           writer.newLine();
           writer.flush();
@@ -90,6 +91,26 @@ public final class ServiceProcess implements AutoCloseable {
       }
     } catch (IOException e) {
       started.completeExceptionally(e);
+    }
+  }
+
+  private void lineRead(String line) {
+    synchronized (output) {
+      output.add(line);
+      awaitedLines.forEach((text, future) -> {
+        if (line.contains(text)) {
+          future.complete(line);
+        }
+      });
+    }
+  }
+
+  /** Completes with the first log line (already printed or still to come) that contains {@code text}. */
+  public CompletableFuture<String> lineContaining(String text) {
+    synchronized (output) {
+      CompletableFuture<String> future = awaitedLines.computeIfAbsent(text, t -> new CompletableFuture<>());
+      output.stream().filter(line -> line.contains(text)).findFirst().ifPresent(future::complete);
+      return future;
     }
   }
 
@@ -118,8 +139,16 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** SIGTERM, as Kubernetes sends; returns the exit code or -1 if it did not exit in time. */
   public int terminate(Duration timeout) {
-    process.destroy();
+    sigterm();
     return waitForExit(timeout);
+  }
+
+  /**
+   * Sends SIGTERM to this process and returns at once. Unlike {@link Process#destroy()}, which also closes
+   * the pipes, the output of the graceful shutdown that follows is still read and logged.
+   */
+  public void sigterm() {
+    process.toHandle().destroy();
   }
 
   public int waitForExit(Duration timeout) {
