@@ -1,0 +1,226 @@
+package io.wstest.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.wstest.identity.IdentityResolver;
+import io.wstest.server.ServerConfig;
+import io.wstest.server.ServiceLauncher;
+import io.wstest.testsupport.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The operator toggles against the real servers (both ports, two verticle instances each) over real sockets:
+ * probes switched off and on, token checks, drain with a chosen close code, rejecting and accepting upgrades.
+ */
+@ExtendWith(VertxExtension.class)
+class AdminRoutesTest {
+
+  private final int httpPort = FreePorts.next();
+  private final int wsPort = FreePorts.next();
+  /** Kept in fields: a client held only in a local variable can be cleaned up mid-handshake. */
+  private WebSocketClient client;
+  private WebClient http;
+
+  private Future<Void> start(Vertx vertx, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("HTTP_PORT", Integer.toString(httpPort));
+    env.put("WS_PORT", Integer.toString(wsPort));
+    env.put("BIND_HOST", "127.0.0.1");
+    env.put("INSTANCES", "2");
+    client = vertx.createWebSocketClient();
+    http = WebClient.create(vertx);
+    return ServiceLauncher.start(vertx, ServerConfig.fromEnv(env), IdentityResolver.forThisProcess().resolve());
+  }
+
+  private Future<HttpResponse<Buffer>> post(String uri, String authorization) {
+    HttpRequest<Buffer> request = http.post(httpPort, "127.0.0.1", uri);
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    return request.send();
+  }
+
+  private Future<Integer> status(String uri) {
+    return http.get(httpPort, "127.0.0.1", uri).send().map(HttpResponse::statusCode);
+  }
+
+  /** A protocol socket whose messages are collected; completes once its welcome arrived. */
+  private Future<Peer> open(int port, String path) {
+    Peer peer = new Peer();
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
+      .compose(ws -> {
+        peer.ws = ws;
+        ws.textMessageHandler(text -> {
+          peer.messages.add(new JsonObject(text));
+          peer.welcome.tryComplete();
+        });
+        ws.closeHandler(v -> peer.closed.tryComplete(ws.closeStatusCode()));
+        return peer.welcome.future().map(peer);
+      });
+  }
+
+  private static final class Peer {
+    final List<JsonObject> messages = new ArrayList<>();
+    final Promise<Void> welcome = Promise.promise();
+    final Promise<Short> closed = Promise.promise();
+    WebSocket ws;
+  }
+
+  @Test
+  void readinessAndLivenessToggles(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of())
+      .compose(v -> post("/readyz/disable", null))
+      .compose(r -> Future.all(status("/readyz"), status("/health/ready"), status("/healthz")).map(all -> {
+        test.verify(() -> {
+          assertEquals(202, r.statusCode());
+          assertEquals(false, r.bodyAsJsonObject().getBoolean("readiness_enabled"));
+          assertEquals(List.of(503, 503, 200), List.of(all.resultAt(0), all.resultAt(1), all.resultAt(2)));
+        });
+        return all;
+      }))
+      .compose(v -> post("/readyz/enable", null))
+      .compose(r -> status("/readyz"))
+      .compose(ready -> {
+        test.verify(() -> assertEquals(200, ready));
+        return post("/healthz/disable", null);
+      })
+      .compose(r -> Future.all(status("/healthz"), status("/health/live"), status("/readyz")))
+      .compose(all -> {
+        test.verify(() -> assertEquals(List.of(503, 503, 200), List.of(all.resultAt(0), all.resultAt(1),
+          all.resultAt(2))));
+        return post("/healthz/enable", null);
+      })
+      .compose(r -> status("/healthz"))
+      .onComplete(test.succeeding(live -> test.verify(() -> {
+        assertEquals(200, live);
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void tokenIsRequiredWhenSet(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of("ADMIN_TOKEN", "t0ken-for-tests"))
+      .compose(v -> Future.all(post("/readyz/disable", null), post("/readyz/disable", "Bearer wrong"),
+        post("/readyz/disable", "Bearer t0ken-for-tests-and-more"), post("/admin/drain", "Basic t0ken-for-tests")))
+      .compose(refused -> status("/readyz").map(ready -> {
+        test.verify(() -> {
+          for (int i = 0; i < refused.size(); i++) {
+            HttpResponse<Buffer> response = refused.resultAt(i);
+            assertEquals(401, response.statusCode());
+            assertEquals("Bearer", response.getHeader("WWW-Authenticate"));
+            assertEquals("unauthorized", response.bodyAsJsonObject().getString("error"));
+            assertTrue(!response.bodyAsString().contains("t0ken"), "the token must never be echoed");
+          }
+          assertEquals(200, ready, "refused toggles must not change anything");
+        });
+        return ready;
+      }))
+      .compose(v -> post("/readyz/disable", "bearer t0ken-for-tests"))
+      .compose(accepted -> status("/readyz").map(ready -> {
+        test.verify(() -> {
+          assertEquals(202, accepted.statusCode());
+          assertEquals(503, ready);
+        });
+        return ready;
+      }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void disabledAdminAnswers404(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of("ADMIN_ENABLED", "false"))
+      .compose(v -> Future.all(post("/admin/drain", null), post("/readyz/disable", null), post("/admin/reject", null)))
+      .compose(all -> status("/readyz").map(ready -> {
+        test.verify(() -> {
+          for (int i = 0; i < all.size(); i++) {
+            assertEquals(404, all.<HttpResponse<Buffer>>resultAt(i).statusCode());
+          }
+          assertEquals(200, ready);
+        });
+        return ready;
+      }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void rejectRefusesUpgradesOnBothServersUntilAccept(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of())
+      .compose(v -> post("/admin/reject?status=abc", null))
+      .compose(bad -> {
+        test.verify(() -> assertEquals(400, bad.statusCode()));
+        return post("/admin/reject?status=429", null);
+      })
+      .compose(r -> Future.all(open(httpPort, "/ws").map(p -> (Throwable) null).otherwise(e -> e),
+        open(wsPort, "/").map(p -> (Throwable) null).otherwise(e -> e)))
+      .compose(refusals -> {
+        test.verify(() -> {
+          for (int i = 0; i < 2; i++) {
+            UpgradeRejectedException e = assertInstanceOf(UpgradeRejectedException.class, refusals.resultAt(i));
+            assertEquals(429, e.getStatus());
+            JsonObject body = new JsonObject(e.getBody());
+            assertEquals("upgrades_rejected", body.getString("error"));
+            assertEquals(429, body.getInteger("status"));
+          }
+        });
+        return post("/admin/accept", null);
+      })
+      .compose(r -> Future.all(open(httpPort, "/ws"), open(wsPort, "/")))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void drainClosesEverySocketWithTheChosenCode(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of())
+      .compose(v -> Future.all(List.of(open(httpPort, "/ws"), open(httpPort, "/ws"), open(wsPort, "/a"),
+        open(wsPort, "/b"))))
+      .compose(opened -> post("/admin/drain?code=999", null).compose(bad -> {
+        test.verify(() -> assertEquals(400, bad.statusCode()));
+        return post("/admin/drain?code=1012", null);
+      }).compose(drained -> {
+        List<Future<Short>> closes = new ArrayList<>();
+        for (int i = 0; i < opened.size(); i++) {
+          closes.add(opened.<Peer>resultAt(i).closed.future());
+        }
+        return Future.all(closes).map(all -> {
+          test.verify(() -> {
+            assertEquals(202, drained.statusCode());
+            assertEquals(new JsonObject().put("closed", 4).put("code", 1012), drained.bodyAsJsonObject());
+            for (int i = 0; i < opened.size(); i++) {
+              Peer peer = opened.resultAt(i);
+              JsonObject last = peer.messages.get(peer.messages.size() - 1);
+              assertEquals("shutdown", last.getString("type"));
+              assertEquals("admin drain", last.getString("reason"));
+              assertEquals(2L, last.getLong("seq"));
+              assertEquals((short) 1012, all.<Short>resultAt(i));
+            }
+          });
+          return all;
+        });
+      }))
+      // a drain is not a shutdown: new sockets are welcome again
+      .compose(v -> open(wsPort, "/after"))
+      .onComplete(test.succeedingThenComplete());
+  }
+}
