@@ -14,15 +14,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.wstest.identity.IdentityResolver;
-import io.wstest.server.ServerConfig;
-import io.wstest.server.ServiceLauncher;
-import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.InProcessService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,21 +33,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class AdminRoutesTest {
 
-  private final int httpPort = FreePorts.next();
-  private final int wsPort = FreePorts.next();
   /** Kept in fields: a client held only in a local variable can be cleaned up mid-handshake. */
   private WebSocketClient client;
   private WebClient http;
+  private int httpPort;
+  private int wsPort;
 
-  private Future<Void> start(Vertx vertx, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>(extraEnv);
-    env.put("HTTP_PORT", Integer.toString(httpPort));
-    env.put("WS_PORT", Integer.toString(wsPort));
-    env.put("BIND_HOST", "127.0.0.1");
-    env.put("INSTANCES", "2");
+  private Future<Void> start(Vertx vertx, Map<String, String> env) {
     client = vertx.createWebSocketClient();
     http = WebClient.create(vertx);
-    return ServiceLauncher.start(vertx, ServerConfig.fromEnv(env), IdentityResolver.forThisProcess().resolve());
+    return InProcessService.start(vertx, env).map(service -> {
+      httpPort = service.httpPort();
+      wsPort = service.wsPort();
+      return null;
+    });
   }
 
   private Future<HttpResponse<Buffer>> post(String uri, String authorization) {
