@@ -1,0 +1,75 @@
+package io.wstest.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The drain, admin, origin and TLS settings: defaults, parsing, and errors that name the setting. */
+class OpsSettingsTest {
+
+  @Test
+  void defaults() {
+    ServerConfig config = ServerConfig.fromEnv(Map.of());
+    assertEquals(Duration.ofSeconds(5), config.drainDelay());
+    assertEquals(Duration.ZERO, config.drainPeriod());
+    assertEquals(Duration.ofSeconds(20), config.shutdownTimeout());
+    assertTrue(config.adminEnabled());
+    assertNull(config.adminToken());
+    assertTrue(config.allowedOrigins().allows("https://any.example"));
+    assertFalse(config.tls());
+  }
+
+  @Test
+  void durationsFromEnvAndFlags() {
+    ServerConfig config = ServerConfig.resolve(Map.of("--drain-period", "1500ms"),
+      Map.of("DRAIN_DELAY", "2s", "SHUTDOWN_TIMEOUT", "1m", "DRAIN_PERIOD", "9s"));
+    assertEquals(Duration.ofSeconds(2), config.drainDelay());
+    assertEquals(Duration.ofMillis(1500), config.drainPeriod(), "the flag wins over the env var");
+    assertEquals(Duration.ofMinutes(1), config.shutdownTimeout());
+  }
+
+  @Test
+  void badDrainDelayNamesIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of("DRAIN_DELAY", "soon")));
+    assertTrue(e.getMessage().contains("DRAIN_DELAY") && e.getMessage().contains("soon"), e.getMessage());
+  }
+
+  @Test
+  void drainPeriodMustFitInTheShutdownTimeout() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("DRAIN_PERIOD", "30s", "SHUTDOWN_TIMEOUT", "20s")));
+    assertTrue(e.getMessage().contains("DRAIN_PERIOD") && e.getMessage().contains("SHUTDOWN_TIMEOUT"), e.getMessage());
+  }
+
+  @Test
+  void badOriginListNamesTheSettingAndEntry() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("ALLOWED_ORIGINS", "app.example.com")));
+    assertTrue(e.getMessage().contains("ALLOWED_ORIGINS") && e.getMessage().contains("scheme://host"), e.getMessage());
+  }
+
+  @Test
+  void tlsNeedsBothReadableFiles(@TempDir Path dir) throws IOException {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+    Path key = Files.writeString(dir.resolve("key.pem"), "x");
+    ConfigException onlyCert = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("TLS_CERT", cert.toString())));
+    assertTrue(onlyCert.getMessage().contains("TLS_KEY"), onlyCert.getMessage());
+    ConfigException missing = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("TLS_CERT", dir.resolve("nope.pem").toString(), "TLS_KEY", key.toString())));
+    assertTrue(missing.getMessage().contains("TLS_CERT") && missing.getMessage().contains("no readable file"),
+      missing.getMessage());
+    assertTrue(ServerConfig.fromEnv(Map.of("TLS_CERT", cert.toString(), "TLS_KEY", key.toString())).tls());
+  }
+}
