@@ -35,6 +35,10 @@ public final class ServiceLauncher {
         LOG.info("Environment: {}", identity.environment());
         LOG.info("HTTP + WebSocket (/ws, /echo) on {}:{}, raw WebSocket on {}:{}, {} instances each",
           config.bindHost(), config.httpPort(), config.bindHost(), config.wsPort(), config.instances());
+        LOG.info("TLS: {}; allowed origins: {}; admin toggles: {}", config.tls() ? "on (https/wss)" : "off",
+          config.allowedOrigins(), !config.adminEnabled() ? "off"
+            : config.adminToken() == null ? "on, no ADMIN_TOKEN (anyone reaching the port may use them)"
+            : "on, bearer token required");
       })
       .mapEmpty();
   }
