@@ -1,8 +1,5 @@
 package io.wstest.protocol;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
-
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -32,34 +29,6 @@ final class Broadcast {
     int total = delivered.addAndGet(deliveredByHub);
     if (hubsRemaining.decrementAndGet() == 0) {
       onAllDelivered.accept(total);
-    }
-  }
-
-  /** Broadcasts never leave the JVM, so the codec only passes the object along. */
-  static final class LocalCodec implements MessageCodec<Broadcast, Broadcast> {
-    @Override
-    public void encodeToWire(Buffer buffer, Broadcast broadcast) {
-      throw new UnsupportedOperationException("broadcasts are local to the process");
-    }
-
-    @Override
-    public Broadcast decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("broadcasts are local to the process");
-    }
-
-    @Override
-    public Broadcast transform(Broadcast broadcast) {
-      return broadcast;
-    }
-
-    @Override
-    public String name() {
-      return CODEC;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
     }
   }
 }

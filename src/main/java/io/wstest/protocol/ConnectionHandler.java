@@ -170,7 +170,7 @@ public final class ConnectionHandler {
 
   /** Registers the broadcast and drain codecs once per Vert.x instance. */
   static void registerCodec(Vertx vertx) {
-    vertx.eventBus().registerCodec(new Broadcast.LocalCodec());
-    vertx.eventBus().registerCodec(new Drain.LocalCodec());
+    vertx.eventBus().registerCodec(new LocalCodec<Broadcast>(Broadcast.CODEC));
+    vertx.eventBus().registerCodec(new LocalCodec<Drain>(Drain.CODEC));
   }
 }

@@ -1,8 +1,5 @@
 package io.wstest.protocol;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
-
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -40,34 +37,6 @@ final class Drain {
     int total = closed.addAndGet(closedByHub);
     if (hubsRemaining.decrementAndGet() == 0) {
       onAllClosed.accept(total);
-    }
-  }
-
-  /** Drain orders never leave the JVM, so the codec only passes the object along. */
-  static final class LocalCodec implements MessageCodec<Drain, Drain> {
-    @Override
-    public void encodeToWire(Buffer buffer, Drain drain) {
-      throw new UnsupportedOperationException("drain orders are local to the process");
-    }
-
-    @Override
-    public Drain decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("drain orders are local to the process");
-    }
-
-    @Override
-    public Drain transform(Drain drain) {
-      return drain;
-    }
-
-    @Override
-    public String name() {
-      return CODEC;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
     }
   }
 }

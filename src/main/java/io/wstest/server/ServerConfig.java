@@ -30,7 +30,7 @@ public final class ServerConfig {
     "accept permessage-deflate (costs ~100 KB native memory per connection)");
 
   public static final Setting<Long> DRAIN_DELAY = Setting.duration("DRAIN_DELAY", "--drain-delay", "5s",
-    "on SIGTERM, how long readiness fails while sockets stay open, before they are closed");
+    "on SIGTERM/SIGINT, how long readiness fails while sockets stay open, before they are closed");
   public static final Setting<Long> DRAIN_PERIOD = Setting.duration("DRAIN_PERIOD", "--drain-period", "0",
     "spread the shutdown closes evenly over this long, to avoid reconnect storms");
   public static final Setting<Long> SHUTDOWN_TIMEOUT = Setting.duration("SHUTDOWN_TIMEOUT", "--shutdown-timeout",
