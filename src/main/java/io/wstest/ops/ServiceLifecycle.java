@@ -76,11 +76,6 @@ public final class ServiceLifecycle implements Shareable {
     rejectStatus.set(0);
   }
 
-  /** 0 while upgrades are accepted, else the status {@code POST /admin/reject} set. */
-  public int rejectStatus() {
-    return rejectStatus.get();
-  }
-
   public void stopAcceptingUpgrades() {
     acceptingUpgrades.set(false);
   }

@@ -12,6 +12,7 @@ import io.wstest.identity.ServiceIdentity;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,8 +42,11 @@ public final class ConnectionHandler {
   private MessageConsumer<Drain> drains;
   /** Set once the process is stopping: a socket whose handshake finishes now is closed straight away. */
   private Drain stopping;
-  /** Drains of this hub waiting for its last socket to close. */
-  private final List<Runnable> whenEmpty = new ArrayList<>();
+  /** Drains in progress on this hub, each with the sockets it still waits for (sockets opened later don't count). */
+  private final List<PendingDrain> pendingDrains = new ArrayList<>();
+
+  private record PendingDrain(Drain drain, int sockets, Set<Connection> waitingFor) {
+  }
 
   /**
    * @param server "http" or "raw": which server the sockets arrive on (reported in the welcome and counts)
@@ -92,11 +96,13 @@ public final class ConnectionHandler {
     if (connections.remove(connection)) {
       registry.closed(server);
     }
-    if (connections.isEmpty() && !whenEmpty.isEmpty()) {
-      List<Runnable> waiting = new ArrayList<>(whenEmpty);
-      whenEmpty.clear();
-      waiting.forEach(Runnable::run);
-    }
+    pendingDrains.removeIf(pending -> {
+      if (pending.waitingFor.remove(connection) && pending.waitingFor.isEmpty()) {
+        pending.drain.hubDone(pending.sockets);
+        return true;
+      }
+      return false;
+    });
   }
 
   /**
@@ -131,7 +137,7 @@ public final class ConnectionHandler {
       drain.hubDone(0);
       return;
     }
-    whenEmpty.add(() -> drain.hubDone(n));
+    pendingDrains.add(new PendingDrain(drain, n, new HashSet<>(open)));
     for (int i = 0; i < n; i++) {
       Connection connection = open.get(i);
       long delay = drain.spreadMillis * i / n;
