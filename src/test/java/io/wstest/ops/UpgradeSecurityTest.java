@@ -24,7 +24,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-/** ALLOWED_ORIGINS and TLS at the one upgrade door, on both servers, over real sockets. */
+/** The one upgrade door on both servers, over real sockets: ALLOWED_ORIGINS, shutdown refusal, TLS. */
 @ExtendWith(VertxExtension.class)
 class UpgradeSecurityTest {
 
@@ -66,6 +66,24 @@ class UpgradeSecurityTest {
         }
         for (int i = 3; i < 6; i++) {
           assertEquals("welcome", all.<JsonObject>resultAt(i).getString("type"));
+        }
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void onceShutdownClosesSocketsNewUpgradesGet503OnBothServers(Vertx vertx, VertxTestContext test) {
+    client = vertx.createWebSocketClient();
+    InProcessService.start(vertx, Map.of())
+      .compose(s -> {
+        ServiceLifecycle.of(vertx).stopAcceptingUpgrades();
+        return Future.all(failure(welcome(s.httpPort(), "/ws", null)), failure(welcome(s.wsPort(), "/", null)));
+      })
+      .onComplete(test.succeeding(all -> test.verify(() -> {
+        for (int i = 0; i < 2; i++) {
+          UpgradeRejectedException e = assertInstanceOf(UpgradeRejectedException.class, all.resultAt(i));
+          assertEquals(503, e.getStatus());
+          assertEquals("shutting_down", new JsonObject(e.getBody()).getString("error"));
         }
         test.completeNow();
       })));
