@@ -9,7 +9,9 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,30 +32,42 @@ public final class ConnectionHandler {
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
   private final String server;
-  private final int maxMessageBytes;
+  private final ConnectionOptions options;
+  private final WebSocketMetrics metrics;
   private final Set<Connection> connections = new LinkedHashSet<>();
   private MessageConsumer<Broadcast> broadcasts;
+  private long keepaliveTimer = -1;
+  /** Wall-clock millis of the last keepalive tick: a coarse clock that frames read instead of asking the OS. */
+  private long now = System.currentTimeMillis();
 
   /**
    * @param server "http" or "raw": which server the sockets arrive on (reported in the welcome and counts)
    */
-  public ConnectionHandler(Vertx vertx, ServiceIdentity identity, String server, int maxMessageBytes) {
+  public ConnectionHandler(Vertx vertx, ServiceIdentity identity, String server, ConnectionOptions options) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.registry = ConnectionRegistry.of(vertx);
+    this.metrics = WebSocketMetrics.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
     this.server = server;
-    this.maxMessageBytes = maxMessageBytes;
+    this.options = options;
   }
 
-  /** Starts receiving broadcasts; call from the verticle's start. */
+  /** Starts receiving broadcasts and the keepalive timer; call from the verticle's start. */
   public Future<Void> start() {
+    if (options.keepaliveEnabled()) {
+      // one timer per handler (per event loop), not one per socket: it walks this handler's sockets
+      keepaliveTimer = vertx.setPeriodic(options.keepaliveTickMillis(), id -> keepaliveTick());
+    }
     broadcasts = vertx.eventBus().localConsumer(Broadcast.ADDRESS, message -> deliver(message.body()));
     return broadcasts.completion().onSuccess(v -> registry.hubRegistered());
   }
 
   public Future<Void> stop() {
+    if (keepaliveTimer >= 0) {
+      vertx.cancelTimer(keepaliveTimer);
+    }
     if (broadcasts == null) {
       return Future.succeededFuture();
     }
@@ -61,9 +75,32 @@ public final class ConnectionHandler {
     return broadcasts.unregister();
   }
 
-  /** Takes over a freshly upgraded socket. Must be called on this handler's event loop. */
+  /**
+   * Reserves a place for an upgrade under {@code MAX_CONNECTIONS}; false means the process is full and the
+   * upgrade must be refused. Call before {@code toWebSocket()}; follow with {@link #handle} or
+   * {@link #upgradeFailed}.
+   */
+  public boolean admit() {
+    if (registry.tryAdmit(options.maxConnections())) {
+      return true;
+    }
+    metrics.rejectedMaxConnections.increment();
+    return false;
+  }
+
+  /** Gives back the place {@link #admit} reserved when the handshake did not complete. */
+  public void upgradeFailed() {
+    registry.release();
+  }
+
+  public int maxConnections() {
+    return options.maxConnections();
+  }
+
+  /** Takes over a freshly upgraded, admitted socket. Must be called on this handler's event loop. */
   public void handle(ServerWebSocket ws, Endpoint endpoint) {
     long number = registry.opened(server);
+    metrics.opened.increment();
     Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint);
     connections.add(connection);
     connection.open();
@@ -73,10 +110,32 @@ public final class ConnectionHandler {
     return connections.size();
   }
 
-  void closed(Connection connection) {
+  void closed(Connection connection, int code) {
     if (connections.remove(connection)) {
       registry.closed(server);
+      registry.release();
+      metrics.closed(code);
     }
+  }
+
+  private void keepaliveTick() {
+    now = System.currentTimeMillis();
+    List<Connection> idle = null;
+    for (Connection connection : connections) {
+      if (connection.keepalive(now, options.pingIntervalMillis(), options.idleTimeoutMillis())) {
+        idle = add(idle, connection);
+      }
+    }
+    // closed after the walk, so a close handler can never change the set under the loop
+    if (idle != null) {
+      idle.forEach(Connection::closeIdle);
+    }
+  }
+
+  private static List<Connection> add(List<Connection> list, Connection connection) {
+    List<Connection> result = list == null ? new ArrayList<>() : list;
+    result.add(connection);
+    return result;
   }
 
   /** Publishes a broadcast to every socket of this process and reports the recipient count to the sender. */
@@ -84,25 +143,46 @@ public final class ConnectionHandler {
     String encoded = message.encode();
     String prefix = encoded.substring(0, encoded.length() - 1);
     Broadcast broadcast = new Broadcast(prefix, registry.hubCount(),
-      recipients -> context.runOnContext(v -> sender.broadcastDelivered(recipients)));
+      (recipients, dropped) -> context.runOnContext(v -> sender.broadcastDelivered(recipients, dropped)));
     vertx.eventBus().publish(Broadcast.ADDRESS, broadcast, LOCAL_BROADCAST);
   }
 
   private void deliver(Broadcast broadcast) {
     int delivered = 0;
+    int dropped = 0;
+    List<Connection> tooSlow = null;
     for (Connection connection : connections) {
-      if (connection.deliverBroadcast(broadcast.jsonPrefix)) {
-        delivered++;
+      switch (connection.deliverBroadcast(broadcast.jsonPrefix)) {
+        case DELIVERED -> delivered++;
+        case DROPPED -> {
+          dropped++;
+          if (connection.droppedBroadcasts() >= options.slowConsumerLimit()) {
+            tooSlow = add(tooSlow, connection);
+          }
+        }
+        default -> { }
       }
     }
-    broadcast.hubDone(delivered);
+    if (tooSlow != null) {
+      tooSlow.forEach(Connection::closeSlowConsumer);
+    }
+    metrics.broadcastRecipients.increment(delivered);
+    metrics.sent.increment(delivered);
+    if (dropped > 0) {
+      metrics.slowConsumerDrops.increment(dropped);
+    }
+    broadcast.hubDone(delivered, dropped);
   }
 
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
   String server() { return server; }
-  int maxMessageBytes() { return maxMessageBytes; }
+  int maxMessageBytes() { return options.maxMessageBytes(); }
+  ConnectionOptions options() { return options; }
+  WebSocketMetrics metrics() { return metrics; }
   ConnectionRegistry registry() { return registry; }
+  /** Coarse wall-clock millis, updated every keepalive tick. */
+  long now() { return now; }
 
   /** Registers the broadcast codec once per Vert.x instance. */
   static void registerCodec(Vertx vertx) {

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.Metrics;
 import io.wstest.ops.Probes;
 import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
@@ -26,7 +27,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.maxMessageBytes());
+    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.connectionOptions());
     Router router = Router.router(vertx);
     setupRouter(router);
     return connections.start().compose(v -> vertx
@@ -48,6 +49,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/readyz").handler(readiness);
     router.get("/ws").handler(ctx -> upgrade(ctx, Endpoint.PROTOCOL));
     router.get("/echo").handler(ctx -> upgrade(ctx, Endpoint.ECHO));
+    Metrics metrics = Metrics.of(vertx);
+    if (metrics.enabled()) {
+      router.get("/metrics").handler(metrics.scrapeHandler());
+    }
 
     router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",

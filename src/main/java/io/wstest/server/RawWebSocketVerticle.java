@@ -20,7 +20,7 @@ public final class RawWebSocketVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.maxMessageBytes());
+    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.connectionOptions());
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
       .requestHandler(request -> WebSocketUpgrade.accept(request, connections, Endpoint.PROTOCOL))

@@ -53,7 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ServiceVertx.create(config);
     try {
       ServiceLauncher.start(vertx, config, identity).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
