@@ -163,13 +163,13 @@ final class Connection {
     }
     if (!text) {
       metrics.receivedBinary.increment();
-      ws.writeBinaryMessage(data);
       metrics.sent.increment();
+      ws.writeBinaryMessage(data);
       pauseWhileBacklogged();
     } else if (endpoint == Endpoint.ECHO) {
       metrics.receivedText.increment();
-      ws.writeTextMessage(data.toString(StandardCharsets.UTF_8));
       metrics.sent.increment();
+      ws.writeTextMessage(data.toString(StandardCharsets.UTF_8));
       pauseWhileBacklogged();
     } else {
       onJson(data);
@@ -321,8 +321,9 @@ final class Connection {
       return;
     }
     message.put("instance_id", handler.identity().instanceId()).put("seq", ++seq);
-    ws.writeTextMessage(message.encode());
+    // counted before it is written, so a peer that has the message also sees it in /metrics
     metrics.sent.increment();
+    ws.writeTextMessage(message.encode());
     pauseWhileBacklogged();
   }
 
