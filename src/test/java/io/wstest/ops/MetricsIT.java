@@ -3,10 +3,9 @@ package io.wstest.ops;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.wstest.testsupport.JsonSocket;
+import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +28,6 @@ class MetricsIT {
 
   private ServiceProcess service;
   private HttpClient http;
-  private WebSocketClient client;
 
   @AfterEach
   void stop() {
@@ -42,8 +40,7 @@ class MetricsIT {
   void fatJarServesPrometheusMetricsWithTheReplicaIdentity(Vertx vertx, VertxTestContext ctx) {
     service = ServiceProcess.builder().podName("metrics-pod").env("NODE_NAME", "node-7").start();
     http = vertx.createHttpClient();
-    client = vertx.createWebSocketClient();
-    JsonSocket.connect(client, service.wsPort(), "/")
+    WsTestClient.connect(vertx, service.wsPort(), "/")
       .compose(socket -> socket.next("welcome"))
       .compose(welcome -> http.request(HttpMethod.GET, service.httpPort(), "127.0.0.1", "/metrics"))
       .compose(req -> req.send())

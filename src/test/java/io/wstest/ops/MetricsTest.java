@@ -5,13 +5,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.JsonSocket;
+import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.PrometheusText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MetricsTest {
 
   private InProcessService service;
-  private WebSocketClient wsClient;
   private HttpClient http;
-  private JsonSocket a;
-  private JsonSocket b;
+  private WsTestClient a;
+  private WsTestClient b;
 
   @AfterEach
   void stop(VertxTestContext ctx) {
@@ -39,7 +37,6 @@ class MetricsTest {
 
   @Test
   void countsConnectionsMessagesClosesAndLabelsTheReplica(Vertx vertx, VertxTestContext ctx) {
-    wsClient = vertx.createWebSocketClient();
     http = vertx.createHttpClient();
     InProcessService.start(Map.of("MAX_MESSAGE_BYTES", "1000"))
       .compose(s -> {
@@ -57,13 +54,13 @@ class MetricsTest {
           assertTrue(before.hasSeriesStartingWith("jvm_memory_used_bytes"), "JVM series");
           assertTrue(before.hasSeriesStartingWith("vertx_"), "Vert.x series");
         });
-        return JsonSocket.connect(wsClient, service.httpPort(), "/ws");
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
       })
       .compose(socket -> {
         a = socket;
         return a.next("welcome");
       })
-      .compose(w -> JsonSocket.connect(wsClient, service.wsPort(), "/"))
+      .compose(w -> WsTestClient.connect(vertx, service.wsPort(), "/"))
       .compose(socket -> {
         b = socket;
         return b.next("welcome");

@@ -2,12 +2,11 @@ package io.wstest.protocol;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.JsonSocket;
+import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectionLimitsTest {
 
   private InProcessService service;
-  private WebSocketClient client;
-  private JsonSocket first;
+  private WsTestClient first;
 
   @AfterEach
   void stop(VertxTestContext ctx) {
@@ -34,17 +32,16 @@ class ConnectionLimitsTest {
 
   @Test
   void upgradesBeyondMaxConnectionsGet503OnBothServersUntilASocketCloses(Vertx vertx, VertxTestContext ctx) {
-    client = vertx.createWebSocketClient();
     InProcessService.start(Map.of("MAX_CONNECTIONS", "2"))
       .compose(s -> {
         service = s;
-        return JsonSocket.connect(client, service.httpPort(), "/ws");
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
       })
       .compose(socket -> {
         first = socket;
         return first.next("welcome");
       })
-      .compose(w -> JsonSocket.connect(client, service.wsPort(), "/"))
+      .compose(w -> WsTestClient.connect(vertx, service.wsPort(), "/"))
       .compose(second -> second.next("welcome"))
       .compose(w -> vertx.executeBlocking(() -> {
         try (RawWebSocket viaHttp = RawWebSocket.connect(service.httpPort(), "/ws", 0);
@@ -65,7 +62,7 @@ class ConnectionLimitsTest {
         return first.socket().close().compose(v -> first.closed());
       })
       // the place the closed socket held is free again
-      .compose(code -> JsonSocket.connect(client, service.httpPort(), "/ws"))
+      .compose(code -> WsTestClient.connect(vertx, service.httpPort(), "/ws"))
       .compose(third -> third.next("welcome"))
       .onComplete(ctx.succeeding(welcome -> ctx.verify(() -> {
         assertEquals("welcome", welcome.getString("type"));
@@ -75,12 +72,11 @@ class ConnectionLimitsTest {
 
   @Test
   void broadcastsOverTheRateGetAnErrorAndTheSocketStaysOpen(Vertx vertx, VertxTestContext ctx) {
-    client = vertx.createWebSocketClient();
     JsonObject broadcast = new JsonObject().put("type", "broadcast").put("message", "hello");
     InProcessService.start(Map.of("BROADCAST_RATE", "1"))
       .compose(s -> {
         service = s;
-        return JsonSocket.connect(client, service.httpPort(), "/ws");
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
       })
       .compose(socket -> {
         first = socket;

@@ -4,12 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.JsonSocket;
+import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +37,10 @@ class SlowConsumerTest {
   private static final String PAYLOAD = "x".repeat(16_000);
 
   private InProcessService service;
-  private WebSocketClient client;
   private HttpClient http;
   private RawWebSocket slow;
-  private JsonSocket sender;
-  private JsonSocket receiver;
+  private WsTestClient sender;
+  private WsTestClient receiver;
   private int sent;
   private int deliveredToSlow;
   private int dropped;
@@ -58,7 +56,6 @@ class SlowConsumerTest {
 
   @Test
   void dropsBroadcastsToASocketThatStoppedReadingThenClosesItWith1008(Vertx vertx, VertxTestContext ctx) {
-    client = vertx.createWebSocketClient();
     http = vertx.createHttpClient();
     InProcessService.start(Map.of("BROADCAST_RATE", "0", "SLOW_CONSUMER_LIMIT", Integer.toString(LIMIT)))
       .compose(s -> {
@@ -69,13 +66,13 @@ class SlowConsumerTest {
       .compose(raw -> {
         slow = raw;
         ctx.verify(() -> assertEquals(101, slow.status()));
-        return JsonSocket.connect(client, service.httpPort(), "/ws");
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
       })
       .compose(socket -> {
         sender = socket;
         return sender.next("welcome");
       })
-      .compose(w -> JsonSocket.connect(client, service.httpPort(), "/ws"))
+      .compose(w -> WsTestClient.connect(vertx, service.httpPort(), "/ws"))
       .compose(socket -> {
         receiver = socket;
         return receiver.next("welcome");
