@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.PrometheusText;
+import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +41,7 @@ class MetricsTest {
     InProcessService.start(Map.of("MAX_MESSAGE_BYTES", "1000"))
       .compose(s -> {
         service = s;
-        return scrape();
+        return PrometheusText.scrape(http, service.httpPort());
       })
       .compose(before -> {
         ctx.verify(() -> {
@@ -70,7 +70,7 @@ class MetricsTest {
       .compose(m -> a.sendText("not json").next("error"))
       .compose(m -> a.send(new JsonObject().put("type", "broadcast").put("message", "hi")).next("broadcast_ack"))
       .compose(ack -> b.next("broadcast"))
-      .compose(m -> scrape())
+      .compose(m -> PrometheusText.scrape(http, service.httpPort()))
       .compose(during -> {
         ctx.verify(() -> {
           assertEquals(2.0, during.value("websocket_connections_opened_total"));
@@ -96,7 +96,7 @@ class MetricsTest {
       })
       .compose(code -> {
         ctx.verify(() -> assertEquals((short) 1009, code));
-        return scrape();
+        return PrometheusText.scrape(http, service.httpPort());
       })
       .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
         assertEquals(1.0, after.value("websocket_closes_total", "code", "1000"));
@@ -124,15 +124,5 @@ class MetricsTest {
       })));
   }
 
-  private Future<PrometheusText> scrape() {
-    return http.request(HttpMethod.GET, service.httpPort(), "127.0.0.1", "/metrics")
-      .compose(req -> req.send())
-      .compose(response -> {
-        assertEquals(200, response.statusCode());
-        assertTrue(response.getHeader("Content-Type").startsWith("text/plain"), response.getHeader("Content-Type"));
-        return response.body();
-      })
-      .map(body -> PrometheusText.parse(body.toString()));
-  }
 
 }

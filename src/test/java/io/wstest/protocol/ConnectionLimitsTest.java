@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.RawWebSocket;
+import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,15 +32,7 @@ class ConnectionLimitsTest {
 
   @Test
   void upgradesBeyondMaxConnectionsGet503OnBothServersUntilASocketCloses(Vertx vertx, VertxTestContext ctx) {
-    InProcessService.start(Map.of("MAX_CONNECTIONS", "2"))
-      .compose(s -> {
-        service = s;
-        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
-      })
-      .compose(socket -> {
-        first = socket;
-        return first.next("welcome");
-      })
+    startWithOneSocket(vertx, Map.of("MAX_CONNECTIONS", "2"))
       .compose(w -> WsTestClient.connect(vertx, service.wsPort(), "/"))
       .compose(second -> second.next("welcome"))
       .compose(w -> vertx.executeBlocking(() -> {
@@ -73,15 +65,7 @@ class ConnectionLimitsTest {
   @Test
   void broadcastsOverTheRateGetAnErrorAndTheSocketStaysOpen(Vertx vertx, VertxTestContext ctx) {
     JsonObject broadcast = new JsonObject().put("type", "broadcast").put("message", "hello");
-    InProcessService.start(Map.of("BROADCAST_RATE", "1"))
-      .compose(s -> {
-        service = s;
-        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
-      })
-      .compose(socket -> {
-        first = socket;
-        return first.next("welcome");
-      })
+    startWithOneSocket(vertx, Map.of("BROADCAST_RATE", "1"))
       .compose(w -> first.send(broadcast).next("broadcast_ack"))
       .compose(ack -> {
         // one token a second, and the first broadcast took it: a quick burst is refused
@@ -102,5 +86,18 @@ class ConnectionLimitsTest {
         assertTrue(!first.socket().isClosed(), "rate limiting must not close the socket");
         ctx.completeNow();
       })));
+  }
+
+  /** Starts the service and opens {@link #first} on /ws; completes with its welcome. */
+  private Future<JsonObject> startWithOneSocket(Vertx vertx, Map<String, String> settings) {
+    return InProcessService.start(settings)
+      .compose(s -> {
+        service = s;
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
+      })
+      .compose(socket -> {
+        first = socket;
+        return first.next("welcome");
+      });
   }
 }

@@ -3,14 +3,13 @@ package io.wstest.protocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
-import io.wstest.testsupport.WsTestClient;
 import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.RawWebSocket;
+import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,7 +84,7 @@ class SlowConsumerTest {
           assertEquals(1008, close.closeCode());
           assertTrue(close.closeReason().startsWith("slow consumer"), close.closeReason());
         });
-        return scrape();
+        return PrometheusText.scrape(http, service.httpPort());
       })
       .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
         LOG.info("{} broadcasts: {} reached the slow socket, {} dropped, then {} with it closed; it read {} bytes",
@@ -147,10 +146,4 @@ class SlowConsumerTest {
     }
   }
 
-  private Future<PrometheusText> scrape() {
-    return http.request(HttpMethod.GET, service.httpPort(), "127.0.0.1", "/metrics")
-      .compose(req -> req.send())
-      .compose(response -> response.body())
-      .map(body -> PrometheusText.parse(body.toString()));
-  }
 }

@@ -1,5 +1,9 @@
 package io.wstest.testsupport;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +20,20 @@ public final class PrometheusText {
 
   private PrometheusText(List<Sample> samples) {
     this.samples = samples;
+  }
+
+  /** GET http://127.0.0.1:port/metrics; fails unless it answers 200 in the Prometheus text format. */
+  public static Future<PrometheusText> scrape(HttpClient http, int port) {
+    return http.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+      .compose(req -> req.send())
+      .compose(response -> {
+        String type = String.valueOf(response.getHeader("Content-Type"));
+        if (response.statusCode() != 200 || !type.startsWith("text/plain")) {
+          return Future.failedFuture("GET /metrics answered " + response.statusCode() + " " + type);
+        }
+        return response.body();
+      })
+      .map(body -> parse(body.toString()));
   }
 
   public static PrometheusText parse(String text) {
