@@ -33,7 +33,10 @@ final class Connection {
    * probing a load balancer's own idle timeout) only has to clear this flag.
    */
   private boolean keepalive = true;
-  /** Set by any frame from the peer, pongs included; the keepalive tick turns it into {@link #lastHeardMillis}. */
+  /**
+   * Set by any frame from the peer, pongs included: a field write on the hot path instead of a clock read; the
+   * keepalive tick turns it into {@link #lastHeardMillis}, so a socket is never closed early, at most a tick late.
+   */
   private boolean heardSinceTick;
   private long lastHeardMillis;
   private long lastPingMillis;
@@ -61,7 +64,7 @@ final class Connection {
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
     ws.setWriteQueueMaxSize(ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
     ws.frameHandler(this::onFrame);
-    // pongs also arrive here while reading is paused for backlog, when the frame handler waits
+    // unlike the frame handler, this runs even while reading is paused for backlog
     ws.pongHandler(data -> heardSinceTick = true);
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
     ws.closeHandler(v -> {

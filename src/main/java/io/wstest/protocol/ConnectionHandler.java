@@ -37,8 +37,6 @@ public final class ConnectionHandler {
   private final Set<Connection> connections = new LinkedHashSet<>();
   private MessageConsumer<Broadcast> broadcasts;
   private long keepaliveTimer = -1;
-  /** Wall-clock millis of the last keepalive tick: a coarse clock that frames read instead of asking the OS. */
-  private long now = System.currentTimeMillis();
 
   /**
    * @param server "http" or "raw": which server the sockets arrive on (reported in the welcome and counts)
@@ -119,7 +117,7 @@ public final class ConnectionHandler {
   }
 
   private void keepaliveTick() {
-    now = System.currentTimeMillis();
+    long now = System.currentTimeMillis();
     List<Connection> idle = null;
     for (Connection connection : connections) {
       if (connection.keepalive(now, options.pingIntervalMillis(), options.idleTimeoutMillis())) {
@@ -181,8 +179,6 @@ public final class ConnectionHandler {
   ConnectionOptions options() { return options; }
   WebSocketMetrics metrics() { return metrics; }
   ConnectionRegistry registry() { return registry; }
-  /** Coarse wall-clock millis, updated every keepalive tick. */
-  long now() { return now; }
 
   /** Registers the broadcast codec once per Vert.x instance. */
   static void registerCodec(Vertx vertx) {

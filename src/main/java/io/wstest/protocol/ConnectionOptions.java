@@ -16,11 +16,6 @@ public record ConnectionOptions(int maxMessageBytes, long pingIntervalMillis, lo
   /** Bytes a socket may have waiting to be written before it counts as backlogged (Netty's high-water mark). */
   public static final int WRITE_QUEUE_MAX_BYTES = 64 * 1024;
 
-  /** Defaults for embedding and tests: no keepalive, no limits beyond the message size. */
-  public static ConnectionOptions withMessageLimit(int maxMessageBytes) {
-    return new ConnectionOptions(maxMessageBytes, 0, 0, 0, 0, 100);
-  }
-
   boolean keepaliveEnabled() {
     return pingIntervalMillis > 0 || idleTimeoutMillis > 0;
   }
