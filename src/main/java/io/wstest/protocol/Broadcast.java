@@ -1,12 +1,11 @@
 package io.wstest.protocol;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * One broadcast on its way to every hub of this process over the event bus. The JSON is encoded once by the
- * sender; each receiver only appends its own {@code seq}. Hubs add up how many sockets they reached and the
- * last one reports the total back to the sender.
+ * sender; each receiver only appends its own {@code seq}. Hubs add up how many sockets they reached (and how
+ * many they skipped as slow consumers) and the last one reports the totals back to the sender.
  */
 final class Broadcast {
 
@@ -16,19 +15,27 @@ final class Broadcast {
   /** The encoded message without its closing brace, ready for {@code ,"seq":N}}. */
   final String jsonPrefix;
   private final AtomicInteger delivered = new AtomicInteger();
+  private final AtomicInteger dropped = new AtomicInteger();
   private final AtomicInteger hubsRemaining;
-  private final IntConsumer onAllDelivered;
+  private final Outcome onAllDelivered;
 
-  Broadcast(String jsonPrefix, int hubs, IntConsumer onAllDelivered) {
+  /** What the sender learns once every hub is done. */
+  interface Outcome {
+    void done(int recipients, int dropped);
+  }
+
+  Broadcast(String jsonPrefix, int hubs, Outcome onAllDelivered) {
     this.jsonPrefix = jsonPrefix;
     this.hubsRemaining = new AtomicInteger(hubs);
     this.onAllDelivered = onAllDelivered;
   }
 
-  void hubDone(int deliveredByHub) {
-    int total = delivered.addAndGet(deliveredByHub);
+  void hubDone(int deliveredByHub, int droppedByHub) {
+    delivered.addAndGet(deliveredByHub);
+    dropped.addAndGet(droppedByHub);
+    // every hub adds before it counts itself done, so the last one sees all the sums
     if (hubsRemaining.decrementAndGet() == 0) {
-      onAllDelivered.accept(total);
+      onAllDelivered.done(delivered.get(), dropped.get());
     }
   }
 }

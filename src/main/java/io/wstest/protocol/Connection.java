@@ -24,8 +24,26 @@ final class Connection {
   private final String id;
   private final Endpoint endpoint;
   private final Utf8Validator utf8 = new Utf8Validator();
+  private final WebSocketMetrics metrics;
   private long seq;
   private boolean closing;
+  /** The close code this server sent, or 0 when the peer closed first (then the peer's code counts). */
+  private short closeCode;
+  /**
+   * Whether the server pings this socket and closes it when idle. A per-connection protocol option (for
+   * probing a load balancer's own idle timeout) only has to clear this flag.
+   */
+  private boolean keepalive = true;
+  /**
+   * Set by any frame from the peer, pongs included: a field write on the hot path instead of a clock read; the
+   * keepalive tick turns it into {@link #lastHeardMillis}, so a socket is never closed early, at most a tick late.
+   */
+  private boolean heardSinceTick;
+  private long lastHeardMillis;
+  private long lastPingMillis;
+  private int droppedBroadcasts;
+  /** Created on the first broadcast: most connections never send one. */
+  private TokenBucket broadcastBucket;
   /** The parts of a fragmented message so far; null between messages. */
   private Buffer fragments;
   private boolean fragmentedText;
@@ -35,14 +53,25 @@ final class Connection {
     this.ws = ws;
     this.id = id;
     this.endpoint = endpoint;
+    this.metrics = handler.metrics();
   }
 
+  /** What became of one broadcast for this socket. */
+  enum Delivery { DELIVERED, DROPPED, SKIPPED }
+
   void open() {
+    lastHeardMillis = System.currentTimeMillis();
+    lastPingMillis = lastHeardMillis;
+    // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
+    ws.setWriteQueueMaxSize(ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
     ws.frameHandler(this::onFrame);
+    // unlike the frame handler, this runs even while reading is paused for backlog
+    ws.pongHandler(data -> heardSinceTick = true);
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
     ws.closeHandler(v -> {
       closing = true;
-      handler.closed(this);
+      Short peerCode = ws.closeStatusCode();
+      handler.closed(this, closeCode != 0 ? closeCode : peerCode == null ? CloseCodes.ABNORMAL : peerCode);
     });
     ws.drainHandler(v -> ws.resume());
     if (endpoint == Endpoint.PROTOCOL) {
@@ -65,6 +94,7 @@ final class Connection {
   }
 
   private void onFrame(WebSocketFrame frame) {
+    heardSinceTick = true;
     if (closing) {
       return;
     }
@@ -136,9 +166,13 @@ final class Connection {
       return;
     }
     if (!text) {
+      metrics.receivedBinary.increment();
+      metrics.sent.increment();
       ws.writeBinaryMessage(data);
       pauseWhileBacklogged();
     } else if (endpoint == Endpoint.ECHO) {
+      metrics.receivedText.increment();
+      metrics.sent.increment();
       ws.writeTextMessage(data.toString(StandardCharsets.UTF_8));
       pauseWhileBacklogged();
     } else {
@@ -151,6 +185,7 @@ final class Connection {
     try {
       message = new JsonObject(data);
     } catch (DecodeException | ClassCastException e) {
+      metrics.receivedInvalidJson.increment();
       send(new JsonObject()
         .put("type", "error")
         .put("error", "invalid_json")
@@ -160,8 +195,13 @@ final class Connection {
     }
     Object type = message.getValue("type");
     if ("ping".equals(type)) {
+      metrics.receivedPing.increment();
       send(new JsonObject().put("type", "pong").put("timestamp", Timestamps.now()).put("original_data", message));
     } else if ("broadcast".equals(type)) {
+      metrics.receivedBroadcast.increment();
+      if (!broadcastAllowed()) {
+        return;
+      }
       handler.publish(this, new JsonObject()
         .put("type", "broadcast")
         .put("message", message.getValue("message"))
@@ -169,8 +209,10 @@ final class Connection {
         .put("timestamp", Timestamps.now())
         .put("instance_id", handler.identity().instanceId()));
     } else if ("info".equals(type)) {
+      metrics.receivedInfo.increment();
       send(info());
     } else {
+      metrics.receivedEcho.increment();
       send(new JsonObject()
         .put("type", "echo")
         .put("original_message", message)
@@ -189,23 +231,93 @@ final class Connection {
         .put("this_verticle_instance", handler.localConnections()));
   }
 
+  /** BROADCAST_RATE: over the limit the sender gets an error reply and the socket stays open. */
+  private boolean broadcastAllowed() {
+    int rate = handler.options().broadcastRate();
+    if (rate <= 0) {
+      return true;
+    }
+    long nowNanos = System.nanoTime();
+    if (broadcastBucket == null) {
+      broadcastBucket = new TokenBucket(rate, nowNanos);
+    }
+    if (broadcastBucket.tryTake(nowNanos)) {
+      return true;
+    }
+    send(new JsonObject()
+      .put("type", "error")
+      .put("error", "rate_limited")
+      .put("message", "at most " + rate + " broadcasts per second per connection; this one was not sent")
+      .put("limit_per_second", rate)
+      .put("retry_after_ms", broadcastBucket.millisUntilNextToken())
+      .put("timestamp", Timestamps.now()));
+    return false;
+  }
+
   /** The last hub has delivered this connection's broadcast. */
-  void broadcastDelivered(int recipients) {
+  void broadcastDelivered(int recipients, int dropped) {
     if (!closing) {
       send(new JsonObject()
         .put("type", "broadcast_ack")
         .put("recipients", recipients)
+        .put("dropped", dropped)
         .put("timestamp", Timestamps.now()));
     }
   }
 
-  /** Writes a broadcast unless this socket is closing or its write queue is full; returns whether it did. */
-  boolean deliverBroadcast(String jsonPrefix) {
-    if (closing || ws.writeQueueFull()) {
-      return false;
+  /**
+   * Writes a broadcast unless this socket is closing (SKIPPED) or already has a full write queue (DROPPED, and
+   * counted: the handler closes the socket once {@link #droppedBroadcasts()} reaches SLOW_CONSUMER_LIMIT).
+   */
+  Delivery deliverBroadcast(String jsonPrefix) {
+    // isClosed() first: writeQueueFull() throws once the peer's close frame has arrived
+    if (closing || ws.isClosed()) {
+      return Delivery.SKIPPED;
+    }
+    if (ws.writeQueueFull()) {
+      droppedBroadcasts++;
+      return Delivery.DROPPED;
     }
     ws.writeTextMessage(jsonPrefix + ",\"seq\":" + (++seq) + "}");
-    return true;
+    return Delivery.DELIVERED;
+  }
+
+  int droppedBroadcasts() {
+    return droppedBroadcasts;
+  }
+
+  void closeSlowConsumer() {
+    fail(CloseCodes.POLICY_VIOLATION, "slow consumer: " + droppedBroadcasts + " broadcasts dropped");
+  }
+
+  /**
+   * One keepalive tick: pings when a ping is due and reports whether the peer has been silent for the idle
+   * timeout (the handler then calls {@link #closeIdle}).
+   */
+  boolean keepalive(long now, long pingIntervalMillis, long idleTimeoutMillis) {
+    if (heardSinceTick) {
+      heardSinceTick = false;
+      lastHeardMillis = now;
+    }
+    if (closing || !keepalive) {
+      return false;
+    }
+    if (idleTimeoutMillis > 0 && now - lastHeardMillis >= idleTimeoutMillis) {
+      return true;
+    }
+    if (pingIntervalMillis > 0 && now - lastPingMillis >= pingIntervalMillis) {
+      lastPingMillis = now;
+      ws.writePing(Buffer.buffer());
+    }
+    return false;
+  }
+
+  /**
+   * 1001 "going away": the server gives up on a peer that stopped answering. Not 1011 (no server error) and not
+   * 1008 (kept for slow consumers, so the two show apart in websocket_closes_total).
+   */
+  void closeIdle() {
+    fail(CloseCodes.GOING_AWAY, "idle timeout: nothing received for " + handler.options().idleTimeoutMillis() + " ms");
   }
 
   /**
@@ -237,6 +349,8 @@ final class Connection {
       return;
     }
     message.put("instance_id", handler.identity().instanceId()).put("seq", ++seq);
+    // counted before it is written, so a peer that has the message also sees it in /metrics
+    metrics.sent.increment();
     ws.writeTextMessage(message.encode());
     pauseWhileBacklogged();
   }
@@ -250,6 +364,7 @@ final class Connection {
 
   private void fail(short code, String reason) {
     closing = true;
+    closeCode = code;
     fragments = null;
     LOG.debug("Closing WebSocket {} with {}: {}", id, code, reason);
     ws.close(code, reason);

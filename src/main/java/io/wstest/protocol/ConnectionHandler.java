@@ -36,7 +36,8 @@ public final class ConnectionHandler {
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
   private final String server;
-  private final int maxMessageBytes;
+  private final ConnectionOptions options;
+  private final WebSocketMetrics metrics;
   private final Set<Connection> connections = new LinkedHashSet<>();
   private MessageConsumer<Broadcast> broadcasts;
   private MessageConsumer<Drain> drains;
@@ -47,22 +48,28 @@ public final class ConnectionHandler {
 
   private record PendingDrain(Drain drain, int sockets, Set<Connection> waitingFor) {
   }
+  private long keepaliveTimer = -1;
 
   /**
    * @param server "http" or "raw": which server the sockets arrive on (reported in the welcome and counts)
    */
-  public ConnectionHandler(Vertx vertx, ServiceIdentity identity, String server, int maxMessageBytes) {
+  public ConnectionHandler(Vertx vertx, ServiceIdentity identity, String server, ConnectionOptions options) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.registry = ConnectionRegistry.of(vertx);
+    this.metrics = WebSocketMetrics.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
     this.server = server;
-    this.maxMessageBytes = maxMessageBytes;
+    this.options = options;
   }
 
-  /** Starts receiving broadcasts and drain orders; call from the verticle's start. */
+  /** Starts receiving broadcasts and drain orders, and the keepalive timer; call from the verticle's start. */
   public Future<Void> start() {
+    if (options.keepaliveEnabled()) {
+      // one timer per handler (per event loop), not one per socket: it walks this handler's sockets
+      keepaliveTimer = vertx.setPeriodic(options.keepaliveTickMillis(), id -> keepaliveTick());
+    }
     broadcasts = vertx.eventBus().localConsumer(Broadcast.ADDRESS, message -> deliver(message.body()));
     drains = vertx.eventBus().localConsumer(Drain.ADDRESS, message -> drain(message.body()));
     return Future.all(broadcasts.completion(), drains.completion()).onSuccess(v -> registry.hubRegistered())
@@ -70,6 +77,9 @@ public final class ConnectionHandler {
   }
 
   public Future<Void> stop() {
+    if (keepaliveTimer >= 0) {
+      vertx.cancelTimer(keepaliveTimer);
+    }
     if (broadcasts == null) {
       return Future.succeededFuture();
     }
@@ -77,9 +87,32 @@ public final class ConnectionHandler {
     return Future.all(broadcasts.unregister(), drains.unregister()).mapEmpty();
   }
 
-  /** Takes over a freshly upgraded socket. Must be called on this handler's event loop. */
+  /**
+   * Reserves a place for an upgrade under {@code MAX_CONNECTIONS}; false means the process is full and the
+   * upgrade must be refused. Call before {@code toWebSocket()}; follow with {@link #handle} or
+   * {@link #upgradeFailed}.
+   */
+  public boolean admit() {
+    if (registry.tryAdmit(options.maxConnections())) {
+      return true;
+    }
+    metrics.rejectedMaxConnections.increment();
+    return false;
+  }
+
+  /** Gives back the place {@link #admit} reserved when the handshake did not complete. */
+  public void upgradeFailed() {
+    registry.release();
+  }
+
+  public int maxConnections() {
+    return options.maxConnections();
+  }
+
+  /** Takes over a freshly upgraded, admitted socket. Must be called on this handler's event loop. */
   public void handle(ServerWebSocket ws, Endpoint endpoint) {
     long number = registry.opened(server);
+    metrics.opened.increment();
     Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint);
     connections.add(connection);
     connection.open();
@@ -92,9 +125,11 @@ public final class ConnectionHandler {
     return connections.size();
   }
 
-  void closed(Connection connection) {
+  void closed(Connection connection, int code) {
     if (connections.remove(connection)) {
       registry.closed(server);
+      registry.release();
+      metrics.closed(code);
     }
     pendingDrains.removeIf(pending -> {
       if (pending.waitingFor.remove(connection) && pending.waitingFor.isEmpty()) {
@@ -149,29 +184,68 @@ public final class ConnectionHandler {
     }
   }
 
+  private void keepaliveTick() {
+    long now = System.currentTimeMillis();
+    List<Connection> idle = null;
+    for (Connection connection : connections) {
+      if (connection.keepalive(now, options.pingIntervalMillis(), options.idleTimeoutMillis())) {
+        idle = add(idle, connection);
+      }
+    }
+    // closed after the walk, so a close handler can never change the set under the loop
+    if (idle != null) {
+      idle.forEach(Connection::closeIdle);
+    }
+  }
+
+  private static List<Connection> add(List<Connection> list, Connection connection) {
+    List<Connection> result = list == null ? new ArrayList<>() : list;
+    result.add(connection);
+    return result;
+  }
+
   /** Publishes a broadcast to every socket of this process and reports the recipient count to the sender. */
   void publish(Connection sender, JsonObject message) {
     String encoded = message.encode();
     String prefix = encoded.substring(0, encoded.length() - 1);
     Broadcast broadcast = new Broadcast(prefix, registry.hubCount(),
-      recipients -> context.runOnContext(v -> sender.broadcastDelivered(recipients)));
+      (recipients, dropped) -> context.runOnContext(v -> sender.broadcastDelivered(recipients, dropped)));
     vertx.eventBus().publish(Broadcast.ADDRESS, broadcast, LOCAL_BROADCAST);
   }
 
   private void deliver(Broadcast broadcast) {
     int delivered = 0;
+    int dropped = 0;
+    List<Connection> tooSlow = null;
     for (Connection connection : connections) {
-      if (connection.deliverBroadcast(broadcast.jsonPrefix)) {
-        delivered++;
+      switch (connection.deliverBroadcast(broadcast.jsonPrefix)) {
+        case DELIVERED -> delivered++;
+        case DROPPED -> {
+          dropped++;
+          if (connection.droppedBroadcasts() >= options.slowConsumerLimit()) {
+            tooSlow = add(tooSlow, connection);
+          }
+        }
+        default -> { }
       }
     }
-    broadcast.hubDone(delivered);
+    if (tooSlow != null) {
+      tooSlow.forEach(Connection::closeSlowConsumer);
+    }
+    metrics.broadcastRecipients.increment(delivered);
+    metrics.sent.increment(delivered);
+    if (dropped > 0) {
+      metrics.slowConsumerDrops.increment(dropped);
+    }
+    broadcast.hubDone(delivered, dropped);
   }
 
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
   String server() { return server; }
-  int maxMessageBytes() { return maxMessageBytes; }
+  int maxMessageBytes() { return options.maxMessageBytes(); }
+  ConnectionOptions options() { return options; }
+  WebSocketMetrics metrics() { return metrics; }
   ConnectionRegistry registry() { return registry; }
 
   /** Registers the broadcast and drain codecs once per Vert.x instance. */

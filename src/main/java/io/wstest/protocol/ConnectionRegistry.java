@@ -20,6 +20,8 @@ public final class ConnectionRegistry implements Shareable {
   private final AtomicInteger raw = new AtomicInteger();
   private final AtomicLong opened = new AtomicLong();
   private final AtomicInteger hubs = new AtomicInteger();
+  /** Sockets admitted and not yet closed, handshakes in progress included: what MAX_CONNECTIONS limits. */
+  private final AtomicInteger admitted = new AtomicInteger();
 
   private ConnectionRegistry() {
   }
@@ -43,6 +45,29 @@ public final class ConnectionRegistry implements Shareable {
     counter(server).decrementAndGet();
   }
 
+  /**
+   * Reserves a place for one more socket unless {@code max} (0 = unlimited) are already admitted. Atomic, so
+   * event loops racing for the last place cannot overshoot. Every successful call is matched by {@link #release}.
+   */
+  boolean tryAdmit(int max) {
+    if (max <= 0) {
+      admitted.incrementAndGet();
+      return true;
+    }
+    int current;
+    do {
+      current = admitted.get();
+      if (current >= max) {
+        return false;
+      }
+    } while (!admitted.compareAndSet(current, current + 1));
+    return true;
+  }
+
+  void release() {
+    admitted.decrementAndGet();
+  }
+
   void hubRegistered() {
     hubs.incrementAndGet();
   }
@@ -58,6 +83,11 @@ public final class ConnectionRegistry implements Shareable {
   /** All open WebSockets of this process, both servers, every verticle instance. */
   public int active() {
     return http.get() + raw.get();
+  }
+
+  /** Open WebSockets on one server, "http" or "raw". */
+  public int active(String server) {
+    return counter(server).get();
   }
 
   public long openedTotal() {

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.AdminRoutes;
+import io.wstest.ops.Metrics;
 import io.wstest.ops.Probes;
 import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
@@ -28,7 +29,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.maxMessageBytes());
+    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.connectionOptions());
     upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     Router router = Router.router(vertx);
     setupRouter(router);
@@ -53,6 +54,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/echo").handler(ctx -> upgrade(ctx, Endpoint.ECHO));
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken()).mount(router);
+    }
+    Metrics metrics = Metrics.of(vertx);
+    if (metrics.enabled()) {
+      router.get("/metrics").handler(metrics.scrapeHandler());
     }
 
     router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));

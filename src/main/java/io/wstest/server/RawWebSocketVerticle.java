@@ -21,7 +21,7 @@ public final class RawWebSocketVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.maxMessageBytes());
+    connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.connectionOptions());
     WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))

@@ -54,7 +54,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ServiceVertx.create(config);
     GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
       config.shutdownTimeout());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package io.wstest.server;
 
 import io.vertx.core.VertxOptions;
 import io.wstest.ops.AllowedOrigins;
+import io.wstest.protocol.ConnectionOptions;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,11 +48,26 @@ public final class ServerConfig {
     "PEM certificate (chain): serve https/wss on both ports; needs TLS_KEY");
   public static final Setting<String> TLS_KEY = Setting.readableFile("TLS_KEY", "--tls-key",
     "PEM private key (PKCS#8 or PKCS#1) for TLS_CERT");
+  public static final Setting<Long> PING_INTERVAL = Setting.duration("PING_INTERVAL", "--ping-interval", "30s",
+    "how often the server pings every WebSocket; 0 = never (to probe a load balancer's idle timeout)");
+  public static final Setting<Long> IDLE_TIMEOUT = Setting.duration("IDLE_TIMEOUT", "--idle-timeout", null,
+    "close a WebSocket with 1001 when nothing (not even a pong) arrived for this long; 0 = never"
+      + " (default: 2 x --ping-interval)");
+  public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("MAX_CONNECTIONS", "--max-connections",
+    0, 0, Integer.MAX_VALUE, "WebSockets this process holds, both servers together; more get HTTP 503; 0 = unlimited");
+  public static final Setting<Integer> BROADCAST_RATE = Setting.integer("BROADCAST_RATE", "--broadcast-rate",
+    10, 0, 1_000_000, "broadcasts per second one connection may send (excess gets a rate_limited error); 0 = unlimited");
+  public static final Setting<Integer> SLOW_CONSUMER_LIMIT = Setting.integer("SLOW_CONSUMER_LIMIT",
+    "--slow-consumer-limit", 100, 1, Integer.MAX_VALUE,
+    "broadcasts dropped for a socket whose write queue is full before it is closed with 1008");
+  public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
+    "serve Prometheus metrics on GET /metrics (HTTP port)");
 
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
-    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS, TLS_CERT, TLS_KEY);
+    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS, TLS_CERT, TLS_KEY,
+    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED);
 
   private final Map<Setting<?>, Object> values;
 
@@ -93,6 +109,7 @@ public final class ServerConfig {
     }
     ServerConfig config = new ServerConfig(values);
     config.checkCombinations();
+    config.checkKeepalive();
     return config;
   }
 
@@ -105,6 +122,16 @@ public final class ServerConfig {
       throw new ConfigException(DRAIN_PERIOD.flag() + " / " + DRAIN_PERIOD.env() + " (" + drainPeriod().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
         + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
+    }
+  }
+
+  /** An idle timeout shorter than the ping interval would close healthy peers before they were ever pinged. */
+  private void checkKeepalive() {
+    long ping = get(PING_INTERVAL);
+    long idle = idleTimeoutMillis();
+    if (ping > 0 && idle > 0 && idle <= ping) {
+      throw new ConfigException(IDLE_TIMEOUT.env() + " / " + IDLE_TIMEOUT.flag() + " (" + idle + " ms) must be longer than "
+        + PING_INTERVAL.env() + " / " + PING_INTERVAL.flag() + " (" + ping + " ms), or 0 to never close idle sockets");
     }
   }
 
@@ -140,4 +167,15 @@ public final class ServerConfig {
   public boolean tls() { return get(TLS_CERT) != null; }
   public String tlsCert() { return get(TLS_CERT); }
   public String tlsKey() { return get(TLS_KEY); }
+  public boolean metricsEnabled() { return get(METRICS_ENABLED); }
+  public long idleTimeoutMillis() {
+    Long idle = get(IDLE_TIMEOUT);
+    return idle != null ? idle : 2 * get(PING_INTERVAL);
+  }
+
+  /** The limits the connection handlers of both servers enforce. */
+  public ConnectionOptions connectionOptions() {
+    return new ConnectionOptions(maxMessageBytes(), get(PING_INTERVAL), idleTimeoutMillis(), get(MAX_CONNECTIONS),
+      get(BROADCAST_RATE), get(SLOW_CONSUMER_LIMIT));
+  }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.Metrics;
 import io.wstest.ops.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ public final class ServiceLauncher {
 
   public static Future<Void> start(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
     LOG.info("Service Identity: {}", identity.toJson().encode());
+    Metrics.of(vertx).registerInfo(identity);
     DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
     return deploy(vertx, () -> new HttpVerticle(config, identity), options, config.httpPort(), ServerConfig.HTTP_PORT, config)
       .compose(v -> deploy(vertx, () -> new RawWebSocketVerticle(config, identity), options, config.wsPort(),

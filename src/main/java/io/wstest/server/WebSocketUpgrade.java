@@ -44,9 +44,28 @@ final class WebSocketUpgrade {
       refuse(request, refusal.status(), refusal.error(), refusal.message());
       return;
     }
+    if (!handler.admit()) {
+      rejectFull(request, handler.maxConnections());
+      return;
+    }
     request.toWebSocket()
       .onSuccess(ws -> handler.handle(ws, endpoint))
-      .onFailure(e -> LOG.debug("WebSocket handshake failed: {}", e.toString()));
+      .onFailure(e -> {
+        handler.upgradeFailed();
+        LOG.debug("WebSocket handshake failed: {}", e.toString());
+      });
+  }
+
+  /** MAX_CONNECTIONS reached: 503 so a load balancer retries another replica. */
+  private static void rejectFull(HttpServerRequest request, int max) {
+    request.response()
+      .setStatusCode(503)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Retry-After", "1")
+      .end(new JsonObject()
+        .put("error", "too_many_connections")
+        .put("message", "this replica already holds its maximum of " + max + " WebSocket connections (MAX_CONNECTIONS)")
+        .put("status", 503).encode());
   }
 
   private static void refuse(HttpServerRequest request, int status, String error, String message) {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -24,6 +25,8 @@ public final class WsTestClient {
   private final WebSocketClient client;
   private final Deque<JsonObject> received = new ArrayDeque<>();
   private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
+  /** Waiters for a given message type; they get their type before plain {@link #next()} waiters. */
+  private final List<TypedWaiter> waitingForType = new ArrayList<>();
   private final List<JsonObject> all = new ArrayList<>();
   private final Promise<Short> closed = Promise.promise();
   private WebSocket socket;
@@ -48,8 +51,20 @@ public final class WsTestClient {
     });
   }
 
+  private record TypedWaiter(String type, Promise<JsonObject> promise) {
+  }
+
   private void deliver(JsonObject message) {
     all.add(message);
+    String type = message.getString("type");
+    for (Iterator<TypedWaiter> it = waitingForType.iterator(); it.hasNext(); ) {
+      TypedWaiter waiter = it.next();
+      if (waiter.type.equals(type)) {
+        it.remove();
+        waiter.promise.complete(message);
+        return;
+      }
+    }
     Promise<JsonObject> next = waiting.poll();
     if (next != null) {
       next.complete(message);
@@ -67,6 +82,35 @@ public final class WsTestClient {
     Promise<JsonObject> promise = Promise.promise();
     waiting.add(promise);
     return promise.future();
+  }
+
+  /**
+   * The oldest message of this type not yet returned, now or when it arrives; other types stay queued. For
+   * replies whose order is not fixed (a broadcast_ack may overtake or follow the broadcast itself).
+   */
+  public Future<JsonObject> next(String type) {
+    for (Iterator<JsonObject> it = received.iterator(); it.hasNext(); ) {
+      JsonObject message = it.next();
+      if (type.equals(message.getString("type"))) {
+        it.remove();
+        return Future.succeededFuture(message);
+      }
+    }
+    Promise<JsonObject> promise = Promise.promise();
+    waitingForType.add(new TypedWaiter(type, promise));
+    return promise.future();
+  }
+
+  /** Sends a JSON message without waiting for anything. */
+  public WsTestClient send(JsonObject message) {
+    socket.writeTextMessage(message.encode());
+    return this;
+  }
+
+  /** Sends a text frame as is (for instance, something that is not JSON). */
+  public WsTestClient sendText(String text) {
+    socket.writeTextMessage(text);
+    return this;
   }
 
   /** Sends a JSON message and returns the next message received after it was sent. */

@@ -1,0 +1,45 @@
+package io.wstest.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.wstest.ops.Metrics;
+
+import java.util.UUID;
+
+/**
+ * Creates the service's Vert.x instance. Metrics can only be switched on when Vert.x is created, so this is the
+ * one place that does it, for the serve command and for tests alike.
+ */
+public final class ServiceVertx {
+
+  private ServiceVertx() {
+  }
+
+  /** Vert.x options for this configuration: Micrometer metrics with JVM series when METRICS_ENABLED. */
+  public static VertxOptions options(ServerConfig config) {
+    VertxOptions options = new VertxOptions();
+    if (config.metricsEnabled()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        // a name of its own: Vert.x keeps backends in a JVM-wide table keyed by it
+        .setRegistryName("wstest-" + UUID.randomUUID()));
+    }
+    return options;
+  }
+
+  /** A Vert.x instance whose metrics (its own and the service's) land in one Prometheus registry. */
+  public static Vertx create(ServerConfig config) {
+    VertxOptions options = options(config);
+    if (!config.metricsEnabled()) {
+      return Vertx.vertx(options);
+    }
+    PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Metrics.install(vertx, registry);
+    return vertx;
+  }
+}
