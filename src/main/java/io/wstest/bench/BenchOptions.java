@@ -45,6 +45,11 @@ public final class BenchOptions {
     + "balancer); never used by the tests")
   boolean allowRemote;
 
+  @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+    description = "run the scenario N times (service and baseline alternating, each on a fresh server) and report "
+      + "the median of every figure (default: ${DEFAULT-VALUE})")
+  int repeat;
+
   @Option(names = "--label", paramLabel = "TEXT", description = "free text stored in the JSON report")
   String label;
 

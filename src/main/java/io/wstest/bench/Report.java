@@ -15,6 +15,31 @@ final class Report {
   private Report() {
   }
 
+  /** One run whose every numeric figure is the median over {@code runs} (the single run itself if only one). */
+  static JsonObject median(List<JsonObject> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    JsonObject first = runs.get(0);
+    JsonObject figures = new JsonObject();
+    for (String key : first.getJsonObject("figures").fieldNames()) {
+      List<Double> values = new ArrayList<>();
+      for (JsonObject run : runs) {
+        Object value = run.getJsonObject("figures").getValue(key);
+        if (value instanceof Number n) {
+          values.add(n.doubleValue());
+        }
+      }
+      if (!values.isEmpty()) {
+        values.sort(null);
+        int n = values.size();
+        double median = n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+        figures.put(key, round(median, 3));
+      }
+    }
+    return first.copy().put("figures", figures).put("median_of", runs.size());
+  }
+
   static JsonObject ratios(JsonObject service, JsonObject baseline) {
     JsonObject ratios = new JsonObject();
     for (String key : service.fieldNames()) {

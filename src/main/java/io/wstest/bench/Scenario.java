@@ -70,18 +70,31 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.label != null) {
       report.put("label", common.label);
     }
-    List<JsonObject> runs = new ArrayList<>();
+    List<JsonObject> services = new ArrayList<>();
+    List<JsonObject> baselines = new ArrayList<>();
     try {
-      runs.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL));
-      if (common.baseline) {
-        runs.add(runAgainst(ServerKind.BASELINE));
+      for (int i = 0; i < common.repeat; i++) {
+        services.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL));
+        if (common.baseline) {
+          baselines.add(runAgainst(ServerKind.BASELINE));
+        }
       }
     } catch (RuntimeException e) {
       err.println("Error: " + e.getMessage());
       err.flush();
       return 1;
     }
+    List<JsonObject> runs = new ArrayList<>();
+    runs.add(Report.median(services));
+    if (common.baseline) {
+      runs.add(Report.median(baselines));
+    }
     report.put("runs", new io.vertx.core.json.JsonArray(new ArrayList<>(runs)));
+    if (common.repeat > 1) {
+      List<JsonObject> all = new ArrayList<>(services);
+      all.addAll(baselines);
+      report.put("repeats", new io.vertx.core.json.JsonArray(new ArrayList<>(all)));
+    }
     if (runs.size() == 2) {
       report.put("ratio_service_to_baseline", Report.ratios(runs.get(0).getJsonObject("figures"),
         runs.get(1).getJsonObject("figures")));
@@ -148,6 +161,9 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   }
 
   private void validateCommon() {
+    if (common.repeat < 1 || common.repeat > 50) {
+      throw bad("--repeat", common.repeat + " is not between 1 and 50");
+    }
     if (common.spawn == (common.url != null)) {
       throw bad("--url", "give either --url ws://127.0.0.1:PORT/PATH or --spawn (exactly one)");
     }
