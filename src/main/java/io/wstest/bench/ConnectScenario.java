@@ -88,11 +88,8 @@ final class ConnectScenario extends Scenario {
           .put("failures", failures)
           .put("handshake_p50_ms", EchoScenario.ms(handshake.getValueAtPercentile(50)))
           .put("handshake_p99_ms", EchoScenario.ms(handshake.getValueAtPercentile(99)));
-        if (before.isPresent() && after.isPresent() && completed > 0) {
-          long ticks = after.get().cpuTicks() - before.get().cpuTicks();
-          figures.put("server_cpu_us_per_handshake",
-            Report.round(ticks * 1e6 / ProcStats.TICKS_PER_SECOND / completed, 1));
-        }
+        ProcStats.cpuMicrosPer(before, after, completed)
+          .ifPresent(us -> figures.put("server_cpu_us_per_handshake", us));
         return figures;
       });
     }

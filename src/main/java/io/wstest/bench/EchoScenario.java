@@ -126,12 +126,9 @@ final class EchoScenario extends Scenario {
           .put("p999_ms", ms(latency.getValueAtPercentile(99.9)))
           .put("max_ms", ms(latency.getMaxValue()))
           .put("errors", errors);
-        if (before.isPresent() && after.isPresent() && replies > 0) {
-          long ticks = after.get().cpuTicks() - before.get().cpuTicks();
-          figures.put("server_cpu_us_per_msg", Report.round(ticks * 1e6 / ProcStats.TICKS_PER_SECOND / replies, 2))
-            .put("server_cpu_percent", Report.round(ticks * 100.0 / ProcStats.TICKS_PER_SECOND / seconds, 1))
-            .put("server_rss_kb", after.get().rssKb());
-        }
+        ProcStats.cpuMicrosPer(before, after, replies).ifPresent(us -> figures.put("server_cpu_us_per_msg", us)
+          .put("server_cpu_percent", Report.round(us * replies / 1e4 / seconds, 1)));
+        after.ifPresent(s -> figures.put("server_rss_kb", s.rssKb()));
         return figures;
       });
     }

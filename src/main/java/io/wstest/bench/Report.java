@@ -34,7 +34,8 @@ final class Report {
         values.sort(null);
         int n = values.size();
         double median = n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-        figures.put(key, round(median, 3));
+        // counts stay integers in the report and the table
+        figures.put(key, median == Math.rint(median) ? (Object) (long) median : (Object) round(median, 3));
       }
     }
     return first.copy().put("figures", figures).put("median_of", runs.size());

@@ -17,6 +17,11 @@ import java.nio.charset.StandardCharsets;
 final class Connection {
 
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  /** The constant parts of an echo reply, encoded once. */
+  private static final byte[] ECHO_HEAD = "{\"type\":\"echo\",\"original_message\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TIMESTAMP_KEY = ",\"timestamp\":\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INSTANCE_KEY = "\",\"instance_id\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SEQ_KEY = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
@@ -175,18 +180,24 @@ final class Connection {
   }
 
   /**
-   * The hot path: the request parsed as a JSON object, so its bytes are spliced into the reply as they came
-   * instead of being encoded again from the parsed tree (same JSON, about a third less CPU per echo).
+   * The hot path: the request parsed as a JSON object, so its bytes are spliced into the reply as they came and
+   * the reply is written as bytes (same JSON as encoding the parsed tree, without decoding or encoding again).
    */
   private void sendEcho(Buffer request) {
     if (closing) {
       return;
     }
-    ws.writeTextMessage(new StringBuilder(request.length() + 160)
-      .append("{\"type\":\"echo\",\"original_message\":").append(request.toString(StandardCharsets.UTF_8))
-      .append(",\"timestamp\":\"").append(Timestamps.now())
-      .append("\",\"instance_id\":").append(handler.instanceIdJson())
-      .append(",\"seq\":").append(++seq).append('}').toString());
+    Buffer reply = Buffer.buffer(request.length() + 160)
+      .appendBytes(ECHO_HEAD).appendBuffer(request)
+      .appendBytes(TIMESTAMP_KEY).appendString(Timestamps.now())
+      .appendBytes(INSTANCE_KEY).appendString(handler.instanceIdJson())
+      .appendBytes(SEQ_KEY).appendString(Long.toString(++seq)).appendByte((byte) '}');
+    if (reply.length() <= handler.maxMessageBytes()) {
+      ws.writeFrame(TextFrames.of(reply));
+    } else {
+      // larger than one frame may be: let Vert.x split it
+      ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8));
+    }
     pauseWhileBacklogged();
   }
 
