@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * The yardstick for {@code --baseline}: a bare Vert.x WebSocket server with no features. It sends a fixed
  * welcome on open, echoes text and binary messages unchanged, and relays a text message starting with
  * {@code {"type":"broadcast"} to every socket, so the four scenarios run against it unchanged. Same transport,
- * same instance count and compression setting as the service.
+ * event loop and instance count and compression setting as the service.
  */
 @Command(name = "baseline-server", hidden = true, mixinStandardHelpOptions = true,
   description = "Bare Vert.x echo server used as the benchmark baseline (started by `bench --baseline`).")
@@ -37,13 +37,14 @@ public final class BaselineServer implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String bind;
 
-  @Option(names = "--instances", description = "verticle instances (default: one per event loop, 2 x cores)")
-  Integer instances;
+  @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
+    + "service, so the ratio compares features and not threading)")
+  Integer eventLoops;
 
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = Vertx.vertx(BenchVertx.options());
-    int count = instances != null ? instances : 2 * Runtime.getRuntime().availableProcessors();
+    int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
     vertx.deployVerticle(() -> new EchoVerticle(port, bind), new DeploymentOptions().setInstances(count))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "

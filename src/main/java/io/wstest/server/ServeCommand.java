@@ -54,8 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
-    // native epoll where available (Linux x86_64): less CPU per message than NIO, see docs/performance.md
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // native epoll where available (Linux x86_64) and one event loop per CPU: see docs/performance.md
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+      .setEventLoopPoolSize(ServerConfig.EVENT_LOOPS));
     try {
       ServiceLauncher.start(vertx, config, identity).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
