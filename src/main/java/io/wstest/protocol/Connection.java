@@ -151,6 +151,11 @@ final class Connection {
   }
 
   private void onJson(Buffer data) {
+    String fastType = StrictJson.typeOf(data);
+    if (fastType != null && !"ping".equals(fastType) && !"broadcast".equals(fastType) && !"info".equals(fastType)) {
+      sendEcho(data);
+      return;
+    }
     JsonObject message;
     try {
       message = new JsonObject(data);
@@ -175,13 +180,18 @@ final class Connection {
     } else if ("info".equals(type)) {
       send(info());
     } else {
-      sendEcho(data);
+      // not strict JSON (comments): encoded from the parsed tree, so the reply is strict JSON
+      send(new JsonObject()
+        .put("type", "echo")
+        .put("original_message", message)
+        .put("timestamp", Timestamps.now()));
     }
   }
 
   /**
-   * The hot path: the request parsed as a JSON object, so its bytes are spliced into the reply as they came and
-   * the reply is written as bytes (same JSON as encoding the parsed tree, without decoding or encoding again).
+   * The hot path: the request is a strict JSON object ({@link StrictJson}), so its bytes are spliced into the
+   * reply as they came and the reply is written as bytes: the same JSON as encoding a parsed tree, without
+   * building the tree, decoding or encoding again.
    */
   private void sendEcho(Buffer request) {
     if (closing) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
@@ -52,15 +53,22 @@ class EchoReplyIT {
     client = vertx.createWebSocketClient();
     JsonObject first = new JsonObject().put("type", "echo").put("data", "héllo \u2603 \"quoted\"").put("n", 1);
     String second = "  {\"n\" : 2, \"nested\": {\"a\": [1, 2, null]}}  ";
+    // only a nested "type": still an echo; a comment is accepted by Vert.x's parser but must not reach the reply
+    String nestedType = "{\"data\":{\"type\":\"ping\"},\"type\":7}";
+    String withComment = "{\"n\":4 /* not JSON */}";
+    List<String> texts = new ArrayList<>();
     List<JsonObject> replies = new ArrayList<>();
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
+      texts.add(text);
       replies.add(message);
       if (replies.size() == 1) {
         ws.writeTextMessage(first.encode());
         ws.writeTextMessage(second);
-      } else if (replies.size() == 3) {
+        ws.writeTextMessage(nestedType);
+        ws.writeTextMessage(withComment);
+      } else if (replies.size() == 5) {
         ctx.verify(() -> {
           assertEquals("welcome", replies.get(0).getString("type"));
           String instance = replies.get(0).getString("instance_id");
@@ -73,6 +81,12 @@ class EchoReplyIT {
           JsonObject echo2 = replies.get(2);
           assertEquals(new JsonObject(second), echo2.getJsonObject("original_message"));
           assertEquals(3L, echo2.getLong("seq"));
+          assertEquals("echo", replies.get(3).getString("type"));
+          assertEquals(new JsonObject(nestedType), replies.get(3).getJsonObject("original_message"));
+          assertEquals("echo", replies.get(4).getString("type"));
+          assertEquals(4, replies.get(4).getJsonObject("original_message").getInteger("n"));
+          assertEquals(5L, replies.get(4).getLong("seq"));
+          assertFalse(texts.get(4).contains("/*"), "reply must be strict JSON: " + texts.get(4));
         });
         ctx.completeNow();
       }
