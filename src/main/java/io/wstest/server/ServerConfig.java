@@ -1,6 +1,5 @@
 package io.wstest.server;
 
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
