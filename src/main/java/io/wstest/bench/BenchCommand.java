@@ -10,11 +10,13 @@ import java.util.concurrent.Callable;
 /** {@code bench}: the load generator. Each scenario is a subcommand; see docs/performance.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = io.wstest.Main.Version.class,
   description = {"Benchmark the service (or any WebSocket server on loopback) with a bounded load scenario.",
-    "Typical: taskset -c 1 java -jar websocket-test-service.jar bench echo --spawn --baseline"},
+    "Typical: java -XX:+UseSerialGC -jar websocket-test-service.jar bench echo --spawn --baseline",
+    "(--spawn pins the service to CPU 0 and this load generator to CPU 1; see docs/performance.md)"},
   subcommands = {EchoScenario.class, HoldScenario.class, BroadcastScenario.class, ConnectScenario.class,
     BaselineServer.class},
-  footer = {"", "Every scenario is bounded in count and time and stops by itself. Targets must be loopback",
-    "addresses unless --allow-remote is given. Exit codes: 0 ok, 1 run failed, 2 bad flag."})
+  footer = {"", "Every scenario is bounded in count and time and stops by itself.",
+    "Targets must be loopback addresses unless --allow-remote is given.",
+    "Exit codes: 0 ok, 1 run failed, 2 bad flag."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec

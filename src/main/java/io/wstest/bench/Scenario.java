@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,7 +46,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   /** Runs once against {@code server}; called on the load generator's event loop, completes with the figures. */
   abstract Future<JsonObject> run(LoadClient client, ServerUnderTest server);
 
-  /** Figures where smaller is better, for the reader of the table (all others: larger is better or neutral). */
+  /** A usage error naming the flag: picocli prints it with the usage and exits 2. */
   CommandLine.ParameterException bad(String flag, String problem) {
     return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + flag + ": " + problem);
   }
@@ -242,9 +241,5 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     } catch (Exception e) {
       return null;
     }
-  }
-
-  static String formatSeconds(double seconds) {
-    return String.format(Locale.ROOT, "%.1f", seconds);
   }
 }
