@@ -151,6 +151,8 @@ final class Connection {
   }
 
   private void onJson(Buffer data) {
+    // strict JSON objects that ask for an echo take the hot path; the rest (and JSON with comments, whose echo
+    // must be re-encoded to be strict JSON) are parsed into a tree below
     String fastType = StrictJson.typeOf(data);
     if (fastType != null && !"ping".equals(fastType) && !"broadcast".equals(fastType) && !"info".equals(fastType)) {
       sendEcho(data);
@@ -180,7 +182,6 @@ final class Connection {
     } else if ("info".equals(type)) {
       send(info());
     } else {
-      // not strict JSON (comments): encoded from the parsed tree, so the reply is strict JSON
       send(new JsonObject()
         .put("type", "echo")
         .put("original_message", message)
