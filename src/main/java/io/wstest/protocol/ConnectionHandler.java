@@ -35,6 +35,8 @@ public final class ConnectionHandler {
   private final ConnectionRegistry registry;
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
+  /** The instance id as a JSON string literal, quoted and escaped once for spliced replies. */
+  private final String instanceIdJson;
   private final String server;
   private final ConnectionOptions options;
   private final WebSocketMetrics metrics;
@@ -60,6 +62,7 @@ public final class ConnectionHandler {
     this.metrics = WebSocketMetrics.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
+    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId());
     this.server = server;
     this.options = options;
   }
@@ -242,6 +245,7 @@ public final class ConnectionHandler {
 
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
+  String instanceIdJson() { return instanceIdJson; }
   String server() { return server; }
   int maxMessageBytes() { return options.maxMessageBytes(); }
   ConnectionOptions options() { return options; }

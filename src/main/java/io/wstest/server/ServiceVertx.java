@@ -18,9 +18,14 @@ public final class ServiceVertx {
   private ServiceVertx() {
   }
 
-  /** Vert.x options for this configuration: Micrometer metrics with JVM series when METRICS_ENABLED. */
+  /**
+   * Vert.x options for this configuration: native epoll where available and one event loop per CPU (see
+   * docs/performance.md), Micrometer metrics with JVM series when METRICS_ENABLED.
+   */
   public static VertxOptions options(ServerConfig config) {
-    VertxOptions options = new VertxOptions();
+    VertxOptions options = new VertxOptions()
+      .setPreferNativeTransport(true)
+      .setEventLoopPoolSize(ServerConfig.EVENT_LOOPS);
     if (config.metricsEnabled()) {
       options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)

@@ -17,6 +17,10 @@ final class WebSocketServerOptions {
       .setPort(port)
       .setHost(config.bindHost())
       .setTcpNoDelay(true)
+      // Every socket is only touched from its own event loop (see ConnectionHandler), so Vert.x may write
+      // straight to the channel: one MPSC write queue (4 KB of heap) less per connection (docs/performance.md).
+      // Anything that writes to a socket must do so on that socket's event loop.
+      .setStrictThreadMode(true)
       // A single frame may not exceed the message limit either; Netty closes such sockets with 1009.
       .setMaxWebSocketFrameSize(config.maxMessageBytes())
       .setMaxWebSocketMessageSize(config.maxMessageBytes())

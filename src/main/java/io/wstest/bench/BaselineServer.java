@@ -1,0 +1,99 @@
+package io.wstest.bench;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The yardstick for {@code --baseline}: a bare Vert.x WebSocket server with no features. It sends a fixed
+ * welcome on open, echoes text and binary messages unchanged, and relays a text message starting with
+ * {@code {"type":"broadcast"} to every socket, so the four scenarios run against it unchanged. Same transport,
+ * event loop and instance count and compression setting as the service.
+ */
+@Command(name = "baseline-server", hidden = true, mixinStandardHelpOptions = true,
+  description = "Bare Vert.x echo server used as the benchmark baseline (started by `bench --baseline`).")
+public final class BaselineServer implements Callable<Integer> {
+
+  static final String READY_LINE = "baseline server ready";
+  static final String WELCOME = "{\"type\":\"welcome\"}";
+  private static final String BROADCAST_PREFIX = "{\"type\":\"broadcast\"";
+  private static final String ADDRESS = "bench.baseline.broadcast";
+
+  @Option(names = "--port", required = true, description = "port to listen on")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+  String bind;
+
+  @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
+    + "service, so the ratio compares features and not threading)")
+  Integer eventLoops;
+
+  @Override
+  public Integer call() throws Exception {
+    int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
+    vertx.deployVerticle(() -> new EchoVerticle(port, bind), new DeploymentOptions().setInstances(count))
+      .toCompletionStage().toCompletableFuture().get();
+    System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "
+      + vertx.isNativeTransportEnabled() + ")");
+    System.out.flush();
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  static final class EchoVerticle extends VerticleBase {
+    private final int port;
+    private final String bind;
+    private final Set<ServerWebSocket> sockets = new HashSet<>();
+    private MessageConsumer<String> broadcasts;
+
+    EchoVerticle(int port, String bind) {
+      this.port = port;
+      this.bind = bind;
+    }
+
+    @Override
+    public Future<?> start() {
+      broadcasts = vertx.eventBus().localConsumer(ADDRESS, m -> {
+        for (ServerWebSocket ws : sockets) {
+          if (!ws.writeQueueFull()) {
+            ws.writeTextMessage(m.body());
+          }
+        }
+      });
+      HttpServerOptions options = new HttpServerOptions().setPort(port).setHost(bind).setTcpNoDelay(true)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+      return broadcasts.completion().compose(v -> vertx.createHttpServer(options)
+        .webSocketHandler(this::accept)
+        .listen());
+    }
+
+    private void accept(ServerWebSocket ws) {
+      sockets.add(ws);
+      ws.exceptionHandler(e -> ws.close());
+      ws.closeHandler(v -> sockets.remove(ws));
+      ws.textMessageHandler(text -> {
+        if (text.startsWith(BROADCAST_PREFIX)) {
+          vertx.eventBus().publish(ADDRESS, text);
+        } else {
+          ws.writeTextMessage(text);
+        }
+      });
+      ws.binaryMessageHandler((Buffer data) -> ws.writeBinaryMessage(data));
+      ws.writeTextMessage(WELCOME);
+    }
+  }
+}

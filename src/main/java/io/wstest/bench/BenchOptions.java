@@ -1,0 +1,59 @@
+package io.wstest.bench;
+
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** Options every scenario shares: where the server is, how to start it, where the report goes. */
+public final class BenchOptions {
+
+  @Option(names = "--url", paramLabel = "ws://HOST:PORT/PATH",
+    description = "WebSocket URL of a running server (loopback only unless --allow-remote). "
+      + "The service's protocol is on ws://127.0.0.1:8765/ or ws://127.0.0.1:8080/ws.")
+  URI url;
+
+  @Option(names = "--server-pid", paramLabel = "PID",
+    description = "pid of the server behind --url, to read its RSS and CPU from /proc")
+  Long serverPid;
+
+  @Option(names = "--spawn", description = "start the service from this jar on free loopback ports, pinned to "
+    + "--server-cpus, and stop it afterwards")
+  boolean spawn;
+
+  @Option(names = "--baseline", description = "also run the scenario against a bare Vert.x echo server (spawned "
+    + "the same way) and print the ratio service/baseline; needs --spawn")
+  boolean baseline;
+
+  @Option(names = "--server-cpus", paramLabel = "LIST", defaultValue = "0",
+    description = "CPU list spawned servers are pinned to with taskset, or 'none' (default: ${DEFAULT-VALUE})")
+  String serverCpus;
+
+  @Option(names = "--client-cpus", paramLabel = "LIST", defaultValue = "1",
+    description = "CPU list this load generator pins itself to when it spawns the server, or 'none' "
+      + "(default: ${DEFAULT-VALUE})")
+  String clientCpus;
+
+  @Option(names = "--server-jvm-options", paramLabel = "FLAGS",
+    description = "JVM flags of spawned servers, space separated (default: the recommended docker/jvm.options)")
+  String serverJvmOptions;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
+  Path json;
+
+  @Option(names = "--allow-remote", description = "allow a --url that is not a loopback address (your own load "
+    + "balancer); never used by the tests")
+  boolean allowRemote;
+
+  @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+    description = "run the scenario N times (service and baseline alternating, each on a fresh server) and report "
+      + "the median of every figure (default: ${DEFAULT-VALUE})")
+  int repeat;
+
+  @Option(names = "--label", paramLabel = "TEXT", description = "free text stored in the JSON report")
+  String label;
+
+  String label() {
+    return label;
+  }
+}

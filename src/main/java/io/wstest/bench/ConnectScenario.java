@@ -1,0 +1,133 @@
+package io.wstest.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Connection churn: connect, wait for the welcome, close, repeat, from C concurrent workers. */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+  description = "Connect + welcome + close churn: handshakes/s and handshake latency.")
+final class ConnectScenario extends Scenario {
+
+  @Option(names = {"-c", "--concurrency"}, defaultValue = "10",
+    description = "concurrent workers (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = {"-d", "--duration"}, defaultValue = "5", paramLabel = "SECONDS",
+    description = "seconds of churn (default: ${DEFAULT-VALUE})")
+  double duration;
+
+  @Option(names = "--max-handshakes", defaultValue = "20000",
+    description = "stop after this many handshakes even if time is left (default: ${DEFAULT-VALUE})")
+  int maxHandshakes;
+
+  @Override
+  void validate() {
+    if (concurrency < 1 || concurrency > 1000) {
+      throw bad("--concurrency", concurrency + " is not between 1 and 1000");
+    }
+    if (!(duration > 0 && duration <= 600)) {
+      throw bad("--duration", duration + " is not between 0 and 600 seconds");
+    }
+    if (maxHandshakes < 1 || maxHandshakes > 1_000_000) {
+      throw bad("--max-handshakes", maxHandshakes + " is not between 1 and 1000000");
+    }
+  }
+
+  @Override
+  JsonObject settings() {
+    return new JsonObject().put("concurrency", concurrency).put("duration_s", duration)
+      .put("max_handshakes", maxHandshakes);
+  }
+
+  @Override
+  long timeLimitMs() {
+    return (long) (duration * 1000) + 60_000;
+  }
+
+  @Override
+  Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
+    return new Run(client, server).start();
+  }
+
+  private final class Run {
+    final LoadClient client;
+    final ServerUnderTest server;
+    final Histogram handshake = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    final Promise<Void> done = Promise.promise();
+    long deadline;
+    int begun;
+    int completed;
+    int failures;
+    int active;
+
+    Run(LoadClient client, ServerUnderTest server) {
+      this.client = client;
+      this.server = server;
+    }
+
+    Future<JsonObject> start() {
+      Optional<ProcStats> before = server.stats();
+      long t0 = System.nanoTime();
+      deadline = t0 + (long) (duration * 1e9);
+      for (int i = 0; i < concurrency; i++) {
+        next();
+      }
+      return done.future().map(v -> {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Optional<ProcStats> after = server.stats();
+        JsonObject figures = new JsonObject()
+          .put("handshakes", completed)
+          .put("handshakes_per_s", Report.round(completed / seconds, 1))
+          .put("failures", failures)
+          .put("handshake_p50_ms", EchoScenario.ms(handshake.getValueAtPercentile(50)))
+          .put("handshake_p99_ms", EchoScenario.ms(handshake.getValueAtPercentile(99)));
+        ProcStats.cpuMicrosPer(before, after, completed)
+          .ifPresent(us -> figures.put("server_cpu_us_per_handshake", us));
+        return figures;
+      });
+    }
+
+    private void next() {
+      if (System.nanoTime() >= deadline || begun >= maxHandshakes) {
+        if (active == 0) {
+          done.tryComplete();
+        }
+        return;
+      }
+      begun++;
+      active++;
+      long start = System.nanoTime();
+      boolean[] welcomed = new boolean[1];
+      Promise<io.vertx.core.http.ClientWebSocket> opened = Promise.promise();
+      Promise<Void> welcome = Promise.promise();
+      client.open(server.url(), text -> {
+        if (!welcomed[0]) {
+          welcomed[0] = true;
+          handshake.recordValue(Math.min(System.nanoTime() - start, handshake.getHighestTrackableValue()));
+          welcome.tryComplete();
+        }
+      }).onComplete(opened);
+      long timeout = client.vertx().setTimer(10_000, id -> welcome.tryFail("no welcome within 10 s"));
+      opened.future()
+        .compose(ws -> welcome.future().compose(v -> ws.close()))
+        .onComplete(ar -> {
+          client.vertx().cancelTimer(timeout);
+          if (ar.succeeded()) {
+            completed++;
+          } else {
+            failures++;
+            opened.future().onSuccess(ws -> ws.close());
+          }
+          active--;
+          next();
+        });
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.wstest.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** C connections in a closed loop: each sends one message, waits for the answer, sends the next. */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+  description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, server CPU per message.")
+final class EchoScenario extends Scenario {
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(names = {"-d", "--duration"}, defaultValue = "10", paramLabel = "SECONDS",
+    description = "measured seconds (default: ${DEFAULT-VALUE})")
+  double duration;
+
+  @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
+    description = "seconds of load before measuring, for the JIT (default: ${DEFAULT-VALUE})")
+  double warmup;
+
+  @Option(names = "--payload", defaultValue = "64", paramLabel = "BYTES",
+    description = "size of each message sent, a JSON echo request (default: ${DEFAULT-VALUE}, min 32)")
+  int payload;
+
+  @Override
+  void validate() {
+    if (connections < 1 || connections > 10_000) {
+      throw bad("--connections", connections + " is not between 1 and 10000");
+    }
+    if (!(duration > 0 && duration <= 3600)) {
+      throw bad("--duration", duration + " is not between 0 and 3600 seconds");
+    }
+    if (!(warmup >= 0 && warmup <= 600)) {
+      throw bad("--warmup", warmup + " is not between 0 and 600 seconds");
+    }
+    if (payload < 32 || payload > 1_000_000) {
+      throw bad("--payload", payload + " is not between 32 and 1000000 bytes");
+    }
+  }
+
+  @Override
+  JsonObject settings() {
+    return new JsonObject().put("connections", connections).put("duration_s", duration).put("warmup_s", warmup)
+      .put("payload_bytes", payload);
+  }
+
+  @Override
+  long timeLimitMs() {
+    return (long) ((duration + warmup) * 1000) + connections * 20L + 60_000;
+  }
+
+  /** {"type":"echo","data":"xxx"} padded to exactly {@code bytes} bytes. */
+  static String message(int bytes) {
+    String head = "{\"type\":\"echo\",\"data\":\"";
+    return head + "x".repeat(Math.max(0, bytes - head.length() - 2)) + "\"}";
+  }
+
+  @Override
+  Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
+    return new Run(client, server).start();
+  }
+
+  private final class Run {
+    final LoadClient client;
+    final ServerUnderTest server;
+    final String text = message(payload);
+    final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    final List<Loop> loops = new ArrayList<>();
+    final Promise<Void> allWelcomed = Promise.promise();
+    boolean measuring;
+    boolean stopping;
+    long replies;
+    int welcomed;
+    long errors;
+
+    Run(LoadClient client, ServerUnderTest server) {
+      this.client = client;
+      this.server = server;
+    }
+
+    Future<JsonObject> start() {
+      List<Future<ClientWebSocket>> opened = new ArrayList<>();
+      for (int i = 0; i < connections; i++) {
+        Loop loop = new Loop(this);
+        loops.add(loop);
+        opened.add(client.open(server.url(), loop::onText).onSuccess(ws -> loop.ws = ws));
+      }
+      return Future.all(opened)
+        .compose(v -> allWelcomed.future())
+        .compose(v -> {
+          loops.forEach(Loop::send);
+          return client.timer((long) (warmup * 1000));
+        })
+        .compose(v -> measure())
+        .eventually(() -> closeAll());
+    }
+
+    private Future<JsonObject> measure() {
+      latency.reset();
+      replies = 0;
+      errors = 0;
+      measuring = true;
+      Optional<ProcStats> before = server.stats();
+      long t0 = System.nanoTime();
+      return client.timer((long) (duration * 1000)).map(v -> {
+        measuring = false;
+        stopping = true;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Optional<ProcStats> after = server.stats();
+        JsonObject figures = new JsonObject()
+          .put("messages", replies)
+          .put("msgs_per_s", Report.round(replies / seconds, 1))
+          .put("p50_ms", ms(latency.getValueAtPercentile(50)))
+          .put("p99_ms", ms(latency.getValueAtPercentile(99)))
+          .put("p999_ms", ms(latency.getValueAtPercentile(99.9)))
+          .put("max_ms", ms(latency.getMaxValue()))
+          .put("errors", errors);
+        ProcStats.cpuMicrosPer(before, after, replies).ifPresent(us -> figures.put("server_cpu_us_per_msg", us)
+          .put("server_cpu_percent", Report.round(us * replies / 1e4 / seconds, 1)));
+        after.ifPresent(s -> figures.put("server_rss_kb", s.rssKb()));
+        return figures;
+      });
+    }
+
+    private Future<Void> closeAll() {
+      stopping = true;
+      List<Future<Void>> closed = new ArrayList<>();
+      for (Loop loop : loops) {
+        if (loop.ws != null) {
+          closed.add(loop.ws.close().otherwiseEmpty());
+        }
+      }
+      return Future.join(closed).otherwiseEmpty().mapEmpty();
+    }
+  }
+
+  /** One connection's closed loop. */
+  private static final class Loop {
+    final Run run;
+    ClientWebSocket ws;
+    boolean welcomed;
+    long sentAt;
+
+    Loop(Run run) {
+      this.run = run;
+    }
+
+    void onText(String text) {
+      if (!welcomed) {
+        welcomed = true;
+        if (++run.welcomed == run.loops.size()) {
+          run.allWelcomed.tryComplete();
+        }
+        return;
+      }
+      long now = System.nanoTime();
+      if (run.measuring) {
+        run.latency.recordValue(Math.min(now - sentAt, run.latency.getHighestTrackableValue()));
+        run.replies++;
+        if (text.startsWith("{\"type\":\"error\"")) {
+          run.errors++;
+        }
+      }
+      if (!run.stopping) {
+        send();
+      }
+    }
+
+    void send() {
+      sentAt = System.nanoTime();
+      ws.writeTextMessage(run.text);
+    }
+  }
+
+  static double ms(long nanos) {
+    return Report.round(nanos / 1e6, 3);
+  }
+}

@@ -1,0 +1,91 @@
+package io.wstest.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Optional;
+
+/** Opens N idle connections at a rate, holds them, and measures what they cost the server. */
+@Command(name = "hold", mixinStandardHelpOptions = true,
+  description = "Idle connections: connect rate, failures, server RSS and heap per connection.")
+final class HoldScenario extends Scenario {
+
+  @Option(names = {"-n", "--connections"}, defaultValue = "1000",
+    description = "connections to open and hold (default: ${DEFAULT-VALUE}; at most 18000, the fd limit)")
+  int connections;
+
+  @Option(names = "--rate", defaultValue = "2000", paramLabel = "PER_SECOND",
+    description = "connections opened per second (default: ${DEFAULT-VALUE})")
+  int rate;
+
+  @Option(names = "--hold", defaultValue = "5", paramLabel = "SECONDS",
+    description = "seconds to hold them open before measuring (default: ${DEFAULT-VALUE})")
+  double hold;
+
+  @Override
+  void validate() {
+    if (connections < 1 || connections > 18_000) {
+      throw bad("--connections", connections + " is not between 1 and 18000 (each side has at most 20000 fds)");
+    }
+    if (rate < 1 || rate > 100_000) {
+      throw bad("--rate", rate + " is not between 1 and 100000 per second");
+    }
+    if (!(hold >= 0 && hold <= 3600)) {
+      throw bad("--hold", hold + " is not between 0 and 3600 seconds");
+    }
+  }
+
+  @Override
+  JsonObject settings() {
+    return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", hold);
+  }
+
+  @Override
+  long timeLimitMs() {
+    return Opener.deadlineMs(connections, rate) + (long) (hold * 1000) + 120_000;
+  }
+
+  @Override
+  Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
+    Opener opener = new Opener(client, server, connections, rate, null);
+    JsonObject figures = new JsonObject();
+    Sample[] before = new Sample[1];
+    return sample(client, server)
+      .compose(s -> {
+        before[0] = s;
+        return opener.start();
+      })
+      .compose(v -> {
+        figures.put("connections", opener.established)
+          .put("failures", opener.failed)
+          .put("connects_per_s", Report.round(opener.established / opener.connectSeconds(), 1));
+        return client.timer((long) (hold * 1000));
+      })
+      .compose(v -> sample(client, server))
+      .map(after -> {
+        before[0].rssKb.ifPresent(rss -> figures.put("server_idle_rss_kb", rss));
+        after.rssKb.ifPresent(rss -> figures.put("server_rss_kb", rss));
+        if (opener.established > 0) {
+          before[0].rssKb.flatMap(b -> after.rssKb.map(a -> Report.round((a - b) / (double) opener.established, 2)))
+            .ifPresent(kb -> figures.put("rss_kb_per_conn", kb));
+          before[0].heapKb.flatMap(b -> after.heapKb.map(a -> Report.round((a - b) / (double) opener.established, 2)))
+            .ifPresent(kb -> figures.put("heap_kb_per_conn", kb));
+        }
+        return figures;
+      })
+      .eventually(opener::closeAll);
+  }
+
+  private record Sample(Optional<Long> rssKb, Optional<Long> heapKb) {
+  }
+
+  /** Heap after a full GC (jcmd, blocking: off the event loop), then RSS. */
+  private static Future<Sample> sample(LoadClient client, ServerUnderTest server) {
+    return client.vertx().executeBlocking(() -> {
+      Optional<Long> heap = server.heapUsedKbAfterGc();
+      return new Sample(server.stats().map(ProcStats::rssKb), heap);
+    });
+  }
+}

@@ -1,0 +1,245 @@
+package io.wstest.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One benchmark scenario as a subcommand. The runner validates the flags, pins this process, starts the
+ * server(s), runs the scenario on the load generator's single event loop against each, adds the server's
+ * /proc figures, and prints the table (and JSON).
+ */
+abstract class Scenario implements java.util.concurrent.Callable<Integer> {
+
+  @Mixin
+  BenchOptions common;
+
+  @Spec
+  CommandSpec spec;
+
+  /** Checks this scenario's own flags; throw {@link #bad} naming the flag. */
+  abstract void validate();
+
+  /** The scenario's settings, stored in the report. */
+  abstract JsonObject settings();
+
+  /** Hard limit for one run against one server; the run fails if it is not done by then. */
+  abstract long timeLimitMs();
+
+  /** Runs once against {@code server}; called on the load generator's event loop, completes with the figures. */
+  abstract Future<JsonObject> run(LoadClient client, ServerUnderTest server);
+
+  /** A usage error naming the flag: picocli prints it with the usage and exits 2. */
+  CommandLine.ParameterException bad(String flag, String problem) {
+    return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + flag + ": " + problem);
+  }
+
+  @Override
+  public final Integer call() {
+    validateCommon();
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (common.spawn) {
+      pinThisProcess(err);
+    }
+    JsonObject report = new JsonObject()
+      .put("scenario", spec.name())
+      .put("settings", settings())
+      .put("machine", new JsonObject()
+        .put("available_processors", Runtime.getRuntime().availableProcessors())
+        .put("java", System.getProperty("java.version")));
+    if (common.label != null) {
+      report.put("label", common.label);
+    }
+    List<JsonObject> services = new ArrayList<>();
+    List<JsonObject> baselines = new ArrayList<>();
+    try {
+      for (int i = 0; i < common.repeat; i++) {
+        services.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL));
+        if (common.baseline) {
+          baselines.add(runAgainst(ServerKind.BASELINE));
+        }
+      }
+    } catch (RuntimeException e) {
+      err.println("Error: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    List<JsonObject> runs = new ArrayList<>();
+    runs.add(Report.median(services));
+    if (common.baseline) {
+      runs.add(Report.median(baselines));
+    }
+    report.put("runs", new io.vertx.core.json.JsonArray(new ArrayList<>(runs)));
+    if (common.repeat > 1) {
+      List<JsonObject> all = new ArrayList<>(services);
+      all.addAll(baselines);
+      report.put("repeats", new io.vertx.core.json.JsonArray(new ArrayList<>(all)));
+    }
+    if (runs.size() == 2) {
+      report.put("ratio_service_to_baseline", Report.ratios(runs.get(0).getJsonObject("figures"),
+        runs.get(1).getJsonObject("figures")));
+    }
+    out.print(Report.table(report));
+    out.flush();
+    if (common.json != null) {
+      try {
+        Path parent = common.json.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(common.json, report.encodePrettily());
+      } catch (IOException e) {
+        err.println("Error: cannot write --json " + common.json + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  private enum ServerKind { EXTERNAL, SERVICE, BASELINE }
+
+  private JsonObject runAgainst(ServerKind kind) {
+    SpawnSettings spawn = spawnSettings();
+    try (ServerUnderTest server = switch (kind) {
+      case EXTERNAL -> ServerUnderTest.external(common.url, common.serverPid);
+      case SERVICE -> ServerUnderTest.spawnService(spawn);
+      case BASELINE -> ServerUnderTest.spawnBaseline(spawn);
+    }; LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
+      JsonObject figures = await(client.onLoop(() -> run(client, server)), server);
+      JsonObject result = new JsonObject()
+        .put("server", server.name())
+        .put("url", server.url().toString());
+      if (server.spawned()) {
+        result.put("jvm_options", String.join(" ", spawn.jvmOptions()))
+          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus());
+        figures.put("start_to_ready_ms", server.startToReadyMs());
+      }
+      return result.put("figures", figures);
+    }
+  }
+
+  private JsonObject await(Future<JsonObject> run, ServerUnderTest server) {
+    try {
+      return run.toCompletionStage().toCompletableFuture().get(timeLimitMs(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(spec.name() + " against " + server.name() + " did not finish within "
+        + timeLimitMs() / 1000 + " s (time limit); server output:\n" + server.recentOutput());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(spec.name() + " against " + server.name() + " failed: "
+        + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  private SpawnSettings spawnSettings() {
+    List<String> jvm = common.serverJvmOptions != null
+      ? SpawnSettings.parseOptions(common.serverJvmOptions) : SpawnSettings.recommendedJvmOptions();
+    String cpus = tasksetAvailable() && !"none".equals(common.serverCpus) ? common.serverCpus : null;
+    return new SpawnSettings(ownJar(), jvm, cpus);
+  }
+
+  private void validateCommon() {
+    if (common.repeat < 1 || common.repeat > 50) {
+      throw bad("--repeat", common.repeat + " is not between 1 and 50");
+    }
+    if (common.spawn == (common.url != null)) {
+      throw bad("--url", "give either --url ws://127.0.0.1:PORT/PATH or --spawn (exactly one)");
+    }
+    if (common.baseline && !common.spawn) {
+      throw bad("--baseline", "needs --spawn (the baseline is spawned next to the spawned service)");
+    }
+    if (common.serverPid != null && common.url == null) {
+      throw bad("--server-pid", "only with --url (spawned servers are measured anyway)");
+    }
+    if (common.url != null) {
+      checkUrl(common.url);
+    }
+    checkCpuList("--server-cpus", common.serverCpus);
+    checkCpuList("--client-cpus", common.clientCpus);
+    if (common.spawn && ownJar() == null) {
+      throw bad("--spawn", "this command is not running from the fat jar; build it with mvn package");
+    }
+  }
+
+  private void checkCpuList(String flag, String value) {
+    if (!"none".equals(value) && !value.matches("[0-9]+([-,][0-9]+)*")) {
+      throw bad(flag, "'" + value + "' is not a CPU list like 0 or 0-1 or 0,2 (or 'none')");
+    }
+  }
+
+  private void checkUrl(URI url) {
+    if (!"ws".equals(url.getScheme()) || url.getHost() == null || url.getPort() == 0) {
+      throw bad("--url", "'" + url + "' is not a ws://HOST:PORT/PATH URL");
+    }
+    if (common.allowRemote) {
+      return;
+    }
+    try {
+      for (InetAddress address : InetAddress.getAllByName(url.getHost())) {
+        if (!address.isLoopbackAddress()) {
+          throw bad("--url", url.getHost() + " is not a loopback address (" + address.getHostAddress()
+            + "); benchmarks target 127.0.0.0/8 unless you add --allow-remote");
+        }
+      }
+    } catch (UnknownHostException e) {
+      throw bad("--url", "unknown host " + url.getHost());
+    }
+  }
+
+  private void pinThisProcess(PrintWriter err) {
+    if ("none".equals(common.clientCpus) || !tasksetAvailable() || Runtime.getRuntime().availableProcessors() < 2) {
+      return;
+    }
+    try {
+      Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", common.clientCpus,
+        Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        err.println("Warning: could not pin the load generator to CPUs " + common.clientCpus);
+      }
+    } catch (IOException e) {
+      err.println("Warning: could not pin the load generator: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean tasksetAvailable() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, "taskset"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Path ownJar() {
+    try {
+      Path location = Path.of(Scenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return location.toString().endsWith(".jar") ? location : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

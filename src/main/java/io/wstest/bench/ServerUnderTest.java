@@ -1,0 +1,205 @@
+package io.wstest.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server a scenario runs against: either a URL given by the user (optionally with the pid to read /proc of),
+ * or a process this command spawned from its own jar — the service, or the bare baseline — pinned to a CPU set.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+  static final String SERVICE_STARTED_LINE = "=== WebSocket Test Service Started ===";
+
+  private final String name;
+  private final URI url;
+  private final Process process;
+  private final Long pid;
+  private final long startToReadyMs;
+  private final List<String> output;
+
+  private ServerUnderTest(String name, URI url, Process process, Long pid, long startToReadyMs, List<String> output) {
+    this.name = name;
+    this.url = url;
+    this.process = process;
+    this.pid = pid;
+    this.startToReadyMs = startToReadyMs;
+    this.output = output;
+  }
+
+  static ServerUnderTest external(URI url, Long pid) {
+    return new ServerUnderTest("target", url, null, pid, -1, List.of());
+  }
+
+  /** Spawns the service ({@code serve}) on free loopback ports and waits for its start-up line. */
+  static ServerUnderTest spawnService(SpawnSettings spawn) {
+    int http = freePort();
+    int ws = freePort();
+    List<String> args = List.of("serve", "--bind", "127.0.0.1", "--http-port", Integer.toString(http),
+      "--ws-port", Integer.toString(ws));
+    return spawn("service", spawn, args, SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
+  }
+
+  /** Spawns the bare Vert.x baseline server from this same jar. */
+  static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
+    int port = freePort();
+    List<String> args = List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port", Integer.toString(port));
+    return spawn("baseline", spawn, args, BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
+  }
+
+  private static ServerUnderTest spawn(String name, SpawnSettings spawn, List<String> args, String readyLine, URI url) {
+    List<String> command = new ArrayList<>();
+    if (spawn.serverCpus() != null) {
+      command.addAll(List.of("taskset", "-c", spawn.serverCpus()));
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(spawn.jvmOptions());
+    command.add("-jar");
+    command.add(spawn.jar().toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("LOG_LEVEL", "INFO");
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Long> ready = new CompletableFuture<>();
+    long started = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + name + ": " + command + ": " + e.getMessage(), e);
+    }
+    Thread pump = new Thread(() -> pump(process.getInputStream(), output, readyLine, ready, started),
+      name + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    process.onExit().thenRun(() -> ready.completeExceptionally(new IllegalStateException(
+      name + " exited with " + process.exitValue() + " before it was ready:\n" + String.join("\n", output))));
+    try {
+      long readyNanos = ready.get(60, TimeUnit.SECONDS);
+      return new ServerUnderTest(name, url, process, process.pid(), TimeUnit.NANOSECONDS.toMillis(readyNanos - started),
+        output);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw new IllegalStateException(name + " did not become ready: " + e.getMessage(), e);
+    }
+  }
+
+  private static void pump(InputStream in, List<String> output, String readyLine, CompletableFuture<Long> ready,
+                           long started) {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (output.size() < 1000) {
+          output.add(line);
+        }
+        if (line.contains(readyLine)) {
+          ready.complete(System.nanoTime());
+        }
+      }
+    } catch (IOException e) {
+      ready.completeExceptionally(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+    }
+  }
+
+  String name() { return name; }
+  URI url() { return url; }
+  long startToReadyMs() { return startToReadyMs; }
+  boolean spawned() { return process != null; }
+
+  Optional<Long> pid() {
+    return pid != null && ProcStats.available(pid) ? Optional.of(pid) : Optional.empty();
+  }
+
+  Optional<ProcStats> stats() {
+    return pid().map(ProcStats::read);
+  }
+
+  /** Used Java heap in KB after a full GC, via the JDK's jcmd; empty when jcmd or the pid is not available. */
+  Optional<Long> heapUsedKbAfterGc() {
+    if (pid().isEmpty()) {
+      return Optional.empty();
+    }
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return Optional.empty();
+    }
+    try {
+      run(jcmd.toString(), Long.toString(pid), "GC.run");
+      String info = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
+      // e.g. " def new generation   total 4928K, used 3034K [..." / " garbage-first heap   total 258048K, used 5133K [..."
+      long used = 0;
+      boolean found = false;
+      for (String line : info.split("\n")) {
+        int at = line.indexOf("used ");
+        if (at >= 0 && line.contains("total ") && !line.trim().startsWith("Metaspace")
+          && !line.trim().startsWith("class space")) {
+          String number = line.substring(at + 5).split("K")[0].trim();
+          if (line.contains("garbage-first heap")) {
+            return Optional.of(Long.parseLong(number));
+          }
+          used += Long.parseLong(number);
+          found = true;
+        }
+      }
+      return found ? Optional.of(used) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  String recentOutput() {
+    synchronized (output) {
+      return String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size()));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+}

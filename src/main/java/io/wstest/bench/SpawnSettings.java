@@ -1,0 +1,37 @@
+package io.wstest.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How spawned servers are started: which jar, which JVM flags, which CPUs. */
+record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus) {
+
+  /** The recommended flags, the same file the Dockerfile uses (docker/jvm.options, packed into the jar). */
+  static List<String> recommendedJvmOptions() {
+    try (InputStream in = SpawnSettings.class.getResourceAsStream("jvm.options")) {
+      if (in == null) {
+        return List.of();
+      }
+      return parseOptions(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** One or more flags per line; '#' starts a comment. */
+  static List<String> parseOptions(String text) {
+    List<String> options = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      int hash = line.indexOf('#');
+      String flags = (hash >= 0 ? line.substring(0, hash) : line).trim();
+      if (!flags.isEmpty()) {
+        options.addAll(List.of(flags.split("\\s+")));
+      }
+    }
+    return options;
+  }
+}

@@ -1,0 +1,83 @@
+package io.wstest.bench;
+
+import io.wstest.Main;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad bench flags exit 2 with a message naming the flag, before anything is started or connected. */
+class BenchFlagsTest {
+
+  private record Result(int code, String err) {
+  }
+
+  private static Result bench(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    String[] full = new String[args.length + 1];
+    full[0] = "bench";
+    System.arraycopy(args, 0, full, 1, args.length);
+    return new Result(cli.execute(full), err.toString());
+  }
+
+  private static void assertBadFlag(String flag, String... args) {
+    Result result = bench(args);
+    assertEquals(2, result.code(), "exit code for " + String.join(" ", args) + ": " + result.err());
+    assertTrue(result.err().contains(flag), "message should name " + flag + ": " + result.err());
+  }
+
+  @Test
+  void unknownFlagExits2NamingIt() {
+    assertBadFlag("--no-such-flag", "echo", "--spawn", "--no-such-flag");
+  }
+
+  @Test
+  void outOfRangeValuesExit2NamingTheFlag() {
+    assertBadFlag("--connections", "echo", "--spawn", "--connections", "0");
+    assertBadFlag("--payload", "echo", "--spawn", "--payload", "5");
+    assertBadFlag("--duration", "connect", "--spawn", "--duration", "-1");
+    assertBadFlag("--receivers", "broadcast", "--spawn", "--receivers", "0");
+    assertBadFlag("--connections", "hold", "--spawn", "--connections", "19000");
+    assertBadFlag("--connections", "echo", "--spawn", "--connections", "many");
+    assertBadFlag("--server-cpus", "echo", "--spawn", "--server-cpus", "zero");
+  }
+
+  @Test
+  void targetMustBeGivenExactlyOnce() {
+    assertBadFlag("--url", "echo");
+    assertBadFlag("--url", "echo", "--spawn", "--url", "ws://127.0.0.1:1/");
+    assertBadFlag("--baseline", "echo", "--url", "ws://127.0.0.1:1/", "--baseline");
+    assertBadFlag("--url", "echo", "--url", "http://127.0.0.1:1/");
+  }
+
+  @Test
+  void nonLoopbackTargetIsRefusedWithoutAllowRemote() {
+    // a literal documentation address (TEST-NET-1): refused during flag validation, no packet is ever sent
+    Result result = bench("echo", "--url", "ws://192.0.2.1:80/");
+    assertEquals(2, result.code(), result.err());
+    assertTrue(result.err().contains("--url") && result.err().contains("--allow-remote"), result.err());
+  }
+
+  @Test
+  void missingScenarioExits2() {
+    Result result = bench();
+    assertEquals(2, result.code(), result.err());
+    assertTrue(result.err().contains("scenario"), result.err());
+  }
+
+  @Test
+  void jvmOptionsFileIsParsedIntoFlags() {
+    assertEquals(List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx64m"),
+      SpawnSettings.parseOptions("# comment\n-XX:+UseSerialGC -Xss256k  # why\n\n-Xmx64m\n"));
+    assertTrue(SpawnSettings.recommendedJvmOptions().stream().anyMatch(f -> f.startsWith("-XX:")),
+      "docker/jvm.options is packed next to the bench classes");
+  }
+}

@@ -1,0 +1,109 @@
+package io.wstest.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wstest.testsupport.ServiceProcess;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Smoke test of every scenario: the real jar spawns the real service (and the baseline), runs a tiny, short load
+ * and writes its JSON report. Asserts the figures are present and sane; never how fast anything was.
+ */
+class BenchIT {
+
+  private static final Path REPORTS = Path.of("target", "bench-it");
+
+  private static JsonObject bench(String scenario, String... args) throws IOException, InterruptedException {
+    Files.createDirectories(REPORTS);
+    Path json = REPORTS.resolve(scenario + "-" + System.nanoTime() + ".json");
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+      "-jar", ServiceProcess.jar().toAbsolutePath().toString(), "bench", scenario));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--json", json.toString()));
+    Path log = REPORTS.resolve(json.getFileName() + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      assertTrue(process.waitFor(3, TimeUnit.MINUTES), "bench " + scenario + " did not stop by itself");
+    } finally {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertEquals(0, process.exitValue(), "bench " + scenario + " failed:\n" + output);
+    assertTrue(output.contains("figure"), "human table printed:\n" + output);
+    return new JsonObject(Files.readString(json));
+  }
+
+  private static JsonObject figures(JsonObject report, int run) {
+    return report.getJsonArray("runs").getJsonObject(run).getJsonObject("figures");
+  }
+
+  private static void assertPositive(JsonObject figures, String... keys) {
+    for (String key : keys) {
+      Number value = (Number) figures.getValue(key);
+      assertTrue(value != null && value.doubleValue() > 0, key + " should be > 0 in " + figures.encode());
+    }
+  }
+
+  @Test
+  void echoAgainstSpawnedServiceAndBaselineReportsThroughputLatencyAndRatio() throws Exception {
+    JsonObject report = bench("echo", "--spawn", "--baseline", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "2", "--duration", "1", "--warmup", "0.2", "--payload", "64");
+    JsonArray runs = report.getJsonArray("runs");
+    assertEquals(2, runs.size());
+    assertEquals("service", runs.getJsonObject(0).getString("server"));
+    assertEquals("baseline", runs.getJsonObject(1).getString("server"));
+    for (int run = 0; run < 2; run++) {
+      JsonObject figures = figures(report, run);
+      assertPositive(figures, "messages", "msgs_per_s", "p50_ms", "p99_ms", "max_ms", "server_rss_kb",
+        "start_to_ready_ms");
+      assertEquals(0, figures.getInteger("errors"));
+      assertTrue(figures.getDouble("p50_ms") <= figures.getDouble("p99_ms"));
+      assertTrue(figures.getDouble("p99_ms") <= figures.getDouble("max_ms"));
+    }
+    assertTrue(report.getJsonObject("ratio_service_to_baseline").containsKey("msgs_per_s"));
+  }
+
+  @Test
+  void holdReportsConnectionsAndServerMemory() throws Exception {
+    JsonObject figures = figures(bench("hold", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "50", "--rate", "500", "--hold", "0.5"), 0);
+    assertEquals(50, figures.getInteger("connections"));
+    assertEquals(0, figures.getInteger("failures"));
+    assertPositive(figures, "connects_per_s", "server_idle_rss_kb", "server_rss_kb");
+    assertTrue(figures.containsKey("rss_kb_per_conn"), figures.encode());
+  }
+
+  @Test
+  void broadcastReachesEveryReceiver() throws Exception {
+    JsonObject figures = figures(bench("broadcast", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
+      "--receivers", "20", "--rounds", "2"), 0);
+    assertEquals(20, figures.getInteger("receivers"));
+    assertEquals(2, figures.getInteger("rounds_complete"));
+    assertEquals(0, figures.getInteger("missing_deliveries"));
+    assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms");
+  }
+
+  @Test
+  void connectChurnsHandshakesAgainstAServiceGivenByUrl() throws Exception {
+    try (ServiceProcess service = ServiceProcess.builder().podName("bench-connect").start()) {
+      JsonObject figures = figures(bench("connect", "--url", "ws://127.0.0.1:" + service.wsPort() + "/",
+        "--server-pid", Long.toString(service.pid()), "--concurrency", "2", "--duration", "1",
+        "--max-handshakes", "200"), 0);
+      assertPositive(figures, "handshakes", "handshakes_per_s", "handshake_p50_ms");
+      assertTrue(figures.getInteger("handshakes") <= 200, "bounded by --max-handshakes: " + figures.encode());
+      assertEquals(0, figures.getInteger("failures"));
+      assertTrue(service.isAlive(), "the service survives the churn");
+    }
+  }
+}
