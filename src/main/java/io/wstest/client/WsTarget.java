@@ -30,7 +30,8 @@ public record WsTarget(String name, boolean ssl, String host, int port, String p
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
     }
-    return new WsTarget("url", ssl, uri.getHost(), port, path);
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    return new WsTarget("url", ssl, host, port, path);
   }
 
   public String url() {
