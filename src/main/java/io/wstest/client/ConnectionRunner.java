@@ -48,8 +48,12 @@ public final class ConnectionRunner {
       .setVerifyHost(!insecure));
   }
 
-  /** One run of a phase: n connections to one target, at most {@code concurrency} connecting at once. */
-  public record Run(WsTarget target, List<ConnectionResult> results, int notAttempted) {
+  /**
+   * One run of a phase: n connections to one target, at most {@code concurrency} connecting at once.
+   *
+   * @param peakOpenSockets the most sockets open or opening at the same moment (N with --hold)
+   */
+  public record Run(WsTarget target, List<ConnectionResult> results, int notAttempted, int peakOpenSockets) {
   }
 
   /**
@@ -81,6 +85,7 @@ public final class ConnectionRunner {
     private int succeeded;
     private int connectFailures;
     private boolean givenUp;
+    private int peakOpen;
 
     Phase(WsTarget target, int count, int concurrency, boolean hold, Consumer<ConnectionResult> onResult,
           Promise<Run> done) {
@@ -96,13 +101,14 @@ public final class ConnectionRunner {
       while (!givenUp && launched < count && inFlight < concurrency) {
         launched++;
         inFlight++;
+        peakOpen = Math.max(peakOpen, inFlight + open.size());
         Attempt attempt = new Attempt(launched, target);
         attempt.start().compose(result -> hold || !result.ok() ? Future.succeededFuture(result)
           : attempt.close().map(result)).onComplete(ar -> finished(attempt, ar.result()));
       }
       if (inFlight == 0) {
         Future.join(open.stream().map(Attempt::close).toList()).onComplete(ar ->
-          done.complete(new Run(target, List.copyOf(results), count - launched)));
+          done.complete(new Run(target, List.copyOf(results), count - launched, peakOpen)));
       }
     }
 

@@ -14,6 +14,7 @@ public record EndpointReport(ConnectionRunner.Run run, SpreadStats stats) {
       .put("name", run.target().name())
       .put("url", run.target().url())
       .put("not_attempted", run.notAttempted())
+      .put("peak_open_sockets", run.peakOpenSockets())
       .put("stats", stats.toJson());
   }
 }
