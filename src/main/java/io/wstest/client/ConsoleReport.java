@@ -67,7 +67,7 @@ final class ConsoleReport {
     out.flush();
   }
 
-  void connection(ConnectionResult r, int total) {
+  void connection(ConnectionResult r) {
     done++;
     if (!r.ok()) {
       failed++;

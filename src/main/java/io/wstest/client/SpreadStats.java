@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 /**
  * How a set of connections was spread over instances, and how they fared: counts and shares per instance,
@@ -112,13 +113,7 @@ public record SpreadStats(
     if (counts.length == 0) {
       return null;
     }
-    long max = Long.MIN_VALUE;
-    long min = Long.MAX_VALUE;
-    for (long c : counts) {
-      max = Math.max(max, c);
-      min = Math.min(min, c);
-    }
-    return (double) max / min;
+    return (double) LongStream.of(counts).max().orElseThrow() / LongStream.of(counts).min().orElseThrow();
   }
 
   /** Population standard deviation of the counts divided by their mean: 0 is a perfectly even spread. */
@@ -126,11 +121,7 @@ public record SpreadStats(
     if (counts.length == 0) {
       return null;
     }
-    double mean = 0;
-    for (long c : counts) {
-      mean += c;
-    }
-    mean /= counts.length;
+    double mean = (double) LongStream.of(counts).sum() / counts.length;
     double variance = 0;
     for (long c : counts) {
       variance += (c - mean) * (c - mean);
@@ -142,10 +133,7 @@ public record SpreadStats(
     if (counts.length == 0) {
       return null;
     }
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
+    long total = LongStream.of(counts).sum();
     double[] expected = new double[counts.length];
     java.util.Arrays.fill(expected, (double) total / counts.length);
     return result("even", counts, expected);

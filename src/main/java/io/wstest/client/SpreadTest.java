@@ -41,7 +41,7 @@ final class SpreadTest {
       for (WsTarget target : settings.targets()) {
         console.endpointStart(target, settings);
         ConnectionRunner.Run run = await(runner.run(target, settings.connections(), settings.concurrency(),
-          settings.hold(), r -> console.connection(r, settings.connections())));
+          settings.hold(), console::connection));
         endpoints.add(EndpointReport.of(run, settings.weights()));
         all.addAll(run.results());
       }

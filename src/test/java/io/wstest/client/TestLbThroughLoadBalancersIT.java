@@ -1,7 +1,12 @@
 package io.wstest.client;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.wstest.Main;
 import io.wstest.testsupport.Backend;
 import io.wstest.testsupport.HaproxyProcess;
@@ -22,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -171,6 +177,42 @@ class TestLbThroughLoadBalancersIT {
     assertEquals(2, stats.getJsonObject("http_statuses").getInteger("404"));
     String detail = connections(rejected).get(0).getJsonObject("failure").getString("detail");
     assertTrue(detail.contains("HTTP 404") && detail.contains("no such path"), detail);
+  }
+
+  @Test
+  void wssWithASelfSignedCertificateNeedsInsecure() throws Exception {
+    // A real TLS terminator in front of one service: Vert.x TLS server with a self-signed certificate, piping bytes.
+    Vertx vertx = Vertx.vertx();
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    try {
+      NetClient backend = vertx.createNetClient();
+      NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions()).setHost("127.0.0.1").setPort(0));
+      tls.connectHandler(client -> {
+        client.pause();
+        backend.connect(services.get(1).httpPort(), "127.0.0.1").onComplete(ar -> {
+          if (ar.failed()) {
+            client.close();
+            return;
+          }
+          client.pipeTo(ar.result());
+          ar.result().pipeTo(client);
+          client.resume();
+        });
+      });
+      int port = tls.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+      String url = "wss://127.0.0.1:" + port + "/ws";
+      JsonObject refused = testLb("wss-verified", 1, "--url", url, "-n", "2", "--expect-instances", "1");
+      assertEquals(2, endpoints(refused).get(0).getJsonObject("stats").getJsonObject("failures").getInteger("tls"));
+      assertTrue(connections(refused).get(0).getJsonObject("failure").getString("detail").contains("--insecure"));
+      JsonObject accepted = testLb("wss-insecure", 0, "--url", url, "-n", "2", "--expect-instances", "1",
+        "--insecure");
+      assertEquals(PODS.get(1), connections(accepted).get(0).getString("pod_name"));
+      assertTrue(accepted.getJsonObject("health").getBoolean("ok"), "health check over https");
+    } finally {
+      certificate.delete();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
