@@ -148,6 +148,25 @@ class TestLbThroughLoadBalancersIT {
   }
 
   @Test
+  void weightsAreCheckedAgainstTheObservedSpread() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(backends, HaproxyProcess.Options.roundRobin())) {
+      String even = PODS.stream().map(p -> p + "=1").collect(Collectors.joining(","));
+      JsonObject matches = testLb("weights-even", 0, through(haproxy, "-n", "30", "--endpoint", "http",
+        "--weights", even));
+      JsonObject chi = endpoints(matches).get(0).getJsonObject("stats").getJsonObject("chi_square");
+      assertEquals("weights", chi.getString("against"));
+      assertEquals(1.0, chi.getDouble("p_value"), 1e-9);
+      // round robin is not a 4:1:1 canary split: chi-square 15, df 2, p = exp(-7.5)
+      JsonObject canary = testLb("weights-canary", 1, through(haproxy, "-n", "30", "--endpoint", "http",
+        "--weights", PODS.get(0) + "=4," + PODS.get(1) + "=1," + PODS.get(2) + "=1"));
+      chi = endpoints(canary).get(0).getJsonObject("stats").getJsonObject("chi_square");
+      assertEquals(15.0, chi.getDouble("statistic"), 1e-9);
+      assertEquals(Math.exp(-7.5), chi.getDouble("p_value"), 1e-9);
+    }
+  }
+
+  @Test
   void expectingMoreInstancesThanAnsweredExitsOne() {
     Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
     try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "60s")) {
