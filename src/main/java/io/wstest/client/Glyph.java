@@ -9,7 +9,7 @@ enum Glyph {
   ROUNDS("🔄", "[test]"),
   PLUG("🔌", "[ws]"),
   RESULTS("📊", "[results]"),
-  WARN("⚠️ ", "[WARN]"),
+  WARN("⚠️", "[WARN]"),
   FAIL("❌", "[FAIL]"),
   HINT("💡", "[hint]");
 
