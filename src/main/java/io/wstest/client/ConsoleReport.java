@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -92,7 +93,7 @@ final class ConsoleReport {
     out.flush();
   }
 
-  void results(java.util.List<EndpointReport> endpoints) {
+  void results(List<EndpointReport> endpoints) {
     out.println();
     out.println(g(Glyph.RESULTS) + " Load Balancing Results:");
     for (EndpointReport endpoint : endpoints) {

@@ -3,6 +3,7 @@ package io.wstest.client;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
+import java.util.Locale;
 
 /** p50/p90/p99/max of a set of durations in milliseconds (nearest-rank percentiles); empty when none. */
 public record LatencySummary(int count, double p50, double p90, double p99, double max) {
@@ -40,7 +41,7 @@ public record LatencySummary(int count, double p50, double p90, double p99, doub
 
   @Override
   public String toString() {
-    return isEmpty() ? "n/a" : String.format(java.util.Locale.ROOT, "p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms",
+    return isEmpty() ? "n/a" : String.format(Locale.ROOT, "p50 %.1f / p90 %.1f / p99 %.1f / max %.1f ms",
       p50, p90, p99, max);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.wstest.Main;
 import io.wstest.testsupport.Backend;
+import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.HaproxyProcess;
 import io.wstest.testsupport.LoadBalancerProcess;
 import io.wstest.testsupport.NginxProcess;
@@ -20,13 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -239,7 +243,7 @@ class TestLbThroughLoadBalancersIT {
     Output badFlag = runJar("test-lb", "--connections", "zero");
     assertEquals(2, badFlag.exitCode(), badFlag.text());
     assertTrue(badFlag.text().contains("--connections"), badFlag.text());
-    int nobody = io.wstest.testsupport.FreePorts.next();
+    int nobody = FreePorts.next();
     Output unreachable = runJar("test-lb", "--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
       "--ws-port", Integer.toString(nobody), "--timeout", "2s");
     assertEquals(2, unreachable.exitCode(), unreachable.text());
@@ -314,18 +318,18 @@ class TestLbThroughLoadBalancersIT {
 
   /** The fat jar as a process (real System.exit), its output read until it exits by itself. */
   private static Output runJar(String... args) throws Exception {
-    Process process = ServiceProcess.launch(List.of(args), java.util.Map.of(), null);
-    java.util.concurrent.CompletableFuture<String> text = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    Process process = ServiceProcess.launch(List.of(args), Map.of(), null);
+    CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
       try {
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     });
-    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("test-lb did not stop by itself: " + String.join(" ", args));
     }
-    return new Output(process.exitValue(), text.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    return new Output(process.exitValue(), text.get(10, TimeUnit.SECONDS));
   }
 }
