@@ -298,8 +298,9 @@ class TestLbThroughLoadBalancersIT {
             + " of " + perEndpoint);
       }
       assertEquals(Set.copyOf(PODS), pods);
-      assertTrue(stats.getJsonObject("chi_square").getDouble("p_value") > 0.9, stats.encodePrettily());
-      assertTrue(stats.getJsonObject("ping_ms").getInteger("count") == perEndpoint);
+      // within ±1 of even, chi-square stays small: p is 1 for 10/10/10, 0.9 for 11/10/9, 0.72 for 4/3/2
+      assertTrue(stats.getJsonObject("chi_square").getDouble("p_value") > 0.5, stats.encodePrettily());
+      assertEquals(perEndpoint, stats.getJsonObject("ping_ms").getInteger("count"));
     }
     assertEquals(2 * perEndpoint, connections(report).size());
     assertTrue(report.getJsonObject("verdict").getBoolean("passed"));
