@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the docker/ templates), test-lb run in-process through {@link Main#run}, every assertion read from its JSON
  * report.
  */
-class TestLbThroughLoadBalancersIT {
+// Not named Test*IT: surefire runs every Test*.java in the test phase, before the fat jar exists.
+class LoadBalancerSpreadIT {
 
   private static final List<String> PODS = List.of("lb-pod-a", "lb-pod-b", "lb-pod-c");
   private static final int N = 30;
