@@ -1,6 +1,7 @@
 package io.wstest;
 
 import io.wstest.bench.BenchCommand;
+import io.wstest.client.TestLbCommand;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import java.util.Set;
  */
 @Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
   description = "WebSocket load-balancer test service and client.",
-  subcommands = {ServeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {ServeCommand.class, TestLbCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   private static final Set<String> TOP_LEVEL_ONLY = Set.of("-V", "--version", "help");
@@ -34,6 +35,9 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
+    CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof TestLbCommand
+      ? TestLbCommand.usageError(error) : standard.handleParseException(error, args));
     return cli;
   }
 

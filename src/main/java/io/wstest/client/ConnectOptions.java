@@ -1,0 +1,46 @@
+package io.wstest.client;
+
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where and how test-lb connects; shared by every test-lb scenario (picocli mixin). */
+public final class ConnectOptions {
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+    description = "Host or load-balancer address to test (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+    description = "HTTP port: /health and the /ws endpoint (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--ws-port", paramLabel = "PORT", defaultValue = "8765",
+    description = "Raw WebSocket server port (default: ${DEFAULT-VALUE}).")
+  int wsPort;
+
+  @Option(names = "--endpoint", paramLabel = "http|raw|both", defaultValue = "both",
+    description = "Which WebSocket endpoint to test: http = ws://HOST:HTTP_PORT/ws, raw = ws://HOST:WS_PORT/, "
+      + "or both (default: ${DEFAULT-VALUE}).")
+  String endpoint;
+
+  @Option(names = "--url", paramLabel = "ws[s]://HOST[:PORT]/PATH",
+    description = "Test exactly this WebSocket URL instead of --host/--http-port/--ws-port/--endpoint; "
+      + "the health check goes to http(s)://HOST:PORT/health.")
+  String url;
+
+  @Option(names = "--header", paramLabel = "'Name: value'",
+    description = "Extra request header for the health check and every handshake (repeatable), "
+      + "e.g. --header 'Cookie: SRV=b1'.")
+  List<String> headers = new ArrayList<>();
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+    description = "Limit for each step: health check, handshake, welcome, pong, close (e.g. 500ms, 5s, 1m; "
+      + "default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--insecure",
+    description = "Accept any TLS certificate (self-signed wss:// and https://).")
+  boolean insecure;
+}

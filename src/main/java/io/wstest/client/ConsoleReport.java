@@ -1,0 +1,165 @@
+package io.wstest.client;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The human-readable output, line for line like the seed's test_lb.py, with counts, shares and statistics
+ * added. Emoji only on a terminal; a progress bar instead of per-connection lines for runs over
+ * {@value #PROGRESS_BAR_OVER} connections on a terminal.
+ */
+final class ConsoleReport {
+
+  static final int PROGRESS_BAR_OVER = 50;
+  /** Failure lines printed per endpoint before the rest are only counted in the summary. */
+  static final int MAX_FAILURE_LINES = 20;
+
+  private final PrintWriter out;
+  private final boolean emoji;
+  private final boolean terminal;
+  private ProgressBar bar;
+  private int done;
+  private int failed;
+
+  ConsoleReport(PrintWriter out, boolean emoji, boolean terminal) {
+    this.out = out;
+    this.emoji = emoji;
+    this.terminal = terminal;
+  }
+
+  private String g(Glyph glyph) {
+    return glyph.text(emoji);
+  }
+
+  void start(String healthUrl) {
+    out.println(g(Glyph.START) + " Starting WebSocket Load Balancer Test");
+    out.println("=".repeat(50));
+    out.println(g(Glyph.HEALTH) + " Testing health check: " + healthUrl);
+    out.flush();
+  }
+
+  void health(HealthCheck.Result health) {
+    if (health.ok()) {
+      out.println(g(Glyph.OK) + " Health check OK - Instance: " + health.displayName());
+    } else {
+      out.println(g(Glyph.WARN) + " Health check failed: " + health.failure().detail());
+    }
+    out.flush();
+  }
+
+  void endpointStart(WsTarget target, TestLbSettings settings) {
+    String what = switch (target.name()) {
+      case "http" -> "HTTP WebSocket endpoint";
+      case "raw" -> "raw WebSocket server";
+      default -> "WebSocket endpoint";
+    };
+    out.println();
+    out.println(g(Glyph.ENDPOINT) + " Testing " + what);
+    out.println(g(Glyph.ROUNDS) + " Testing " + settings.connections() + " connections for load balancing ("
+      + (settings.hold() ? "holding all open" : "one after another")
+      + (settings.concurrency() > 1 ? ", " + settings.concurrency() + " at a time" : "") + ")");
+    out.println("   URL: " + target.url());
+    out.println();
+    done = 0;
+    failed = 0;
+    bar = terminal && settings.connections() > PROGRESS_BAR_OVER ? new ProgressBar(out, settings.connections()) : null;
+    out.flush();
+  }
+
+  void connection(ConnectionResult r) {
+    done++;
+    if (!r.ok()) {
+      failed++;
+      if (failed <= MAX_FAILURE_LINES) {
+        if (bar != null) {
+          bar.clear();
+        }
+        out.println(g(Glyph.FAIL) + " Connection-" + r.index() + " failed [" + r.failure().kind().label() + "]: "
+          + r.failure().detail());
+        if (failed == MAX_FAILURE_LINES) {
+          out.println("   (further failures are only counted in the summary)");
+        }
+      }
+    } else if (bar == null) {
+      out.println(g(Glyph.PLUG) + " Testing WebSocket: Connection-" + r.index());
+      out.println(g(Glyph.OK) + " Connected to: " + r.displayName()
+        + String.format(Locale.ROOT, " (connect %.1f ms, ping %.1f ms)", r.connectMs(), r.pingMs()));
+    }
+    if (bar != null) {
+      bar.update(done, failed);
+    }
+    out.flush();
+  }
+
+  void results(List<EndpointReport> endpoints) {
+    out.println();
+    out.println(g(Glyph.RESULTS) + " Load Balancing Results:");
+    for (EndpointReport endpoint : endpoints) {
+      SpreadStats s = endpoint.stats();
+      if (endpoints.size() > 1) {
+        out.println("   [" + endpoint.run().target().name() + "] " + endpoint.run().target().url());
+      }
+      for (SpreadStats.InstanceCount i : s.instances()) {
+        out.println("   " + i.displayName() + ": " + i.count() + " connections"
+          + String.format(Locale.ROOT, " (%.1f%%", i.share() * 100)
+          + (i.expectedShare() == null ? "" : String.format(Locale.ROOT, ", expected %.1f%%", i.expectedShare() * 100))
+          + ")");
+      }
+      out.println("   " + statsLine(s));
+      if (!s.connectMs().isEmpty()) {
+        out.println("   Connect: " + s.connectMs() + " | Ping: " + s.pingMs());
+      }
+      if (s.failed() > 0) {
+        out.println("   Failed: " + s.failed() + " of " + s.attempted() + " (" + Verdict.failureSummary(s) + ")"
+          + (s.closeCodes().isEmpty() ? "" : " close codes " + s.closeCodes())
+          + (s.httpStatuses().isEmpty() ? "" : " HTTP statuses " + s.httpStatuses()));
+      }
+      if (endpoint.run().notAttempted() > 0) {
+        out.println("   Not attempted: " + endpoint.run().notAttempted() + " (stopped: the target did not answer)");
+      }
+    }
+    out.flush();
+  }
+
+  static String statsLine(SpreadStats s) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d of %d connected, %d instance%s",
+      s.succeeded(), s.attempted(), s.distinctInstances(), s.distinctInstances() == 1 ? "" : "s"));
+    if (s.maxMinRatio() != null) {
+      line.append(String.format(Locale.ROOT, " | max/min %.2f | CV %.3f", s.maxMinRatio(), s.coefficientOfVariation()));
+    }
+    SpreadStats.ChiSquareResult chi = s.chiSquare();
+    if (chi != null && chi.pValue() != null) {
+      line.append(String.format(Locale.ROOT, " | chi-square %s %.2f (df %d, p=%.3f)",
+        chi.against().equals("even") ? "vs even" : "vs weights", chi.statistic(), chi.degreesOfFreedom(), chi.pValue()));
+    }
+    return line.toString();
+  }
+
+  void verdict(Verdict verdict) {
+    if (verdict.exitCode() == Verdict.CANNOT_TEST) {
+      out.println(g(Glyph.FAIL) + " " + verdict.headline());
+    } else if (verdict.passed()) {
+      out.println(g(Glyph.OK) + " " + verdict.headline());
+    } else {
+      out.println(g(Glyph.WARN) + " " + verdict.headline());
+      if (!verdict.headline().startsWith("All connections went")) {
+        out.println(verdict.problems().stream().map(p -> "   - " + p).collect(Collectors.joining("\n")));
+      }
+      if (verdict.singleInstance()) {
+        out.println(g(Glyph.HINT) + " Troubleshooting:");
+        out.println("   - Check the Service's sessionAffinity (must be None to spread connections):");
+        out.println("     kubectl get svc websocket-test-service -o jsonpath='{.spec.sessionAffinity}'");
+        out.println("   - Make sure several pods are running: kubectl get pods");
+        out.println("   - Behind nginx, ip_hash sends a whole IPv4 /24 to one backend; sticky cookies pin a client");
+      }
+    }
+    out.flush();
+  }
+
+  void error(String message) {
+    out.println(g(Glyph.FAIL) + " " + message);
+    out.flush();
+  }
+}

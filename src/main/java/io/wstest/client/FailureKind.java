@@ -1,0 +1,60 @@
+package io.wstest.client;
+
+import io.vertx.core.http.UpgradeRejectedException;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/** Why a connection attempt failed, in the words an operator searches for. */
+public enum FailureKind {
+  /** The host name did not resolve. */
+  DNS,
+  /** Nothing listens on the port (TCP reset on connect), or no route to the host. */
+  REFUSED,
+  /** A step (connect, welcome, pong, close) took longer than {@code --timeout}. */
+  TIMEOUT,
+  /** TLS handshake failed (for self-signed wss use {@code --insecure}). */
+  TLS,
+  /** The server answered the upgrade with a status other than 101. */
+  HANDSHAKE_STATUS,
+  /** The socket was closed before the welcome and pong arrived. */
+  CLOSED,
+  /** The server does not speak this service's protocol (no welcome, no instance_id, no matching pong). */
+  PROTOCOL,
+  /** Anything else; the detail says what. */
+  ERROR;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Maps a connect failure to its kind by walking the cause chain. */
+  public static FailureKind classify(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UpgradeRejectedException) {
+        return HANDSHAKE_STATUS;
+      }
+      if (t instanceof UnknownHostException) {
+        return DNS;
+      }
+      if (t instanceof SSLException) {
+        return TLS;
+      }
+      String name = t.getClass().getSimpleName();
+      if (t instanceof TimeoutException || name.contains("Timeout")) {
+        return TIMEOUT;
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+        return REFUSED;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return ERROR;
+  }
+}

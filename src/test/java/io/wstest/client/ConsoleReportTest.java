@@ -1,0 +1,47 @@
+package io.wstest.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+
+import static io.wstest.client.SpreadStatsTest.spread;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The human output keeps the seed's lines, with emoji only when asked for. */
+class ConsoleReportTest {
+
+  private static final WsTarget HTTP = new WsTarget("http", false, "localhost", 8080, "/ws");
+
+  private static String render(boolean emoji) {
+    StringWriter text = new StringWriter();
+    ConsoleReport console = new ConsoleReport(new PrintWriter(text), emoji, false);
+    List<ConnectionResult> results = spread(2, 2, 1);
+    console.start(HTTP.healthUrl());
+    console.connection(results.get(0));
+    console.results(List.of(EndpointReport.of(new ConnectionRunner.Run(HTTP, results, 0, 1), null)));
+    return text.toString();
+  }
+
+  @Test
+  void seedLinesWithCountsSharesAndStatistics() {
+    String out = render(true);
+    assertTrue(out.startsWith("🚀 Starting WebSocket Load Balancer Test\n" + "=".repeat(50) + "\n"
+      + "🔍 Testing health check: http://localhost:8080/health\n"), out);
+    assertTrue(out.contains("🔌 Testing WebSocket: Connection-1\n✅ Connected to: websocket-test-service-pod-a"), out);
+    assertTrue(out.contains("📊 Load Balancing Results:\n"
+      + "   websocket-test-service-pod-a: 2 connections (40.0%)\n"
+      + "   websocket-test-service-pod-b: 2 connections (40.0%)\n"
+      + "   websocket-test-service-pod-c: 1 connections (20.0%)\n"
+      + "   5 of 5 connected, 3 instances | max/min 2.00 | CV 0.283 | chi-square vs even 0.40 (df 2, p=0.819)\n"), out);
+  }
+
+  @Test
+  void plainAsciiWithoutEmoji() {
+    String out = render(false);
+    assertTrue(out.startsWith(">> Starting WebSocket Load Balancer Test"), out);
+    assertTrue(out.contains("[results] Load Balancing Results:"), out);
+    assertTrue(out.chars().allMatch(c -> c < 128), "ASCII only: " + out);
+  }
+}

@@ -1,0 +1,337 @@
+package io.wstest.client;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.wstest.Main;
+import io.wstest.testsupport.Backend;
+import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.HaproxyProcess;
+import io.wstest.testsupport.LoadBalancerProcess;
+import io.wstest.testsupport.NginxProcess;
+import io.wstest.testsupport.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * test-lb end to end: three real service processes from the fat jar behind real nginx and HAProxy (configs from
+ * the docker/ templates), test-lb run in-process through {@link Main#run}, every assertion read from its JSON
+ * report.
+ */
+// Not named Test*IT: surefire runs every Test*.java in the test phase, before the fat jar exists.
+class LoadBalancerSpreadIT {
+
+  private static final List<String> PODS = List.of("lb-pod-a", "lb-pod-b", "lb-pod-c");
+  private static final int N = 30;
+
+  private static final List<ServiceProcess> services = new ArrayList<>();
+  private static final List<Backend> backends = new ArrayList<>();
+
+  @TempDir
+  static Path reports;
+
+  @BeforeAll
+  static void startServices() {
+    for (int i = 0; i < PODS.size(); i++) {
+      ServiceProcess service = ServiceProcess.builder().podName(PODS.get(i)).start();
+      services.add(service);
+      // HAProxy's sticky cookie values are the server names: b1, b2, b3
+      backends.add(Backend.of("b" + (i + 1), service));
+    }
+  }
+
+  @AfterAll
+  static void stopServices() {
+    services.forEach(ServiceProcess::close);
+  }
+
+  @Test
+  void nginxRoundRobinIsEvenAndTheForwardedChainReachesTheService() {
+    Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
+    try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "60s")) {
+      JsonObject report = testLb("nginx-round-robin", 0, through(nginx, "-n", Integer.toString(N),
+        "--header", "X-Forwarded-For: 203.0.113.7"));
+      assertEvenOverAllPods(report, N);
+      assertEquals("sequential", report.getJsonObject("settings").getString("mode"));
+      for (JsonObject endpoint : endpoints(report)) {
+        assertEquals(1, endpoint.getInteger("peak_open_sockets"), "one socket at a time");
+      }
+      for (JsonObject connection : connections(report)) {
+        // the client's own hop, then nginx's $proxy_add_x_forwarded_for appended the address it saw
+        assertEquals(new JsonArray().add("203.0.113.7").add("127.0.0.1"), connection.getJsonArray("forwarded_for"),
+          connection.encode());
+        assertEquals("203.0.113.7", connection.getString("client_ip"));
+        assertEquals("127.0.0.1", connection.getString("remote_address"));
+      }
+      assertTrue(report.getJsonObject("health").getBoolean("ok"));
+    }
+  }
+
+  @Test
+  void nginxLeastConnWithHeldSocketsIsEven() {
+    Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
+    try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.LEAST_CONN, "60s")) {
+      JsonObject report = testLb("nginx-least-conn-hold", 0, through(nginx, "-n", Integer.toString(N), "--hold",
+        "--max-skew", "1.25"));
+      assertEquals("hold", report.getJsonObject("settings").getString("mode"));
+      for (JsonObject endpoint : endpoints(report)) {
+        assertEquals(N, endpoint.getInteger("peak_open_sockets"), "all sockets were open at once");
+      }
+      assertEvenOverAllPods(report, N);
+    }
+  }
+
+  @Test
+  void haproxyRoundRobinIsEvenAndAddsForwardedFor() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(backends, HaproxyProcess.Options.roundRobin())) {
+      JsonObject report = testLb("haproxy-round-robin", 0, through(haproxy, "-n", Integer.toString(N),
+        "--concurrency", "3"));
+      assertEvenOverAllPods(report, N);
+      for (JsonObject connection : connections(report)) {
+        assertEquals(new JsonArray().add("127.0.0.1"), connection.getJsonArray("forwarded_for"), connection.encode());
+      }
+    }
+  }
+
+  @Test
+  void haproxyLeastConnWithHeldSocketsIsEven() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(backends,
+      HaproxyProcess.Options.roundRobin().withBalance("leastconn"))) {
+      assertEvenOverAllPods(testLb("haproxy-leastconn-hold", 0, through(haproxy, "-n", Integer.toString(N),
+        "--hold")), N);
+    }
+  }
+
+  @Test
+  void haproxyStickyCookieReplayedWithHeaderPinsEveryConnectionToOneInstance() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(backends,
+      HaproxyProcess.Options.roundRobin().withStickyCookie())) {
+      JsonObject pinned = testLb("haproxy-sticky", 0, through(haproxy, "-n", "12", "--header", "Cookie: SRV=b1",
+        "--expect-instances", "1"));
+      for (JsonObject endpoint : endpoints(pinned)) {
+        JsonArray instances = endpoint.getJsonObject("stats").getJsonArray("instances");
+        assertEquals(1, instances.size(), endpoint.encodePrettily());
+        assertEquals(PODS.get(0), instances.getJsonObject(0).getString("pod_name"));
+        assertEquals(1.0, instances.getJsonObject(0).getDouble("share"));
+        assertEquals(12, instances.getJsonObject(0).getInteger("count"));
+      }
+      // The same cookie without --expect-instances 1 is the seed's failure: everything on one instance.
+      JsonObject verdict = testLb("haproxy-sticky-default", 1, through(haproxy, "-n", "4",
+        "--header", "Cookie: SRV=b2")).getJsonObject("verdict");
+      assertTrue(verdict.getString("summary").contains("same instance"), verdict.encode());
+      // Without the cookie, cookie insertion alone does not pin a client that does not replay it.
+      assertEvenOverAllPods(testLb("haproxy-cookie-not-replayed", 0, through(haproxy, "-n", "9")), 9);
+    }
+  }
+
+  @Test
+  void weightsAreCheckedAgainstTheObservedSpread() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(backends, HaproxyProcess.Options.roundRobin())) {
+      String even = PODS.stream().map(p -> p + "=1").collect(Collectors.joining(","));
+      JsonObject matches = testLb("weights-even", 0, through(haproxy, "-n", "30", "--endpoint", "http",
+        "--weights", even));
+      JsonObject chi = endpoints(matches).get(0).getJsonObject("stats").getJsonObject("chi_square");
+      assertEquals("weights", chi.getString("against"));
+      assertEquals(1.0, chi.getDouble("p_value"), 1e-9);
+      // round robin is not a 4:1:1 canary split: chi-square 15, df 2, p = exp(-7.5)
+      JsonObject canary = testLb("weights-canary", 1, through(haproxy, "-n", "30", "--endpoint", "http",
+        "--weights", PODS.get(0) + "=4," + PODS.get(1) + "=1," + PODS.get(2) + "=1"));
+      chi = endpoints(canary).get(0).getJsonObject("stats").getJsonObject("chi_square");
+      assertEquals(15.0, chi.getDouble("statistic"), 1e-9);
+      assertEquals(Math.exp(-7.5), chi.getDouble("p_value"), 1e-9);
+    }
+  }
+
+  @Test
+  void expectingMoreInstancesThanAnsweredExitsOne() {
+    Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
+    try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "60s")) {
+      JsonObject report = testLb("nginx-expect-4", 1, through(nginx, "-n", "6", "--expect-instances", "4",
+        "--endpoint", "http"));
+      JsonObject verdict = report.getJsonObject("verdict");
+      assertFalse(verdict.getBoolean("passed"));
+      assertTrue(verdict.getJsonArray("problems").getString(0).contains("only 3 instances answered, expected at least 4"),
+        verdict.encode());
+    }
+  }
+
+  @Test
+  void serverWithoutTheProtocolAndRejectedUpgradeAreReportedByKind() {
+    ServiceProcess service = services.get(0);
+    JsonObject echo = testLb("no-welcome", 1, "--url", "ws://127.0.0.1:" + service.httpPort() + "/echo",
+      "-n", "2", "--timeout", "1s");
+    for (JsonObject connection : connections(echo)) {
+      JsonObject failure = connection.getJsonObject("failure");
+      assertEquals("timeout", failure.getString("kind"));
+      assertEquals("welcome", failure.getString("stage"));
+      assertTrue(failure.getString("detail").contains("no welcome message"), failure.encode());
+    }
+    JsonObject rejected = testLb("rejected", 1, "--url", "ws://127.0.0.1:" + service.httpPort() + "/no-such-path",
+      "-n", "2");
+    JsonObject stats = endpoints(rejected).get(0).getJsonObject("stats");
+    assertEquals(2, stats.getJsonObject("http_statuses").getInteger("404"));
+    String detail = connections(rejected).get(0).getJsonObject("failure").getString("detail");
+    assertTrue(detail.contains("HTTP 404") && detail.contains("no such path"), detail);
+  }
+
+  @Test
+  void wssWithASelfSignedCertificateNeedsInsecure() throws Exception {
+    // A real TLS terminator in front of one service: Vert.x TLS server with a self-signed certificate, piping bytes.
+    Vertx vertx = Vertx.vertx();
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    try {
+      NetClient backend = vertx.createNetClient();
+      NetServer tls = vertx.createNetServer(new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions()).setHost("127.0.0.1").setPort(0));
+      tls.connectHandler(client -> {
+        client.pause();
+        backend.connect(services.get(1).httpPort(), "127.0.0.1").onComplete(ar -> {
+          if (ar.failed()) {
+            client.close();
+            return;
+          }
+          client.pipeTo(ar.result());
+          ar.result().pipeTo(client);
+          client.resume();
+        });
+      });
+      int port = tls.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+      String url = "wss://127.0.0.1:" + port + "/ws";
+      JsonObject refused = testLb("wss-verified", 1, "--url", url, "-n", "2", "--expect-instances", "1");
+      assertEquals(2, endpoints(refused).get(0).getJsonObject("stats").getJsonObject("failures").getInteger("tls"));
+      assertTrue(connections(refused).get(0).getJsonObject("failure").getString("detail").contains("--insecure"));
+      JsonObject accepted = testLb("wss-insecure", 0, "--url", url, "-n", "2", "--expect-instances", "1",
+        "--insecure");
+      assertEquals(PODS.get(1), connections(accepted).get(0).getString("pod_name"));
+      assertTrue(accepted.getJsonObject("health").getBoolean("ok"), "health check over https");
+    } finally {
+      certificate.delete();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theJarExitsTwoOnBadFlagsAndUnreachableTargetsWithoutAStackTrace() throws Exception {
+    Output badFlag = runJar("test-lb", "--connections", "zero");
+    assertEquals(2, badFlag.exitCode(), badFlag.text());
+    assertTrue(badFlag.text().contains("--connections"), badFlag.text());
+    int nobody = FreePorts.next();
+    Output unreachable = runJar("test-lb", "--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
+      "--ws-port", Integer.toString(nobody), "--timeout", "2s");
+    assertEquals(2, unreachable.exitCode(), unreachable.text());
+    assertTrue(unreachable.text().contains("connection refused by 127.0.0.1:" + nobody), unreachable.text());
+    for (Output output : List.of(badFlag, unreachable)) {
+      assertFalse(output.text().contains("Exception") || output.text().contains("\tat "), output.text());
+    }
+  }
+
+  // ---- helpers
+
+  private static String[] through(LoadBalancerProcess lb, String... more) {
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", Integer.toString(lb.httpPort()),
+      "--ws-port", Integer.toString(lb.wsPort())));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** Runs test-lb in this JVM with a JSON report and checks its exit code; returns the report. */
+  private static JsonObject testLb(String name, int expectedExit, String... args) {
+    Path json = reports.resolve(name + ".json");
+    List<String> full = new ArrayList<>(List.of("test-lb"));
+    full.addAll(List.of(args));
+    full.addAll(List.of("--json", json.toString()));
+    int exit = Main.run(full.toArray(String[]::new));
+    JsonObject report;
+    try {
+      report = new JsonObject(Files.readString(json, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError(name + ": no JSON report (exit " + exit + ")", e);
+    }
+    assertEquals(expectedExit, exit, name + ": " + report.getJsonObject("verdict").encodePrettily());
+    assertEquals(expectedExit, report.getJsonObject("verdict").getInteger("exit_code"));
+    return report;
+  }
+
+  /** Every endpoint: all three pods answered, each within ±1 of an even share, nothing failed. */
+  private static void assertEvenOverAllPods(JsonObject report, int perEndpoint) {
+    List<JsonObject> endpoints = endpoints(report);
+    assertEquals(List.of("http", "raw"), endpoints.stream().map(e -> e.getString("name")).toList());
+    for (JsonObject endpoint : endpoints) {
+      JsonObject stats = endpoint.getJsonObject("stats");
+      assertEquals(perEndpoint, stats.getInteger("succeeded"), stats.encodePrettily());
+      assertEquals(3, stats.getInteger("distinct_instances"), stats.encodePrettily());
+      Set<String> pods = new HashSet<>();
+      for (Object o : stats.getJsonArray("instances")) {
+        JsonObject instance = (JsonObject) o;
+        pods.add(instance.getString("pod_name"));
+        double even = perEndpoint / 3.0;
+        assertTrue(Math.abs(instance.getInteger("count") - even) <= 1,
+          endpoint.getString("name") + " " + instance.getString("pod_name") + " got " + instance.getInteger("count")
+            + " of " + perEndpoint);
+      }
+      assertEquals(Set.copyOf(PODS), pods);
+      // within ±1 of even, chi-square stays small: p is 1 for 10/10/10, 0.9 for 11/10/9, 0.72 for 4/3/2
+      assertTrue(stats.getJsonObject("chi_square").getDouble("p_value") > 0.5, stats.encodePrettily());
+      assertEquals(perEndpoint, stats.getJsonObject("ping_ms").getInteger("count"));
+    }
+    assertEquals(2 * perEndpoint, connections(report).size());
+    assertTrue(report.getJsonObject("verdict").getBoolean("passed"));
+  }
+
+  private static List<JsonObject> endpoints(JsonObject report) {
+    return report.getJsonArray("endpoints").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static List<JsonObject> connections(JsonObject report) {
+    return report.getJsonArray("connections").stream().map(JsonObject.class::cast).collect(Collectors.toList());
+  }
+
+  private record Output(int exitCode, String text) {
+  }
+
+  /** The fat jar as a process (real System.exit), its output read until it exits by itself. */
+  private static Output runJar(String... args) throws Exception {
+    Process process = ServiceProcess.launch(List.of(args), Map.of(), null);
+    CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("test-lb did not stop by itself: " + String.join(" ", args));
+    }
+    return new Output(process.exitValue(), text.get(10, TimeUnit.SECONDS));
+  }
+}

@@ -1,0 +1,124 @@
+package io.wstest.client;
+
+import io.wstest.Main;
+import io.wstest.testsupport.FreePorts;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** test-lb's flags as the user types them, through the real picocli command line. */
+class TestLbArgumentsTest {
+
+  private static TestLbSettings settings(String... args) {
+    CommandLine cli = Main.commandLine();
+    String[] full = new String[args.length + 1];
+    full[0] = "test-lb";
+    System.arraycopy(args, 0, full, 1, args.length);
+    CommandLine.ParseResult parsed = cli.parseArgs(full);
+    TestLbCommand command = parsed.subcommand().commandSpec().commandLine().getCommand();
+    return TestLbSettings.from(command.connect, command.spread, command.output, false);
+  }
+
+  /** Runs test-lb in-process with stderr captured; returns exit code and stderr. */
+  private static Map.Entry<Integer, String> run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    String[] full = new String[args.length + 1];
+    full[0] = "test-lb";
+    System.arraycopy(args, 0, full, 1, args.length);
+    return Map.entry(cli.execute(full), err.toString());
+  }
+
+  @Test
+  void defaultsMatchTheSeed() {
+    TestLbSettings s = settings();
+    assertEquals(List.of("ws://localhost:8080/ws", "ws://localhost:8765/"),
+      s.targets().stream().map(WsTarget::url).toList());
+    assertEquals("http://localhost:8080/health", s.healthTarget().healthUrl());
+    assertEquals(10, s.connections());
+    assertFalse(s.hold());
+    assertEquals(1, s.concurrency());
+    assertEquals(2, s.expectInstances());
+    assertFalse(s.expectInstancesGiven());
+    assertEquals(Duration.ofSeconds(5), s.timeout());
+    assertNull(s.weights());
+    assertFalse(s.emoji());
+  }
+
+  @Test
+  void everyFlagIsParsed() {
+    TestLbSettings s = settings("--host", "lb.example", "--http-port", "80", "--ws-port", "81", "--endpoint", "RAW",
+      "-n", "200", "--hold", "--concurrency", "8", "--expect-instances", "3", "--max-skew", "1.5",
+      "--weights", "a=3,b=1", "--header", "Cookie: SRV=b1", "--header", "X-Test:  two words ",
+      "--timeout", "750ms", "--insecure", "--json", "out/report.json", "--no-emoji");
+    assertEquals(List.of("ws://lb.example:81/"), s.targets().stream().map(WsTarget::url).toList());
+    assertEquals(200, s.connections());
+    assertTrue(s.hold());
+    assertEquals(8, s.concurrency());
+    assertEquals(3, s.expectInstances());
+    assertTrue(s.expectInstancesGiven());
+    assertEquals(1.5, s.maxSkew());
+    assertEquals(Map.of("a", 3.0, "b", 1.0), s.weights().byName());
+    assertEquals(List.of(Map.entry("Cookie", "SRV=b1"), Map.entry("X-Test", "two words")), s.headers());
+    assertEquals(Duration.ofMillis(750), s.timeout());
+    assertTrue(s.insecure());
+    assertEquals("out/report.json", s.jsonFile().toString());
+  }
+
+  @Test
+  void urlOverridesHostPortsAndEndpoint() {
+    TestLbSettings s = settings("--url", "wss://lb.example/socket/ws?room=1", "--endpoint", "both");
+    assertEquals(1, s.targets().size());
+    WsTarget target = s.targets().get(0);
+    assertTrue(target.ssl());
+    assertEquals(443, target.port());
+    assertEquals("/socket/ws?room=1", target.path());
+    assertEquals("https://lb.example:443/health", s.healthTarget().healthUrl());
+    assertEquals("ws://[::1]:9000/", WsTarget.fromUrl("ws://[::1]:9000").url());
+  }
+
+  @Test
+  void timeoutsAcceptCommonUnits() {
+    assertEquals(Duration.ofSeconds(3), TestLbSettings.parseTimeout("3"));
+    assertEquals(Duration.ofMinutes(1), TestLbSettings.parseTimeout("1m"));
+    assertEquals(Duration.ofMillis(1500), TestLbSettings.parseTimeout("1.5s"));
+    assertThrows(TestLbSettings.InvalidOption.class, () -> TestLbSettings.parseTimeout("0"));
+    assertThrows(TestLbSettings.InvalidOption.class, () -> TestLbSettings.parseTimeout("soon"));
+  }
+
+  @Test
+  void badValuesExitTwoNamingTheFlag() {
+    String[][] cases = {
+      {"--bogus"}, {"--connections", "0"}, {"--connections", "many"}, {"--concurrency", "0"},
+      {"--endpoint", "tcp"}, {"--url", "http://x/"}, {"--url", "ws://"}, {"--header", "no colon"},
+      {"--weights", "a=3,b"}, {"--weights", "a=-1"}, {"--weights", "a=0"}, {"--max-skew", "0.5"},
+      {"--expect-instances", "0"}, {"--timeout", "forever"}, {"--http-port", "70000"}, {"--host", "ws://x"}};
+    for (String[] args : cases) {
+      Map.Entry<Integer, String> result = run(args);
+      assertEquals(2, result.getKey(), String.join(" ", args));
+      assertTrue(result.getValue().contains(args[0]), "message names " + args[0] + ": " + result.getValue());
+      assertFalse(result.getValue().contains("Exception"), result.getValue());
+    }
+  }
+
+  @Test
+  void unreachableTargetExitsTwoQuickly() {
+    int nobody = FreePorts.next();
+    Map.Entry<Integer, String> result = run("--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
+      "--ws-port", Integer.toString(nobody), "-n", "50", "--timeout", "2s");
+    assertEquals(2, result.getKey());
+  }
+}
