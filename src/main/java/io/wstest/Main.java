@@ -1,6 +1,7 @@
 package io.wstest;
 
 import io.wstest.identity.IdentityResolver;
+import io.wstest.ops.HealthcheckCommand;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.Set;
  */
 @Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
   description = "WebSocket load-balancer test service and client.",
-  subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {ServeCommand.class, HealthcheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   private static final Set<String> TOP_LEVEL_ONLY = Set.of("-V", "--version", "help");
