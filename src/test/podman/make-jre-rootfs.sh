@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds a small local JRE base image for the container smoke test, because no image registry can be reached
-# from the test machines. It mirrors the public default RUNTIME_IMAGE (eclipse-temurin JRE): the JRE lives at
-# /opt/java/openjdk and is on PATH, and /bin/sh exists for the image's ENTRYPOINT. Usage:
-#   make-jre-image.sh IMAGE_NAME
+# Builds the root filesystem of a small JRE base image for the container smoke test (ContainerImageIT), because
+# no image registry can be reached from the test machines. It mirrors the public default RUNTIME_IMAGE
+# (eclipse-temurin JRE): the JRE lives at /opt/java/openjdk, and /bin/sh exists for the image's ENTRYPOINT.
+# Import it with PATH and JAVA_HOME set, as the test does:
+#   make-jre-rootfs.sh /tmp/jre-rootfs.tar [JDK_HOME]     (JDK_HOME: the JDK whose jlink to use)
+#   podman import --change 'ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin' /tmp/jre-rootfs.tar localhost/jre:17
 # Prints nothing but errors; exits non-zero when any step fails.
 set -euo pipefail
-image="$1"
-java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+out="$1"
+java_home="${2:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}}"
+[ -x "$java_home/bin/jlink" ] || { echo "no jlink in $java_home/bin (need a JDK, not a JRE)" >&2; exit 1; }
 root="$(mktemp -d -t wstest-jre-root-XXXXXX)"
 trap 'rm -rf "$root"' EXIT
 
@@ -33,5 +36,4 @@ ln -s dash "$root/bin/sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 
-tar -C "$root" -c . | podman import --quiet --change 'ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin' \
-  --change 'ENV JAVA_HOME=/opt/java/openjdk' - "$image" >/dev/null
+tar -C "$root" -cf "$out" .
