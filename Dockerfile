@@ -18,7 +18,7 @@ WORKDIR /build
 COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
-RUN mvn -B -q -o -DskipTests package
+RUN mvn -B -q -DskipTests package
 
 # ---- prebuilt: the jar from the build context (the container smoke test uses this; no Maven image needed) ---
 FROM ${RUNTIME_IMAGE} AS prebuilt
