@@ -9,7 +9,10 @@ import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +47,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
 
   private static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
@@ -139,6 +143,7 @@ class ContainerImageIT {
   }
 
   @Test
+  @Order(1)
   void healthSaysDockerAndComesFromTheImagesUser(Vertx vertx, VertxTestContext test) throws Exception {
     Result user = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Config.User}}", IMAGE);
     Result size = podman(Duration.ofSeconds(30), "image", "inspect", "--format", "{{.Size}}", IMAGE);
@@ -155,9 +160,31 @@ class ContainerImageIT {
   }
 
   @Test
+  @Order(1)
+  void javaRunsAsPid1WithTheImagesJvmFlags() throws Exception {
+    Result top = podman(Duration.ofSeconds(30), "top", CONTAINER, "pid", "args");
+    check(top, "podman top");
+    String pid1 = top.output.lines().filter(l -> l.strip().startsWith("1 ")).findFirst().orElse("");
+    assertTrue(pid1.contains("java -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"), "PID 1 should be java with JAVA_OPTS:\n"
+      + top.output);
+  }
+
+  @Test
+  @Order(1)
   void imageHealthcheckPasses() throws Exception {
     Result health = podman(Duration.ofSeconds(60), "healthcheck", "run", CONTAINER);
     assertEquals(0, health.code, "HEALTHCHECK failed: " + health + "\n" + String.join("\n", containerOutput));
+  }
+
+  /** SIGTERM must reach the JVM (sh exec'd it), not a shell that ignores it until podman's SIGKILL (137). */
+  @Test
+  @Order(2)
+  void stopDeliversSigtermToTheJvm() throws Exception {
+    check(podman(Duration.ofSeconds(90), "stop", "--time", "60", CONTAINER), "podman stop");
+    assertTrue(container.waitFor(30, TimeUnit.SECONDS), "podman run did not return after the stop");
+    int code = container.exitValue();
+    assertTrue(code == 0 || code == 143, "exit code " + code + " (137 would mean SIGKILL after the timeout)\n"
+      + String.join("\n", containerOutput));
   }
 
   /** A finished command: exit code (-1 when killed at its time limit), its output, and what ran. */
