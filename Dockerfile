@@ -44,7 +44,7 @@ USER 10001:0
 EXPOSE 8080 8765
 
 # No curl in the image: the jar checks its own readiness probe (GET /health/ready, exit 0 or 1).
-HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx32m", \
        "-jar", "/app/websocket-test-service.jar", "healthcheck"]
 

@@ -83,6 +83,9 @@ class ContainerImageIT {
     check(podman(Duration.ofSeconds(120), "import", "--quiet",
       "--change", "ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin", "--change", "ENV JAVA_HOME=/opt/java/openjdk",
       rootfs.toString(), BASE_IMAGE), "podman import");
+    // Can this machine run a container at all (runtime, cgroups, ulimits)? If not, that is the environment.
+    Result probe = podman(Duration.ofSeconds(60), "run", "--rm", "--network", "none", BASE_IMAGE, "java", "-version");
+    assumeTrue(probe.code == 0, "podman cannot run containers here: " + probe);
 
     assertTrue(Files.isRegularFile(ServiceProcess.jar()), "fat jar missing: " + ServiceProcess.jar());
     // docker format: the OCI format has no HEALTHCHECK and podman would drop it.
