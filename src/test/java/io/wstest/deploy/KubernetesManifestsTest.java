@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,7 +193,7 @@ class KubernetesManifestsTest {
     assertEquals("Kustomization", kustomization.path("kind").asText());
     assertEquals(List.of("k8s-deployment.yaml"), texts(kustomization.path("resources")));
 
-    Path sticky = DeployFiles.file("deploy/k8s/overlays/sticky/kustomization.yaml");
+    Path sticky = DeployFiles.file("deploy/overlays/sticky/kustomization.yaml");
     JsonNode overlay = DeployFiles.documents(sticky).get(0);
     for (String resource : texts(overlay.path("resources"))) {
       assertTrue(Files.isRegularFile(sticky.getParent().resolve(resource).resolve("kustomization.yaml")), resource);
@@ -206,6 +208,55 @@ class KubernetesManifestsTest {
       }
     }
     assertEquals(List.of("websocket-test-service", "websocket-test-lb"), patchedServices);
+  }
+
+  /**
+   * What {@code kubectl apply -k} would send, built by kubectl's own kustomize (offline): the base is exactly the
+   * manifest, and the sticky overlay changes nothing but the Services' affinity.
+   */
+  @Test
+  void kustomizeBuildsTheBaseAndTheStickyOverlay() throws Exception {
+    Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+      .map(dir -> Path.of(dir, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
+    assumeTrue(kubectl != null, "kubectl is not installed (no Debian package): kustomize output not checked");
+    List<HasMetadata> base = kustomize(kubectl, "deploy/k8s");
+    assertEquals(names(objects), names(base));
+    List<HasMetadata> sticky = kustomize(kubectl, "deploy/overlays/sticky");
+    assertEquals(names(objects), names(sticky));
+    for (HasMetadata object : sticky) {
+      HasMetadata original = DeployFiles.named(objects, object.getClass(), object.getMetadata().getName());
+      if (object instanceof Service service) {
+        assertEquals("ClientIP", service.getSpec().getSessionAffinity());
+        assertEquals(10800, service.getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds());
+        Service reverted = new io.fabric8.kubernetes.api.model.ServiceBuilder(service).editSpec()
+          .withSessionAffinity("None").withSessionAffinityConfig(null).endSpec().build();
+        assertEquals(original, reverted, "the overlay changes only the affinity of " + service.getMetadata().getName());
+      } else {
+        assertEquals(original, object, "the overlay leaves " + object.getKind() + " alone");
+      }
+    }
+  }
+
+  private static List<HasMetadata> kustomize(Path kubectl, String dir) throws Exception {
+    Path out = Files.createTempFile("wstest-kustomize-", ".yaml");
+    try {
+      Process process = new ProcessBuilder(kubectl.toString(), "kustomize", DeployFiles.file(dir).toString())
+        .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+      if (!finished) {
+        process.destroyForcibly();
+      }
+      String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(finished && process.exitValue() == 0, "kubectl kustomize " + dir + " failed: " + err);
+      return DeployFiles.kubernetesObjects(out);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  private static Set<String> names(List<HasMetadata> objects) {
+    return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName())
+      .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
   @Test
