@@ -96,7 +96,10 @@ class ContainerImageIT {
     httpPort = FreePorts.next();
     int wsPort = FreePorts.next();
     List<String> command = new ArrayList<>(podman);
+    // Locked down as the Kubernetes manifest runs it: read-only root with a writable /tmp, no capabilities,
+    // no privilege escalation.
     command.addAll(List.of("run", "--rm", "--name", CONTAINER, "--network", "host",
+      "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
       "-e", "HTTP_PORT=" + httpPort, "-e", "WS_PORT=" + wsPort, "-e", "BIND_HOST=127.0.0.1", "-e", "INSTANCES=2",
       IMAGE));
     ProcessBuilder runner = new ProcessBuilder(command).redirectErrorStream(true);
