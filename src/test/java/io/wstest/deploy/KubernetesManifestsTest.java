@@ -163,11 +163,12 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void podRunsLockedDown() {
+  void podRunsLockedDown() throws java.io.IOException {
     PodSpec pod = deployment(objects).getSpec().getTemplate().getSpec();
     Container c = container(objects);
     assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
-    assertTrue(pod.getSecurityContext().getRunAsUser() > 0);
+    String imageUser = DockerFilesTest.withKeyword(DockerFilesTest.instructions(), "USER").get(0).substring(5).split(":")[0];
+    assertEquals(Long.parseLong(imageUser), pod.getSecurityContext().getRunAsUser(), "runAsUser = the image's USER");
     assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation());
     assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem());
     assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
