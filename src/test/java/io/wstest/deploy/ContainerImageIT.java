@@ -65,6 +65,8 @@ class ContainerImageIT {
   static void buildAndRun() throws Exception {
     Path binary = Path.of("/usr/bin/podman");
     assumeTrue(Files.isExecutable(binary), "podman is not installed: apt-get install -y podman runc (CI's .ci/run does)");
+    Path jdk = Path.of(System.getProperty("java.home"));
+    assumeTrue(Files.isExecutable(jdk.resolve("bin/jlink")), "no jlink in " + jdk + ": the local base image needs a JDK");
     work = Files.createTempDirectory("wstest-podman-");
     Path conf = work.resolve("containers.conf");
     // Without explicit ulimits podman's setrlimit fails on this kind of machine; crun is not installed, runc is.
@@ -78,7 +80,7 @@ class ContainerImageIT {
 
     Path rootfs = work.resolve("jre-rootfs.tar");
     Result jre = run(Duration.ofSeconds(180), List.of("bash", "src/test/podman/make-jre-rootfs.sh", rootfs.toString(),
-      System.getProperty("java.home")));
+      jdk.toString()));
     check(jre, "building the JRE root filesystem");
     check(podman(Duration.ofSeconds(120), "import", "--quiet",
       "--change", "ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin", "--change", "ENV JAVA_HOME=/opt/java/openjdk",
