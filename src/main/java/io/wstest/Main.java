@@ -3,6 +3,7 @@ package io.wstest;
 import io.wstest.bench.BenchCommand;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.IdentityResolver;
+import io.wstest.ops.HealthcheckCommand;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import java.util.Set;
  */
 @Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
   description = "WebSocket load-balancer test service and client.",
-  subcommands = {ServeCommand.class, TestLbCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+  subcommands = {ServeCommand.class, TestLbCommand.class, BenchCommand.class, HealthcheckCommand.class,
+    CommandLine.HelpCommand.class})
 public final class Main {
 
   private static final Set<String> TOP_LEVEL_ONLY = Set.of("-V", "--version", "help");

@@ -25,6 +25,15 @@ import java.util.function.Supplier;
  */
 public final class IdentityResolver {
 
+  public static final String POD_NAME = "POD_NAME";
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+  public static final String NODE_NAME = "NODE_NAME";
+  public static final String POD_IP = "POD_IP";
+  public static final String SERVICE_NAME = "SERVICE_NAME";
+
+  /** The identity variables this class reads (Kubernetes' Downward API sets the first four). */
+  public static final List<String> ENV_VARS = List.of(POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Map<String, String> env;
@@ -44,15 +53,15 @@ public final class IdentityResolver {
 
   public ServiceIdentity resolve() {
     String hostname = hostname();
-    String podName = envOr("POD_NAME", hostname);
+    String podName = envOr(POD_NAME, hostname);
     return new ServiceIdentity(
       String.format("%08x", RANDOM.nextInt()),
       hostname,
-      envOr("POD_IP", firstNonLoopbackIpv4()),
+      envOr(POD_IP, firstNonLoopbackIpv4()),
       podName,
-      envOr("NODE_NAME", "unknown"),
-      envOr("POD_NAMESPACE", "default"),
-      envOr("SERVICE_NAME", "websocket-test-service"),
+      envOr(NODE_NAME, "unknown"),
+      envOr(POD_NAMESPACE, "default"),
+      envOr(SERVICE_NAME, "websocket-test-service"),
       EnvironmentDetector.detect(env, root),
       buildVersion(),
       Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());

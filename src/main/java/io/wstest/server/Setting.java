@@ -99,7 +99,7 @@ public final class Setting<T> {
     return value;
   }
 
-  static long parseDurationMillis(String raw) {
+  public static long parseDurationMillis(String raw) {
     String s = raw.trim().toLowerCase(Locale.ROOT);
     long factor = 1000;
     if (s.endsWith("ms")) {

@@ -1,5 +1,7 @@
 package io.wstest.testsupport;
 
+import io.wstest.server.ServerConfig;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,5 +71,56 @@ public final class NginxProcess {
     return backends.stream()
       .map(b -> "    server 127.0.0.1:" + (http ? b.httpPort() : b.wsPort()) + ";")
       .collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * The Docker Compose load balancer (docker/nginx/compose-lb.conf, including websocket-proxy.conf) run for real,
+   * with only its addresses substituted: Docker's DNS server becomes {@code 127.0.0.1:dnsPort}, the listen ports
+   * become free loopback ports, and the replicas' ports become the given ones. The replicas themselves are whatever
+   * that DNS server says the Compose service name resolves to.
+   */
+  public static LoadBalancerProcess startComposeLb(int dnsPort, int replicaHttpPort, int replicaWsPort) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory("wstest-compose-lb-");
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      Path docker = LoadBalancerProcess.dockerDir();
+      String http = ServerConfig.HTTP_PORT.defaultText();
+      String ws = ServerConfig.WS_PORT.defaultText();
+      String conf = Files.readString(docker.resolve("nginx/compose-lb.conf"), StandardCharsets.UTF_8);
+      conf = substitute(conf, "resolver 127.0.0.11 ", "resolver 127.0.0.1:" + dnsPort + " ");
+      conf = substitute(conf, "listen " + http + ";", "listen 127.0.0.1:" + httpPort + ";");
+      conf = substitute(conf, "listen " + ws + ";", "listen 127.0.0.1:" + wsPort + ";");
+      conf = substitute(conf, ":" + http + ";", ":" + replicaHttpPort + ";");
+      conf = substitute(conf, ":" + ws + ";", ":" + replicaWsPort + ";");
+      Files.writeString(dir.resolve("compose-lb.conf"), conf, StandardCharsets.UTF_8);
+      Files.copy(docker.resolve("nginx/websocket-proxy.conf"), dir.resolve("websocket-proxy.conf"));
+      // What the nginx image's own nginx.conf provides around conf.d/*.conf, with every path in the temp dir.
+      Path main = dir.resolve("nginx.conf");
+      Files.writeString(main, String.join("\n",
+        "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
+        "events { worker_connections 1024; }",
+        "http {",
+        "  access_log " + dir + "/access.log;",
+        "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
+        "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;",
+        "  include compose-lb.conf;",
+        "}", ""), StandardCharsets.UTF_8);
+      return LoadBalancerProcess.start("nginx",
+        List.of(binary.toString(), "-p", dir.toString(), "-c", main.toString()), httpPort, wsPort, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String substitute(String text, String from, String to) {
+    if (!text.contains(from)) {
+      throw new IllegalStateException("docker/nginx/compose-lb.conf no longer contains '" + from + "'");
+    }
+    return text.replace(from, to);
   }
 }

@@ -1,0 +1,53 @@
+# websocket-test-service image. Lives at the repository root so the plain `docker build -t websocket-test .`
+# works; docker/compose.yaml builds it too.
+#
+#   docker build -t websocket-test .                      # Maven builds the jar inside the image build
+#   mvn -q -DskipTests package && \
+#     docker build --build-arg JAR_FROM=prebuilt -t websocket-test .   # package the jar you just built
+#
+# Base images are ARGs (image names only; point them at your own mirror if you have one).
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
+# Where the runtime stage takes the fat jar from: "maven-build" (compile in the image build) or "prebuilt"
+# (target/websocket-test-service.jar from the build context). Unused stages are skipped by BuildKit and podman.
+ARG JAR_FROM=maven-build
+
+# ---- build: dependencies first, so source edits do not re-download the world -------------------------------
+FROM ${BUILD_IMAGE} AS maven-build
+WORKDIR /build
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+RUN mvn -B -q -DskipTests package
+
+# ---- prebuilt: the jar from the build context (the container smoke test uses this; no Maven image needed) ---
+FROM ${RUNTIME_IMAGE} AS prebuilt
+WORKDIR /build
+COPY target/websocket-test-service.jar ./target/websocket-test-service.jar
+
+FROM ${JAR_FROM} AS jar
+
+# ---- runtime ------------------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="websocket-test-service" \
+      org.opencontainers.image.description="WebSocket load-balancer test service and client" \
+      org.opencontainers.image.licenses="Apache-2.0"
+WORKDIR /app
+COPY --from=jar /build/target/websocket-test-service.jar /app/websocket-test-service.jar
+
+# Container-aware JVM: size the heap from the container's memory limit, and a GC that suits small heaps and
+# few cores. Override at run time: docker run -e JAVA_OPTS="-XX:MaxRAMPercentage=60 -XX:+UseG1GC" ...
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+
+# Any non-root uid works; numeric so Kubernetes' runAsNonRoot can verify it. Group 0 for OpenShift-style uids.
+USER 10001:0
+EXPOSE 8080 8765
+
+# No curl in the image: the jar checks its own readiness probe (GET /health/ready, exit 0 or 1).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx32m", \
+       "-jar", "/app/websocket-test-service.jar", "healthcheck"]
+
+# exec: java becomes PID 1 and receives SIGTERM itself (graceful drain). Arguments go to the jar:
+#   docker run websocket-test --max-message-bytes 1048576
+ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS -jar /app/websocket-test-service.jar \"$@\"", "websocket-test-service"]

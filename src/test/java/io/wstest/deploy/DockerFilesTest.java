@@ -1,0 +1,175 @@
+package io.wstest.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wstest.Main;
+import io.wstest.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.wstest.deploy.KubernetesManifestsTest.defaultPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Dockerfile and docker/compose.yaml checked against the code (ComposeLbIT runs the Compose LB for real). */
+class DockerFilesTest {
+
+  static final Path DOCKERFILE = DeployFiles.file("Dockerfile");
+  static final Path COMPOSE = DeployFiles.file("docker/compose.yaml");
+  static final String REPLICAS = "websocket-test";
+
+  private final String http = Integer.toString(defaultPort(ServerConfig.HTTP_PORT));
+  private final String ws = Integer.toString(defaultPort(ServerConfig.WS_PORT));
+
+  /** Dockerfile instructions with line continuations joined, comments dropped. */
+  static List<String> instructions() throws IOException {
+    List<String> result = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : Files.readAllLines(DOCKERFILE, StandardCharsets.UTF_8)) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.length() == 0)) {
+        continue;
+      }
+      boolean continues = trimmed.endsWith("\\");
+      current.append(continues ? trimmed.substring(0, trimmed.length() - 1) : trimmed).append(' ');
+      if (!continues) {
+        result.add(current.toString().strip());
+        current.setLength(0);
+      }
+    }
+    return result;
+  }
+
+  static List<String> withKeyword(List<String> instructions, String keyword) {
+    return instructions.stream().filter(i -> i.startsWith(keyword + " ")).toList();
+  }
+
+  @Test
+  void dockerfileBaseImagesAreArgsWithPublicDefaults() throws IOException {
+    List<String> all = instructions();
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String arg : withKeyword(all, "ARG")) {
+      String[] kv = arg.substring(4).split("=", 2);
+      args.put(kv[0].strip(), kv.length > 1 ? kv[1].strip() : null);
+    }
+    for (String name : List.of("BUILD_IMAGE", "RUNTIME_IMAGE")) {
+      String image = args.get(name);
+      assertTrue(image != null && !image.isEmpty(), name + " needs a default");
+      String firstPart = image.split("/")[0];
+      assertFalse(image.contains("/") && (firstPart.contains(".") || firstPart.contains(":")),
+        name + " names a registry host: " + image);
+    }
+    List<String> froms = withKeyword(all, "FROM");
+    assertTrue(froms.stream().anyMatch(f -> f.startsWith("FROM ${BUILD_IMAGE} AS maven-build")), froms.toString());
+    assertTrue(froms.stream().anyMatch(f -> f.startsWith("FROM ${RUNTIME_IMAGE} AS runtime")), froms.toString());
+    assertTrue(froms.get(froms.size() - 1).endsWith("AS runtime"), "the runtime stage is the default target");
+    // Dependency cache layer: pom.xml and go-offline come before the sources.
+    int pom = all.indexOf("COPY pom.xml ./");
+    int offline = indexOfContaining(all, "dependency:go-offline");
+    int sources = all.indexOf("COPY src ./src");
+    assertTrue(pom >= 0 && pom < offline && offline < sources, "COPY pom.xml, go-offline, then COPY src");
+  }
+
+  @Test
+  void dockerfileRunsNonRootOnTheDefaultPortsWithTheJarsHealthcheck() throws IOException {
+    List<String> all = instructions();
+    assertEquals(List.of("EXPOSE " + http + " " + ws), withKeyword(all, "EXPOSE"));
+    String user = withKeyword(all, "USER").get(0).substring(5).split(":")[0];
+    assertTrue(user.matches("[0-9]+") && Integer.parseInt(user) > 0, "numeric non-root USER: " + user);
+
+    String healthcheck = withKeyword(all, "HEALTHCHECK").get(0);
+    Matcher command = Pattern.compile("\"-jar\", \"([^\"]+)\", \"([a-z-]+)\"").matcher(healthcheck);
+    assertTrue(command.find(), healthcheck);
+    assertTrue(Main.commandLine().getSubcommands().containsKey(command.group(2)),
+      "HEALTHCHECK runs '" + command.group(2) + "', which must be a subcommand of the jar");
+    assertFalse(healthcheck.contains("curl") || healthcheck.contains("wget"), "no curl/wget in the image");
+
+    String entrypoint = withKeyword(all, "ENTRYPOINT").get(0);
+    assertTrue(entrypoint.contains("exec java $JAVA_OPTS -jar " + command.group(1)), entrypoint);
+    String env = String.join("\n", withKeyword(all, "ENV"));
+    assertTrue(env.contains("JAVA_OPTS=") && env.contains("-XX:MaxRAMPercentage="), env);
+  }
+
+  @Test
+  void dockerignoreKeepsOnlyWhatTheBuildCopies() throws IOException {
+    List<String> rules = Files.readAllLines(DeployFiles.file(".dockerignore")).stream()
+      .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertEquals(List.of("*", "!pom.xml", "!src/main/", "!target/websocket-test-service.jar"), rules);
+  }
+
+  @Test
+  void composeScalesReplicasBehindTheNginxLb() {
+    JsonNode compose = DeployFiles.documents(COMPOSE).get(0);
+    JsonNode services = compose.path("services");
+    assertEquals(Set.of(REPLICAS, "lb"), fieldNames(services));
+
+    JsonNode replicas = services.path(REPLICAS);
+    assertTrue(replicas.path("ports").isMissingNode(), "replicas publish no host ports, so --scale works");
+    assertTrue(replicas.path("container_name").isMissingNode(), "a fixed container_name prevents --scale");
+    assertEquals(List.of(http, ws), texts(replicas.path("expose")));
+    Path context = COMPOSE.getParent().resolve(replicas.path("build").path("context").asText()).normalize();
+    assertTrue(Files.isRegularFile(context.resolve(replicas.path("build").path("dockerfile").asText())));
+    Set<String> allowed = new HashSet<>(KubernetesManifestsTest.envVarsTheServiceReads());
+    allowed.add("JAVA_OPTS");
+    for (String name : fieldNames(replicas.path("environment"))) {
+      assertTrue(allowed.contains(name), name + " is not read by the service or the image");
+    }
+
+    JsonNode lb = services.path("lb");
+    assertEquals(List.of(http + ":" + http, ws + ":" + ws), texts(lb.path("ports")));
+    Map<String, Path> mounts = new LinkedHashMap<>();
+    for (String volume : texts(lb.path("volumes"))) {
+      String[] parts = volume.split(":");
+      Path source = COMPOSE.getParent().resolve(parts[0]).normalize();
+      assertTrue(Files.isRegularFile(source), "mounted file missing: " + source);
+      mounts.put(parts[1], source);
+    }
+    assertEquals(DeployFiles.file("docker/nginx/websocket-proxy.conf"), mounts.get("/etc/nginx/websocket-proxy.conf"),
+      "the LB uses the same proxy settings file as the nginx end-to-end tests");
+    assertTrue(mounts.containsKey("/etc/nginx/conf.d/default.conf"));
+  }
+
+  @Test
+  void composeNginxConfigReResolvesTheReplicasOnTheDefaultPorts() throws IOException {
+    String conf = Files.readString(DeployFiles.file("docker/nginx/compose-lb.conf"));
+    assertTrue(conf.contains("resolver 127.0.0.11 valid="), "Docker's DNS, re-resolved");
+    assertTrue(conf.contains("set $replicas " + REPLICAS + ";"), "the compose service name");
+    assertTrue(conf.contains("proxy_pass http://$replicas:" + http + ";"), "a variable proxy_pass re-resolves");
+    assertTrue(conf.contains("proxy_pass http://$replicas:" + ws + ";"));
+    assertTrue(conf.contains("listen " + http + ";") && conf.contains("listen " + ws + ";"));
+    assertEquals(2, conf.split("include websocket-proxy.conf;", -1).length - 1);
+  }
+
+  private static int indexOfContaining(List<String> list, String text) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(n -> values.add(n.asText()));
+    return values;
+  }
+}

@@ -1,0 +1,84 @@
+package io.wstest.ops;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.junit5.VertxExtension;
+import io.wstest.Main;
+import io.wstest.testsupport.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@code healthcheck} against a real HTTP server on loopback: 2xx → 0, anything else → 1, bad flags → 2. The
+ * command blocks (it is a CLI), so it runs on the test thread while Vert.x answers on its event loop.
+ */
+@ExtendWith(VertxExtension.class)
+class HealthcheckCommandTest {
+
+  private static HttpServer server;
+  private static int port;
+
+  @BeforeAll
+  static void startServer(Vertx vertx) throws Exception {
+    server = vertx.createHttpServer().requestHandler(request -> {
+      switch (request.path()) {
+        case "/health/ready" -> request.response().setStatusCode(200).end("{\"status\":\"UP\"}");
+        case "/draining" -> request.response().setStatusCode(503).end("{\"status\":\"DOWN\"}");
+        default -> { } // never answers: the client's read timeout must fire
+      }
+    }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    port = server.actualPort();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  @Test
+  void readyIsZero() {
+    assertEquals(0, Main.run("healthcheck", "--url", url("/health/ready")));
+  }
+
+  @Test
+  void notReadyIsOne() {
+    assertEquals(1, Main.run("healthcheck", "--url", url("/draining")));
+  }
+
+  @Test
+  void nothingListeningIsOne() {
+    assertEquals(1, Main.run("healthcheck", "--url", "http://127.0.0.1:" + FreePorts.next() + "/health/ready"));
+  }
+
+  @Test
+  void noAnswerWithinTheTimeoutIsOne() {
+    assertEquals(1, Main.run("healthcheck", "--timeout", "300ms", "--url", url("/hangs")));
+  }
+
+  @Test
+  void badFlagsAreTwo() {
+    assertEquals(2, Main.run("healthcheck", "--url", "not a url"));
+    assertEquals(2, Main.run("healthcheck", "--url", "ftp://127.0.0.1/"));
+    assertEquals(2, Main.run("healthcheck", "--timeout", "soon"));
+    assertEquals(2, Main.run("healthcheck", "--no-such-flag"));
+  }
+
+  @Test
+  void defaultUrlFollowsTheServiceSettings() {
+    assertEquals("http://127.0.0.1:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of()));
+    assertEquals("http://127.0.0.1:9090/health/ready",
+      HealthcheckCommand.defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
+    assertEquals("http://127.0.0.2:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
+  }
+}
