@@ -303,11 +303,16 @@
     });
   }
 
-  /** A stable colour per instance, so a replica keeps its colour between runs. */
+  /** Distinct colours, handed out in the order instances first appear; an instance keeps its colour. */
+  const PALETTE = ['#2f6fdf', '#e07b19', '#2a9d5c', '#c2418f', '#7a52c7', '#1a9fb5', '#a8901a', '#d1453b'];
+  const colours = new Map();
   function colour(instanceId) {
-    let h = 0;
-    for (let i = 0; i < instanceId.length; i++) h = (h * 31 + instanceId.charCodeAt(i)) >>> 0;
-    return 'hsl(' + (h % 360) + ', 62%, 46%)';
+    if (!colours.has(instanceId)) {
+      const n = colours.size;
+      // Past the palette, spread further instances around the colour wheel.
+      colours.set(instanceId, n < PALETTE.length ? PALETTE[n] : 'hsl(' + ((n * 137) % 360) + ', 60%, 45%)');
+    }
+    return colours.get(instanceId);
   }
 
   function renderPool() {

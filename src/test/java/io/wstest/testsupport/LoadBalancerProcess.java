@@ -54,8 +54,10 @@ public class LoadBalancerProcess implements AutoCloseable {
       for (Map.Entry<String, String> e : values.entrySet()) {
         text = text.replace("@@" + e.getKey() + "@@", e.getValue());
       }
-      if (text.contains("@@")) {
-        throw new IllegalStateException("unfilled placeholder in " + template + ": " + text.substring(text.indexOf("@@")));
+      // Only @@NAME@@ is a placeholder: the templates' comments mention "@@...@@".
+      java.util.regex.Matcher unfilled = java.util.regex.Pattern.compile("@@[A-Z_]+@@").matcher(text);
+      if (unfilled.find()) {
+        throw new IllegalStateException("unfilled placeholder in " + template + ": " + unfilled.group());
       }
       return text;
     } catch (IOException e) {
