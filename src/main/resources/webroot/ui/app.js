@@ -21,7 +21,9 @@
   const pingsInFlight = new Map(); // ping_id -> performance.now() when sent
   let mainInstanceId = null;
 
-  let pool = [];            // {ws, state: 'connecting'|'open'|'closed'|'failed', instanceId}
+  const POOL_IN_FLIGHT = 50;
+  let pool = [];            // {ws, state: 'waiting'|'connecting'|'open'|'closed'|'failed', instanceId}
+  let poolGeneration = 0;   // bumped by every open and close, so callbacks of an old pool start nothing
   let tally = new Map();    // instance_id -> {count, pod, displayName}
   let renderQueued = false;
 
@@ -242,54 +244,75 @@
     return Number.isFinite(n) ? Math.min(MAX_POOL, Math.max(1, n)) : 20;
   }
 
+  /**
+   * Opens the pool. Kept open, all sockets start at once (a browser refuses sockets past its per-host limit,
+   * Chromium's is 255, and those count as failed). Otherwise each socket closes after its welcome and at most
+   * POOL_IN_FLIGHT are open at a time, so any N up to MAX_POOL gets through.
+   */
   function openPool() {
     closePool();
+    pool = [];
     tally = new Map();
+    const generation = ++poolGeneration;
     const url = $('ws-url').value.trim() || defaultUrl();
     const n = poolSize();
+    const keepOpen = $('pool-keep-open').checked;
     $('pool-size').value = n;
-    log('event', 'pool', 'Opening ' + n + ' connections to ' + url);
-    for (let i = 0; i < n; i++) {
-      const entry = { ws: null, state: 'connecting', instanceId: null };
-      pool.push(entry);
-      try {
-        entry.ws = new WebSocket(url);
-      } catch (e) {
-        entry.state = 'failed';
-        continue;
-      }
-      entry.ws.onmessage = (event) => {
-        if (entry.instanceId !== null) return; // only the welcome matters here
-        let message;
-        try {
-          message = JSON.parse(event.data);
-        } catch (e) {
-          return;
-        }
-        if (!message || message.type !== 'welcome') return;
-        const id = message.service_identity || {};
-        entry.instanceId = String(message.instance_id || id.instance_id || 'unknown');
-        entry.state = 'open';
-        const row = tally.get(entry.instanceId) || { count: 0, pod: id.pod_name, displayName: id.display_name };
-        row.count++;
-        tally.set(entry.instanceId, row);
-        scheduleRender();
-      };
-      entry.ws.onclose = () => {
-        entry.state = entry.instanceId === null && entry.state === 'connecting' ? 'failed' : 'closed';
-        scheduleRender();
-      };
-    }
+    log('event', 'pool', 'Opening ' + n + ' connections to ' + url
+      + (keepOpen ? ', kept open' : ', each closed after its welcome'));
+    for (let i = 0; i < n; i++) pool.push({ ws: null, state: 'waiting', instanceId: null });
+    let next = 0;
+    const startNext = () => {
+      if (generation !== poolGeneration || next >= pool.length) return;
+      openPoolSocket(pool[next++], url, keepOpen, startNext);
+    };
+    const initial = keepOpen ? n : Math.min(n, POOL_IN_FLIGHT);
+    for (let i = 0; i < initial; i++) startNext();
     scheduleRender();
   }
 
+  function openPoolSocket(entry, url, keepOpen, done) {
+    entry.state = 'connecting';
+    try {
+      entry.ws = new WebSocket(url);
+    } catch (e) {
+      entry.state = 'failed';
+      done();
+      return;
+    }
+    entry.ws.onmessage = (event) => {
+      if (entry.instanceId !== null) return; // only the welcome matters here
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      if (!message || message.type !== 'welcome') return;
+      const id = message.service_identity || {};
+      entry.instanceId = String(message.instance_id || id.instance_id || 'unknown');
+      entry.state = 'open';
+      const row = tally.get(entry.instanceId) || { count: 0, pod: id.pod_name, displayName: id.display_name };
+      row.count++;
+      tally.set(entry.instanceId, row);
+      if (!keepOpen) entry.ws.close(1000, 'counted');
+      scheduleRender();
+    };
+    entry.ws.onclose = () => {
+      entry.state = entry.instanceId === null ? 'failed' : 'closed';
+      scheduleRender();
+      done();
+    };
+  }
+
   function closePool() {
+    poolGeneration++;
     for (const entry of pool) {
       if (entry.ws && entry.ws.readyState <= WebSocket.OPEN) {
         entry.ws.onclose = null;
         entry.ws.close(1000, 'closed from the dashboard');
       }
-      if (entry.state === 'connecting' || entry.state === 'open') entry.state = 'closed';
+      if (entry.state !== 'failed') entry.state = 'closed';
     }
     scheduleRender();
   }
@@ -316,19 +339,19 @@
   }
 
   function renderPool() {
-    const counts = { connecting: 0, open: 0, closed: 0, failed: 0 };
+    const counts = { waiting: 0, connecting: 0, open: 0, closed: 0, failed: 0 };
     for (const entry of pool) counts[entry.state]++;
     const landed = [...tally.values()].reduce((sum, row) => sum + row.count, 0);
     const summary = $('pool-summary');
     summary.dataset.landed = String(landed);
     summary.dataset.open = String(counts.open);
-    summary.dataset.connecting = String(counts.connecting);
+    summary.dataset.connecting = String(counts.connecting + counts.waiting);
     summary.dataset.failed = String(counts.failed);
     summary.textContent = pool.length === 0
       ? 'No connections opened yet.'
       : landed + ' of ' + pool.length + ' welcomed by ' + tally.size + (tally.size === 1 ? ' instance' : ' instances')
-        + ' · ' + counts.open + ' open · ' + counts.connecting + ' connecting · ' + counts.failed + ' failed'
-        + ' · ' + counts.closed + ' closed';
+        + ' · ' + counts.open + ' open · ' + (counts.connecting + counts.waiting) + ' connecting · '
+        + counts.failed + ' failed · ' + counts.closed + ' closed';
 
     const list = $('distribution');
     const rows = [...tally.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));

@@ -219,6 +219,26 @@ class DashboardIT {
       .mapToInt(e -> Integer.parseInt(e.getText())).sum(), "the chart keeps the last result after Close all");
   }
 
+  @Test
+  void withoutKeepOpenEachSocketClosesAfterItsWelcomeAndAllAreCounted() {
+    Assumptions.assumeTrue(nginx != null, NginxProcess.INSTALL_HINT);
+    WebDriver driver = chromium.driver();
+    driver.get("http://127.0.0.1:" + nginx.httpPort() + "/ui/");
+    wait(driver).until(d -> instanceIds.contains(text("instance-id")));
+    int n = 90;
+    type("pool-size", Integer.toString(n));
+    click("pool-keep-open");
+    click("open-pool");
+    wait(driver).until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-landed", Integer.toString(n)));
+    WebElement summary = driver.findElement(By.id("pool-summary"));
+    wait(driver).until(ExpectedConditions.attributeToBe(summary, "data-open", "0"));
+    assertEquals("0", summary.getAttribute("data-failed"));
+    List<Integer> counts = driver.findElements(By.cssSelector("[data-testid='bar-count']")).stream()
+      .map(e -> Integer.parseInt(e.getText())).toList();
+    assertEquals(3, counts.size(), counts.toString());
+    assertEquals(n, counts.stream().mapToInt(Integer::intValue).sum());
+  }
+
   private static boolean isPng(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
