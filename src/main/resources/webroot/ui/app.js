@@ -33,6 +33,14 @@
     $(id).textContent = value === undefined || value === null || value === '' ? '–' : String(value);
   }
 
+  /** A new element whose text (never markup) is the given string. */
+  function element(tag, className, text) {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
   function show(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
   }
@@ -60,23 +68,13 @@
 
   function log(direction, type, body) {
     const list = $('log');
-    const item = document.createElement('li');
+    const item = element('li');
     item.dataset.testid = 'log-entry';
     item.dataset.type = type;
-    const time = document.createElement('span');
-    time.className = 'time';
-    time.textContent = new Date().toISOString().substring(11, 23);
-    const dir = document.createElement('span');
-    dir.className = 'dir-' + direction;
-    dir.textContent = direction === 'in' ? '↓' : direction === 'out' ? '↑' : '•';
+    const dir = element('span', 'dir-' + direction, direction === 'in' ? '↓' : direction === 'out' ? '↑' : '•');
     dir.title = direction === 'in' ? 'received' : direction === 'out' ? 'sent' : 'event';
-    const kind = document.createElement('span');
-    kind.className = 'type';
-    kind.textContent = type;
-    const text = document.createElement('span');
-    text.className = 'body';
-    text.textContent = body;
-    item.append(time, dir, kind, text);
+    item.append(element('span', 'time', new Date().toISOString().substring(11, 23)), dir,
+      element('span', 'type', type), element('span', 'body', body));
     list.prepend(item);
     while (list.childElementCount > MAX_LOG_ENTRIES) {
       list.lastElementChild.remove();
@@ -360,46 +358,28 @@
 
   function barRow(instanceId, row, landed) {
     const percent = landed === 0 ? 0 : (100 * row.count) / landed;
-    const item = document.createElement('li');
-    item.className = 'bar-row';
+    const item = element('li', 'bar-row');
     item.dataset.testid = 'bar';
     item.dataset.instanceId = instanceId;
     item.dataset.count = String(row.count);
 
-    const label = document.createElement('span');
-    label.className = 'bar-label';
-    label.textContent = row.pod || row.displayName || 'instance';
+    const label = element('span', 'bar-label', row.pod || row.displayName || 'instance');
     label.title = (row.displayName || '') + ' (' + instanceId + ')';
-    const idText = document.createElement('span');
-    idText.className = 'mono';
-    idText.textContent = instanceId;
-    label.append(idText);
-    if (instanceId === mainInstanceId) {
-      const you = document.createElement('span');
-      you.className = 'you';
-      you.textContent = '● this page';
-      label.append(you);
-    }
+    label.append(element('span', 'mono', instanceId));
+    if (instanceId === mainInstanceId) label.append(element('span', 'you', '● this page'));
 
-    const track = document.createElement('span');
-    track.className = 'bar-track';
-    const fill = document.createElement('span');
-    fill.className = 'bar-fill';
+    const fill = element('span', 'bar-fill');
     fill.style.display = 'block';
     fill.style.width = percent.toFixed(2) + '%';
     fill.style.background = colour(instanceId);
+    const track = element('span', 'bar-track');
     track.append(fill);
 
-    const numbers = document.createElement('span');
-    numbers.className = 'bar-numbers';
-    const count = document.createElement('span');
-    count.className = 'bar-count';
+    const count = element('span', 'bar-count', String(row.count));
     count.dataset.testid = 'bar-count';
-    count.textContent = String(row.count);
-    const pct = document.createElement('span');
-    pct.className = 'bar-percent';
+    const pct = element('span', 'bar-percent', percent.toFixed(1) + '%');
     pct.dataset.testid = 'bar-percent';
-    pct.textContent = percent.toFixed(1) + '%';
+    const numbers = element('span', 'bar-numbers');
     numbers.append(count, pct);
 
     item.append(label, track, numbers);

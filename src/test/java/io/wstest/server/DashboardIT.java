@@ -169,10 +169,7 @@ class DashboardIT {
 
   @Test
   void openNConnectionsThroughNginxChartsThreeInstances() {
-    Assumptions.assumeTrue(nginx != null, NginxProcess.INSTALL_HINT);
-    WebDriver driver = chromium.driver();
-    driver.get("http://127.0.0.1:" + nginx.httpPort() + "/ui/");
-    wait(driver).until(d -> instanceIds.contains(text("instance-id")));
+    WebDriver driver = openThroughNginx();
     // nginx adds the page's address to X-Forwarded-For; the welcome shows the chain.
     assertEquals("127.0.0.1", text("forwarded-for"));
 
@@ -221,10 +218,7 @@ class DashboardIT {
 
   @Test
   void withoutKeepOpenEachSocketClosesAfterItsWelcomeAndAllAreCounted() {
-    Assumptions.assumeTrue(nginx != null, NginxProcess.INSTALL_HINT);
-    WebDriver driver = chromium.driver();
-    driver.get("http://127.0.0.1:" + nginx.httpPort() + "/ui/");
-    wait(driver).until(d -> instanceIds.contains(text("instance-id")));
+    WebDriver driver = openThroughNginx();
     int n = 90;
     type("pool-size", Integer.toString(n));
     click("pool-keep-open");
@@ -237,6 +231,15 @@ class DashboardIT {
       .map(e -> Integer.parseInt(e.getText())).toList();
     assertEquals(3, counts.size(), counts.toString());
     assertEquals(n, counts.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** The page as served by nginx, its socket connected through nginx to one of the three replicas. */
+  private static WebDriver openThroughNginx() {
+    Assumptions.assumeTrue(nginx != null, NginxProcess.INSTALL_HINT);
+    WebDriver driver = chromium.driver();
+    driver.get("http://127.0.0.1:" + nginx.httpPort() + "/ui/");
+    wait(driver).until(d -> instanceIds.contains(text("instance-id")));
+    return driver;
   }
 
   private static boolean isPng(Path file) {
