@@ -1,8 +1,6 @@
 package io.wstest.testsupport;
 
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -15,9 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 
 /**
@@ -92,21 +91,22 @@ public final class HeadlessChromium implements AutoCloseable {
       .toList();
   }
 
-  /** Saves a screenshot of the whole page (the window is grown to the page's height) as target/screenshots/NAME.png. */
+  /** Saves a screenshot of the whole page, below the fold too (Chromium's own capture), as target/screenshots/NAME.png. */
   public Path screenshot(String name) {
-    Number height = (Number) script("return Math.ceil(document.documentElement.scrollHeight)");
-    Dimension size = driver.manage().window().getSize();
-    driver.manage().window().setSize(new Dimension(size.getWidth(), Math.max(600, height.intValue() + 140)));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> page = (Map<String, Object>) script("const e = document.documentElement;"
+      + " return {width: e.scrollWidth, height: e.scrollHeight};");
+    Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
+      "width", ((Number) page.get("width")).intValue(), "height", ((Number) page.get("height")).intValue());
+    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+      Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
     try {
       Path dir = Files.createDirectories(Path.of("target", "screenshots"));
       Path file = dir.resolve(name + ".png");
-      Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(shot, file, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      driver.manage().window().setSize(size);
     }
   }
 
