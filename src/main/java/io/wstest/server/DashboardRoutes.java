@@ -40,6 +40,8 @@ public final class DashboardRoutes {
     if (wantsHtml(ctx.request().getHeader("Accept"))) {
       redirect(ctx, "ui/");
     } else {
+      // The answer at / depends on Accept, so shared caches must key on it (the health route sets the rest).
+      ctx.response().putHeader("Vary", "Accept");
       ctx.next();
     }
   }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real nginx or HAProxy process in the foreground, configured from a template under docker/ with its
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Closing it kills this process only, by its own handle.
  */
 public class LoadBalancerProcess implements AutoCloseable {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("@@[A-Z_]+@@");
 
   private final String name;
   private final Process process;
@@ -55,7 +59,7 @@ public class LoadBalancerProcess implements AutoCloseable {
         text = text.replace("@@" + e.getKey() + "@@", e.getValue());
       }
       // Only @@NAME@@ is a placeholder: the templates' comments mention "@@...@@".
-      java.util.regex.Matcher unfilled = java.util.regex.Pattern.compile("@@[A-Z_]+@@").matcher(text);
+      Matcher unfilled = PLACEHOLDER.matcher(text);
       if (unfilled.find()) {
         throw new IllegalStateException("unfilled placeholder in " + template + ": " + unfilled.group());
       }
