@@ -212,6 +212,8 @@ class DashboardIT {
 
     click("close-pool");
     wait(driver).until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-open", "0"));
+    // The server agrees: its info count (polled every 2 s) is back to the page's own socket.
+    awaitText("stats-total", "1");
     assertEquals(n, driver.findElements(By.cssSelector("[data-testid='bar-count']")).stream()
       .mapToInt(e -> Integer.parseInt(e.getText())).sum(), "the chart keeps the last result after Close all");
   }
