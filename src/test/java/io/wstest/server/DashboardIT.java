@@ -154,6 +154,7 @@ class DashboardIT {
       assertTrue(shown.find(), banner.getText());
       assertTrue(Set.of("1000", "1001", "1006").contains(shown.group(1)), banner.getText());
       assertEquals("closed " + shown.group(1), text("conn-status"));
+      chromium.screenshot("dashboard-closed");
 
       // Reconnect uses whatever URL is typed: here another replica's raw WebSocket server (the 8765 side).
       type("ws-url", "ws://127.0.0.1:" + services.get(1).wsPort() + "/");
