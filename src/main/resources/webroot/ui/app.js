@@ -116,7 +116,7 @@
       main = null;
       stopPolling();
       setStatus('closed', 'closed ' + event.code);
-      $('stats-updated').textContent += ' (socket closed since: these are the last values)';
+      $('stats-updated').textContent += ' — socket closed, these are the last values';
       log('event', 'close', describeClose(event));
       showBanner(describeClose(event));
     };
