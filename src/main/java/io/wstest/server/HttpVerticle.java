@@ -14,7 +14,7 @@ import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
 
-/** Port 8080: health JSON, probes, operator toggles, the protocol WebSocket on /ws and a plain echo on /echo. */
+/** Port 8080: health JSON, probes, operator toggles, metrics, the dashboard on /ui/, /ws and a plain echo on /echo. */
 public final class HttpVerticle extends VerticleBase {
 
   private final ServerConfig config;
@@ -44,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
     HealthCheckHandler liveness = Probes.liveness(vertx);
     HealthCheckHandler readiness = Probes.readiness(vertx);
 
+    DashboardRoutes.mount(router); // first: a browser asking / for HTML goes to /ui/, everyone else falls through
     router.get("/").handler(health::handle);
     router.get("/health").handler(health::handle);
     router.get("/health/live").handler(liveness);

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real nginx or HAProxy process in the foreground, configured from a template under docker/ with its
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Closing it kills this process only, by its own handle.
  */
 public class LoadBalancerProcess implements AutoCloseable {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("@@[A-Z_]+@@");
 
   private final String name;
   private final Process process;
@@ -54,8 +58,8 @@ public class LoadBalancerProcess implements AutoCloseable {
       for (Map.Entry<String, String> e : values.entrySet()) {
         text = text.replace("@@" + e.getKey() + "@@", e.getValue());
       }
-      // Placeholders are @@NAME@@; the templates' header comments mention "@@...@@", which is not one.
-      java.util.regex.Matcher unfilled = java.util.regex.Pattern.compile("@@[A-Z_]+@@").matcher(text);
+      // Only @@NAME@@ is a placeholder: the templates' comments mention "@@...@@".
+      Matcher unfilled = PLACEHOLDER.matcher(text);
       if (unfilled.find()) {
         throw new IllegalStateException("unfilled placeholder in " + template + ": " + unfilled.group());
       }
