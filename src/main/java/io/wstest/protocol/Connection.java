@@ -26,9 +26,10 @@ final class Connection {
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
+  /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
+  private Rfc6455Guard guard;
   private final String id;
   private final Endpoint endpoint;
-  private final Utf8Validator utf8 = new Utf8Validator();
   private final WebSocketMetrics metrics;
   private long seq;
   private boolean closing;
@@ -65,6 +66,7 @@ final class Connection {
   enum Delivery { DELIVERED, DROPPED, SKIPPED }
 
   void open() {
+    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
@@ -76,7 +78,8 @@ final class Connection {
     ws.closeHandler(v -> {
       closing = true;
       Short peerCode = ws.closeStatusCode();
-      handler.closed(this, closeCode != 0 ? closeCode : peerCode == null ? CloseCodes.ABNORMAL : peerCode);
+      int sent = closeCode != 0 ? closeCode : guard.sentCloseCode();
+      handler.closed(this, sent != 0 ? sent : peerCode == null ? CloseCodes.ABNORMAL : peerCode);
     });
     ws.drainHandler(v -> ws.resume());
     if (endpoint == Endpoint.PROTOCOL) {
@@ -98,6 +101,10 @@ final class Connection {
       .put("service_identity", handler.identityJson());
   }
 
+  /**
+   * Frames arrive already checked by {@link Rfc6455Guard} (size, UTF-8, fragment order, close payloads), so this
+   * only joins fragments into messages.
+   */
   private void onFrame(WebSocketFrame frame) {
     heardSinceTick = true;
     if (closing) {
@@ -106,10 +113,22 @@ final class Connection {
     switch (frame.type()) {
       case TEXT:
       case BINARY:
-        startMessage(frame);
+        if (frame.isFinal()) {
+          onMessage(frame.isText(), frame.binaryData());
+        } else {
+          fragments = Buffer.buffer(Math.max(256, frame.binaryData().length() * 2)).appendBuffer(frame.binaryData());
+          fragmentedText = frame.isText();
+        }
         break;
       case CONTINUATION:
-        continueMessage(frame);
+        if (fragments != null) {
+          fragments.appendBuffer(frame.binaryData());
+          if (frame.isFinal()) {
+            Buffer message = fragments;
+            fragments = null;
+            onMessage(fragmentedText, message);
+          }
+        }
         break;
       default:
         // ping, pong and close frames are answered by Vert.x itself
@@ -117,59 +136,7 @@ final class Connection {
     }
   }
 
-  private void startMessage(WebSocketFrame frame) {
-    if (fragments != null) {
-      fail(CloseCodes.PROTOCOL_ERROR, "new message started before the previous one ended");
-      return;
-    }
-    Buffer data = frame.binaryData();
-    boolean text = frame.isText();
-    if (data.length() > handler.maxMessageBytes()) {
-      fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + handler.maxMessageBytes() + " bytes");
-      return;
-    }
-    if (text) {
-      utf8.reset();
-      if (!utf8.feed(data)) {
-        fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text message");
-        return;
-      }
-    }
-    if (frame.isFinal()) {
-      completeMessage(text, data);
-    } else {
-      fragments = Buffer.buffer(Math.max(256, data.length() * 2)).appendBuffer(data);
-      fragmentedText = text;
-    }
-  }
-
-  private void continueMessage(WebSocketFrame frame) {
-    if (fragments == null) {
-      fail(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
-      return;
-    }
-    Buffer data = frame.binaryData();
-    if (fragments.length() + data.length() > handler.maxMessageBytes()) {
-      fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + handler.maxMessageBytes() + " bytes");
-      return;
-    }
-    if (fragmentedText && !utf8.feed(data)) {
-      fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text message");
-      return;
-    }
-    fragments.appendBuffer(data);
-    if (frame.isFinal()) {
-      Buffer message = fragments;
-      fragments = null;
-      completeMessage(fragmentedText, message);
-    }
-  }
-
-  private void completeMessage(boolean text, Buffer data) {
-    if (text && !utf8.isComplete()) {
-      fail(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-      return;
-    }
+  private void onMessage(boolean text, Buffer data) {
     if (!text) {
       metrics.receivedBinary.increment();
       metrics.sent.increment();

@@ -1,6 +1,6 @@
 package io.wstest.protocol;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Incremental UTF-8 validation (Bjoern Hoehrmann's DFA). Fed fragment by fragment, it fails as soon as a byte
@@ -41,9 +41,9 @@ public final class Utf8Validator {
   private int state = ACCEPT;
 
   /** Feeds more bytes; returns false once the bytes so far can never be valid UTF-8. */
-  public boolean feed(Buffer bytes) {
+  public boolean feed(ByteBuf bytes) {
     int s = state;
-    for (int i = 0, n = bytes.length(); i < n && s != REJECT; i++) {
+    for (int i = bytes.readerIndex(), end = bytes.writerIndex(); i < end && s != REJECT; i++) {
       s = STATES[s + TYPES[bytes.getByte(i) & 0xFF]];
     }
     state = s;
@@ -60,7 +60,7 @@ public final class Utf8Validator {
   }
 
   /** Whole-buffer check. */
-  public static boolean isValid(Buffer bytes) {
+  public static boolean isValid(ByteBuf bytes) {
     Utf8Validator validator = new Utf8Validator();
     return validator.feed(bytes) && validator.isComplete();
   }

@@ -3,7 +3,6 @@ package io.wstest.server;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.AdminRoutes;
@@ -35,7 +34,16 @@ public final class HttpVerticle extends VerticleBase {
     setupRouter(router);
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
-      .requestHandler(router)
+      .requestHandler(request -> {
+        // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
+        // pipeline) and a handshake costs no route matching.
+        Endpoint endpoint = webSocketEndpoint(request.path());
+        if (endpoint != null) {
+          upgrade.accept(request, connections, endpoint);
+        } else {
+          router.handle(request);
+        }
+      })
       .listen());
   }
 
@@ -44,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
     HealthCheckHandler liveness = Probes.liveness(vertx);
     HealthCheckHandler readiness = Probes.readiness(vertx);
 
+    // GET /ws and GET /echo are WebSocket upgrades, taken before the router (see start).
     DashboardRoutes.mount(router); // first: a browser asking / for HTML goes to /ui/, everyone else falls through
     router.get("/").handler(health::handle);
     router.get("/health").handler(health::handle);
@@ -51,8 +60,6 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/healthz").handler(liveness);
     router.get("/health/ready").handler(readiness);
     router.get("/readyz").handler(readiness);
-    router.get("/ws").handler(ctx -> upgrade(ctx, Endpoint.PROTOCOL));
-    router.get("/echo").handler(ctx -> upgrade(ctx, Endpoint.ECHO));
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken()).mount(router);
     }
@@ -67,8 +74,12 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(500, ctx -> Responses.error(ctx, 500, "internal_error", "the server failed this request"));
   }
 
-  private void upgrade(RoutingContext ctx, Endpoint endpoint) {
-    upgrade.accept(ctx.request(), connections, endpoint);
+  /** /ws speaks the protocol, /echo plain echo; anything else goes to the router. */
+  private static Endpoint webSocketEndpoint(String path) {
+    if ("/ws".equals(path)) {
+      return Endpoint.PROTOCOL;
+    }
+    return "/echo".equals(path) ? Endpoint.ECHO : null;
   }
 
   @Override

@@ -1,0 +1,151 @@
+package io.wstest.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * RFC 6455 rules enforced on the wire, between Netty's frame decoder and Vert.x. Vert.x answers every decoder
+ * violation with close 1000 and echoes any close code it receives, so this handler fails the connection itself
+ * (RFC 6455 7.1.7: close frame with the right code, then TCP close): 1002 for protocol violations (reserved bits,
+ * unknown opcodes, unmasked or bad control frames, bad fragment order, bad close payloads), 1007 for invalid
+ * UTF-8 in a text message, 1009 for a message over the limit. Frames that pass reach Vert.x unchanged.
+ */
+final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
+
+  private static final String NAME = "wstest-rfc6455-guard";
+  private static final int MAX_REASON_BYTES = 123;
+
+  private final int maxMessageBytes;
+  private final Utf8Validator utf8 = new Utf8Validator();
+  private boolean textMessage;
+  private long messageBytes;
+  private boolean failed;
+  private int sentCloseCode;
+  private ChannelHandlerContext ctx;
+
+  private Rfc6455Guard(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade. */
+  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes) {
+    // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
+    ChannelHandlerContext vertxHandler = ((WebSocketInternal) ws).channelHandlerContext();
+    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes);
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
+    return guard;
+  }
+
+  /** The close code this guard failed the connection with, or 0 if it did not. */
+  int sentCloseCode() {
+    return sentCloseCode;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (failed) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof WebSocketFrame frame) {
+      String problem = check(frame);
+      if (problem != null) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** Returns non-null (and has failed the connection) when the frame breaks a rule. */
+  private String check(WebSocketFrame frame) {
+    if (frame instanceof CloseWebSocketFrame close) {
+      return checkClose(close.content());
+    }
+    boolean data = frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame;
+    if (data) {
+      textMessage = frame instanceof TextWebSocketFrame;
+      messageBytes = 0;
+      utf8.reset();
+    } else if (!(frame instanceof ContinuationWebSocketFrame)) {
+      return null; // ping and pong: size and fragmentation are checked by the decoder
+    }
+    ByteBuf content = frame.content();
+    messageBytes += content.readableBytes();
+    if (messageBytes > maxMessageBytes) {
+      return fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+    }
+    if (textMessage && !(utf8.feed(content) && (!frame.isFinalFragment() || utf8.isComplete()))) {
+      return fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text message");
+    }
+    return null;
+  }
+
+  private String checkClose(ByteBuf payload) {
+    int length = payload.readableBytes();
+    if (length == 0) {
+      return null;
+    }
+    if (length == 1) {
+      return fail(CloseCodes.PROTOCOL_ERROR, "close payload of one byte");
+    }
+    int code = payload.getUnsignedShort(payload.readerIndex());
+    if (!isValidCloseCode(code)) {
+      return fail(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
+    }
+    if (!Utf8Validator.isValid(payload.slice(payload.readerIndex() + 2, length - 2))) {
+      return fail(CloseCodes.PROTOCOL_ERROR, "close reason is not valid UTF-8");
+    }
+    return null;
+  }
+
+  /** Codes a peer may send: RFC 6455 7.4.1 plus the IANA-registered 1012-1014, and the 3000-4999 ranges. */
+  static boolean isValidCloseCode(int code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+      // The decoder has given up on this stream; answer with its status (1002 or 1009), not Vert.x's 1000.
+      failChannel(ctx, corrupted.closeStatus().code(), String.valueOf(corrupted.getMessage()));
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  private String fail(short code, String reason) {
+    failChannel(ctx, code, reason);
+    return reason;
+  }
+
+  private void failChannel(ChannelHandlerContext ctx, int code, String reason) {
+    if (failed) {
+      return;
+    }
+    failed = true;
+    sentCloseCode = code;
+    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+    String shortReason = bytes.length <= MAX_REASON_BYTES ? reason : reason.substring(0, MAX_REASON_BYTES / 3);
+    // ctx.close(), not channel().close(): the close starts here and goes toward the socket, past Vert.x's handler,
+    // which would otherwise turn it into a second close frame (1000) and wait for a handshake this guard drops.
+    ctx.writeAndFlush(new CloseWebSocketFrame(code, shortReason)).addListener(written -> ctx.close());
+  }
+}

@@ -1,0 +1,62 @@
+package io.wstest;
+
+import io.wstest.server.ServerConfig;
+import io.wstest.server.Setting;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI without starting anything: help lists every setting, bad flags exit 2 naming the flag. */
+class MainTest {
+
+  private record Result(int code, String out, String err) { }
+
+  private static Result run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(Main.withDefaultCommand(args));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsEnvVarAndDefault() {
+    Result result = run("--help");
+    assertEquals(0, result.code());
+    String help = result.out().replaceAll("\\s+", " "); // picocli wraps descriptions at any space
+    for (Setting<?> setting : ServerConfig.SETTINGS) {
+      assertTrue(help.contains(setting.flag()), "help lacks " + setting.flag() + ":\n" + result.out());
+      assertTrue(help.contains("env: " + setting.env()), "help lacks " + setting.env() + ":\n" + result.out());
+    }
+    assertTrue(help.contains("default: 8080"), result.out());
+  }
+
+  @Test
+  void unknownFlagExits2AndNamesIt() {
+    Result result = run("--http-prot", "9000");
+    assertEquals(2, result.code());
+    assertTrue(result.err().contains("--http-prot"), result.err());
+  }
+
+  @Test
+  void badPortValueExits2AndNamesTheFlag() {
+    Result result = run("--http-port", "99999");
+    assertEquals(2, result.code());
+    assertTrue(result.err().contains("--http-port"), result.err());
+    assertTrue(result.err().contains("99999"), result.err());
+  }
+
+  @Test
+  void optionsWithoutACommandMeanServe() {
+    assertEquals("serve", Main.withDefaultCommand(new String[] {"--http-port", "1"})[0]);
+    assertEquals("serve", Main.withDefaultCommand(new String[0])[0]);
+    assertEquals("help", Main.withDefaultCommand(new String[] {"help"})[0]);
+  }
+}

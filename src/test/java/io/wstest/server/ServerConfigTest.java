@@ -1,0 +1,74 @@
+package io.wstest.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerConfigTest {
+
+  @Test
+  void defaultsMatchTheDocumentedPorts() {
+    ServerConfig config = ServerConfig.fromEnv(Map.of());
+    assertEquals(8080, config.httpPort());
+    assertEquals(8765, config.wsPort());
+    assertEquals("0.0.0.0", config.bindHost());
+    assertEquals(65536, config.maxMessageBytes());
+    assertFalse(config.compression());
+    assertTrue(config.instances() >= 1);
+  }
+
+  @Test
+  void flagBeatsEnvironmentBeatsDefault() {
+    ServerConfig config = ServerConfig.resolve(Map.of("--http-port", "9000"),
+      Map.of("HTTP_PORT", "9001", "WS_PORT", "9002", "WS_COMPRESSION", "true", "INSTANCES", "3"));
+    assertEquals(9000, config.httpPort());
+    assertEquals(9002, config.wsPort());
+    assertTrue(config.compression());
+    assertEquals(3, config.instances());
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("HTTP_PORT"), e.getMessage());
+    assertTrue(e.getMessage().contains("eighty"), e.getMessage());
+  }
+
+  @Test
+  void badFlagValueNamesTheFlag() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--ws-port", "70000"), Map.of()));
+    assertTrue(e.getMessage().contains("--ws-port"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--instances", "0"), Map.of()));
+    assertTrue(e.getMessage().contains("--instances"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of(), Map.of("WS_COMPRESSION", "maybe")));
+    assertTrue(e.getMessage().contains("WS_COMPRESSION"), e.getMessage());
+  }
+
+  @Test
+  void durationsAcceptUnits() {
+    assertEquals(250, Setting.parseDurationMillis("250ms"));
+    assertEquals(5000, Setting.parseDurationMillis("5s"));
+    assertEquals(5000, Setting.parseDurationMillis("5"));
+    assertEquals(120000, Setting.parseDurationMillis("2m"));
+    assertThrows(IllegalArgumentException.class, () -> Setting.parseDurationMillis("soon"));
+    assertThrows(IllegalArgumentException.class, () -> Setting.parseDurationMillis("-1s"));
+  }
+
+  @Test
+  void everySettingHasAFlagAnEnvAndHelp() {
+    for (Setting<?> setting : ServerConfig.SETTINGS) {
+      assertTrue(setting.flag().startsWith("--"), setting.flag());
+      assertTrue(setting.env().matches("[A-Z_]+"), setting.env());
+      assertTrue(setting.helpText().contains("env: " + setting.env()), setting.helpText());
+    }
+  }
+}
