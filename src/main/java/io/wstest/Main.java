@@ -1,6 +1,7 @@
 package io.wstest;
 
 import io.wstest.bench.BenchCommand;
+import io.wstest.client.ScenarioCommand;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.ops.HealthcheckCommand;
@@ -38,7 +39,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
     CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
-    cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof TestLbCommand
+    cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof ScenarioCommand
       ? TestLbCommand.usageError(error) : standard.handleParseException(error, args));
     return cli;
   }

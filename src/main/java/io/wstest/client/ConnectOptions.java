@@ -20,9 +20,10 @@ public final class ConnectOptions {
     description = "Raw WebSocket server port (default: ${DEFAULT-VALUE}).")
   int wsPort;
 
-  @Option(names = "--endpoint", paramLabel = "http|raw|both", defaultValue = "both",
+  /** No picocli default: each scenario has its own (spread tests both endpoints, long-running scenarios one). */
+  @Option(names = "--endpoint", paramLabel = "http|raw|both",
     description = "Which WebSocket endpoint to test: http = ws://HOST:HTTP_PORT/ws, raw = ws://HOST:WS_PORT/, "
-      + "or both (default: ${DEFAULT-VALUE}).")
+      + "or both (default: both for spread; each scenario's --help says its own).")
   String endpoint;
 
   @Option(names = "--url", paramLabel = "ws[s]://HOST[:PORT]/PATH",

@@ -22,6 +22,8 @@ final class ConsoleReport {
   private ProgressBar bar;
   private int done;
   private int failed;
+  /** Length of the status line on screen, 0 when none is shown. */
+  private int statusWidth;
 
   ConsoleReport(PrintWriter out, boolean emoji, boolean terminal) {
     this.out = out;
@@ -34,7 +36,12 @@ final class ConsoleReport {
   }
 
   void start(String healthUrl) {
-    out.println(g(Glyph.START) + " Starting WebSocket Load Balancer Test");
+    start("WebSocket Load Balancer Test", healthUrl);
+  }
+
+  /** The banner every scenario starts with, then the health-check line. */
+  void start(String title, String healthUrl) {
+    out.println(g(Glyph.START) + " Starting " + title);
     out.println("=".repeat(50));
     out.println(g(Glyph.HEALTH) + " Testing health check: " + healthUrl);
     out.flush();
@@ -156,6 +163,40 @@ final class ConsoleReport {
       }
     }
     out.flush();
+  }
+
+  /** One line of a scenario's own output, led by a glyph (emoji on a terminal, ASCII otherwise). */
+  void line(Glyph glyph, String text) {
+    clearStatus();
+    out.println(g(glyph) + " " + text);
+    out.flush();
+  }
+
+  /** An indented detail line under the previous one. */
+  void detail(String text) {
+    clearStatus();
+    out.println("   " + text);
+    out.flush();
+  }
+
+  /**
+   * A live status line for long scenarios (elapsed time, open sockets ...), redrawn in place on a terminal and
+   * not printed at all otherwise, so CI logs get only the summary.
+   */
+  void status(String text) {
+    if (!terminal) {
+      return;
+    }
+    out.print("\r   " + text + " ".repeat(Math.max(0, statusWidth - text.length())));
+    statusWidth = text.length();
+    out.flush();
+  }
+
+  private void clearStatus() {
+    if (statusWidth > 0) {
+      out.print("\r" + " ".repeat(statusWidth + 3) + "\r");
+      statusWidth = 0;
+    }
   }
 
   void error(String message) {

@@ -14,23 +14,18 @@ import io.wstest.testsupport.HaproxyProcess;
 import io.wstest.testsupport.LoadBalancerProcess;
 import io.wstest.testsupport.NginxProcess;
 import io.wstest.testsupport.ServiceProcess;
+import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -241,15 +236,15 @@ class LoadBalancerSpreadIT {
 
   @Test
   void theJarExitsTwoOnBadFlagsAndUnreachableTargetsWithoutAStackTrace() throws Exception {
-    Output badFlag = runJar("test-lb", "--connections", "zero");
+    TestLbRuns.Output badFlag = TestLbRuns.runJar("test-lb", "--connections", "zero");
     assertEquals(2, badFlag.exitCode(), badFlag.text());
     assertTrue(badFlag.text().contains("--connections"), badFlag.text());
     int nobody = FreePorts.next();
-    Output unreachable = runJar("test-lb", "--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
+    TestLbRuns.Output unreachable = TestLbRuns.runJar("test-lb", "--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
       "--ws-port", Integer.toString(nobody), "--timeout", "2s");
     assertEquals(2, unreachable.exitCode(), unreachable.text());
     assertTrue(unreachable.text().contains("connection refused by 127.0.0.1:" + nobody), unreachable.text());
-    for (Output output : List.of(badFlag, unreachable)) {
+    for (TestLbRuns.Output output : List.of(badFlag, unreachable)) {
       assertFalse(output.text().contains("Exception") || output.text().contains("\tat "), output.text());
     }
   }
@@ -257,28 +252,12 @@ class LoadBalancerSpreadIT {
   // ---- helpers
 
   private static String[] through(LoadBalancerProcess lb, String... more) {
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--http-port", Integer.toString(lb.httpPort()),
-      "--ws-port", Integer.toString(lb.wsPort())));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return TestLbRuns.through(lb, more).toArray(String[]::new);
   }
 
-  /** Runs test-lb in this JVM with a JSON report and checks its exit code; returns the report. */
+  /** Runs test-lb in this JVM with JSON and HTML reports and checks its exit code; returns the JSON report. */
   private static JsonObject testLb(String name, int expectedExit, String... args) {
-    Path json = reports.resolve(name + ".json");
-    List<String> full = new ArrayList<>(List.of("test-lb"));
-    full.addAll(List.of(args));
-    full.addAll(List.of("--json", json.toString()));
-    int exit = Main.run(full.toArray(String[]::new));
-    JsonObject report;
-    try {
-      report = new JsonObject(Files.readString(json, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(name + ": no JSON report (exit " + exit + ")", e);
-    }
-    assertEquals(expectedExit, exit, name + ": " + report.getJsonObject("verdict").encodePrettily());
-    assertEquals(expectedExit, report.getJsonObject("verdict").getInteger("exit_code"));
-    return report;
+    return TestLbRuns.testLb(reports, name, expectedExit, args);
   }
 
   /** Every endpoint: all three pods answered, each within ±1 of an even share, nothing failed. */
@@ -308,30 +287,10 @@ class LoadBalancerSpreadIT {
   }
 
   private static List<JsonObject> endpoints(JsonObject report) {
-    return report.getJsonArray("endpoints").stream().map(JsonObject.class::cast).toList();
+    return TestLbRuns.objects(report, "endpoints");
   }
 
   private static List<JsonObject> connections(JsonObject report) {
-    return report.getJsonArray("connections").stream().map(JsonObject.class::cast).collect(Collectors.toList());
-  }
-
-  private record Output(int exitCode, String text) {
-  }
-
-  /** The fat jar as a process (real System.exit), its output read until it exits by itself. */
-  private static Output runJar(String... args) throws Exception {
-    Process process = ServiceProcess.launch(List.of(args), Map.of(), null);
-    CompletableFuture<String> text = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("test-lb did not stop by itself: " + String.join(" ", args));
-    }
-    return new Output(process.exitValue(), text.get(10, TimeUnit.SECONDS));
+    return TestLbRuns.objects(report, "connections");
   }
 }

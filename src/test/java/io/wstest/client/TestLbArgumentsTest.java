@@ -92,11 +92,11 @@ class TestLbArgumentsTest {
 
   @Test
   void timeoutsAcceptCommonUnits() {
-    assertEquals(Duration.ofSeconds(3), TestLbSettings.parseTimeout("3"));
-    assertEquals(Duration.ofMinutes(1), TestLbSettings.parseTimeout("1m"));
-    assertEquals(Duration.ofMillis(1500), TestLbSettings.parseTimeout("1.5s"));
-    assertThrows(TestLbSettings.InvalidOption.class, () -> TestLbSettings.parseTimeout("0"));
-    assertThrows(TestLbSettings.InvalidOption.class, () -> TestLbSettings.parseTimeout("soon"));
+    assertEquals(Duration.ofSeconds(3), ConnectSettings.parseTimeout("3"));
+    assertEquals(Duration.ofMinutes(1), ConnectSettings.parseTimeout("1m"));
+    assertEquals(Duration.ofMillis(1500), ConnectSettings.parseTimeout("1.5s"));
+    assertThrows(InvalidOption.class, () -> ConnectSettings.parseTimeout("0"));
+    assertThrows(InvalidOption.class, () -> ConnectSettings.parseTimeout("soon"));
   }
 
   @Test

@@ -14,19 +14,16 @@ import java.util.concurrent.ExecutionException;
  * verdict. Runs on the caller's (non-Vert.x) thread and waits for each step; every step is bounded by the
  * timeout, so the test always ends.
  */
-final class SpreadTest {
+final class SpreadScenario implements Scenario {
 
-  private final Vertx vertx;
   private final TestLbSettings settings;
-  private final ConsoleReport console;
 
-  SpreadTest(Vertx vertx, TestLbSettings settings, ConsoleReport console) {
-    this.vertx = vertx;
+  SpreadScenario(TestLbSettings settings) {
     this.settings = settings;
-    this.console = console;
   }
 
-  TestLbReport run() throws InterruptedException {
+  @Override
+  public SpreadReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     HealthCheck healthCheck = new HealthCheck(vertx, settings.headers(), settings.timeout(), settings.insecure());
@@ -48,7 +45,7 @@ final class SpreadTest {
       console.results(endpoints);
       Verdict verdict = Verdict.evaluate(settings, endpoints);
       console.verdict(verdict);
-      return new TestLbReport("spread", started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings,
+      return new SpreadReport(started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings,
         health, endpoints, SpreadStats.of(all, settings.weights()), verdict);
     } finally {
       await(Future.join(runner.close(), healthCheck.close()).otherwiseEmpty());

@@ -1,0 +1,12 @@
+package io.wstest.client;
+
+import io.vertx.core.Vertx;
+
+/**
+ * One test-lb scenario, ready to run with checked settings. {@link #run} is called on a plain (non-Vert.x)
+ * thread, may block it on bounded futures, and must end by itself: every step has a timeout or a duration.
+ */
+interface Scenario {
+
+  ScenarioReport run(Vertx vertx, ConsoleReport console) throws InterruptedException;
+}
