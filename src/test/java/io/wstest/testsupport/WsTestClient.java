@@ -3,6 +3,7 @@ package io.wstest.testsupport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -28,6 +29,8 @@ public final class WsTestClient {
   /** Waiters for a given message type; they get their type before plain {@link #next()} waiters. */
   private final List<TypedWaiter> waitingForType = new ArrayList<>();
   private final List<JsonObject> all = new ArrayList<>();
+  private final Deque<Buffer> binaryReceived = new ArrayDeque<>();
+  private final Deque<Promise<Buffer>> binaryWaiting = new ArrayDeque<>();
   private final Promise<Short> closed = Promise.promise();
   private WebSocket socket;
 
@@ -45,6 +48,7 @@ public final class WsTestClient {
     return c.client.connect(options).map(ws -> {
       c.socket = ws;
       ws.textMessageHandler(text -> c.deliver(new JsonObject(text)));
+      ws.binaryMessageHandler(c::deliverBinary);
       ws.closeHandler(v -> c.closed.tryComplete(ws.closeStatusCode()));
       ws.exceptionHandler(e -> { });
       return c;
@@ -71,6 +75,26 @@ public final class WsTestClient {
     } else {
       received.add(message);
     }
+  }
+
+  private void deliverBinary(Buffer data) {
+    Promise<Buffer> next = binaryWaiting.poll();
+    if (next != null) {
+      next.complete(data);
+    } else {
+      binaryReceived.add(data);
+    }
+  }
+
+  /** The next binary message from the server, in arrival order; JSON messages are queued apart. */
+  public Future<Buffer> nextBinary() {
+    Buffer data = binaryReceived.poll();
+    if (data != null) {
+      return Future.succeededFuture(data);
+    }
+    Promise<Buffer> promise = Promise.promise();
+    binaryWaiting.add(promise);
+    return promise.future();
   }
 
   /** The next JSON message from the server, in arrival order. */
@@ -110,6 +134,12 @@ public final class WsTestClient {
   /** Sends a text frame as is (for instance, something that is not JSON). */
   public WsTestClient sendText(String text) {
     socket.writeTextMessage(text);
+    return this;
+  }
+
+  /** Sends one binary message. */
+  public WsTestClient sendBinary(Buffer data) {
+    socket.writeBinaryMessage(data);
     return this;
   }
 
