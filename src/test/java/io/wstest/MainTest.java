@@ -54,6 +54,14 @@ class MainTest {
   }
 
   @Test
+  void badWsPortValueExits2AndNamesTheFlag() {
+    Result result = run("--ws-port", "65536");
+    assertEquals(2, result.code());
+    assertTrue(result.err().contains("--ws-port"), result.err());
+    assertTrue(result.err().contains("65536"), result.err());
+  }
+
+  @Test
   void optionsWithoutACommandMeanServe() {
     assertEquals("serve", Main.withDefaultCommand(new String[] {"--http-port", "1"})[0]);
     assertEquals("serve", Main.withDefaultCommand(new String[0])[0]);
