@@ -24,13 +24,11 @@ import java.util.List;
 public final class WsTestClient {
 
   private final WebSocketClient client;
-  private final Deque<JsonObject> received = new ArrayDeque<>();
-  private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
+  private final Inbox<JsonObject> messages = new Inbox<>();
   /** Waiters for a given message type; they get their type before plain {@link #next()} waiters. */
   private final List<TypedWaiter> waitingForType = new ArrayList<>();
   private final List<JsonObject> all = new ArrayList<>();
-  private final Deque<Buffer> binaryReceived = new ArrayDeque<>();
-  private final Deque<Promise<Buffer>> binaryWaiting = new ArrayDeque<>();
+  private final Inbox<Buffer> binaryMessages = new Inbox<>();
   private final Promise<Short> closed = Promise.promise();
   private WebSocket socket;
 
@@ -48,7 +46,7 @@ public final class WsTestClient {
     return c.client.connect(options).map(ws -> {
       c.socket = ws;
       ws.textMessageHandler(text -> c.deliver(new JsonObject(text)));
-      ws.binaryMessageHandler(c::deliverBinary);
+      ws.binaryMessageHandler(c.binaryMessages::offer);
       ws.closeHandler(v -> c.closed.tryComplete(ws.closeStatusCode()));
       ws.exceptionHandler(e -> { });
       return c;
@@ -69,43 +67,42 @@ public final class WsTestClient {
         return;
       }
     }
-    Promise<JsonObject> next = waiting.poll();
-    if (next != null) {
-      next.complete(message);
-    } else {
-      received.add(message);
-    }
+    messages.offer(message);
   }
 
-  private void deliverBinary(Buffer data) {
-    Promise<Buffer> next = binaryWaiting.poll();
-    if (next != null) {
-      next.complete(data);
-    } else {
-      binaryReceived.add(data);
-    }
-  }
+  /** Messages nobody asked for yet, and askers still waiting for one (one of the two is always empty). */
+  private static final class Inbox<T> {
+    final Deque<T> unread = new ArrayDeque<>();
+    final Deque<Promise<T>> waiting = new ArrayDeque<>();
 
-  /** The next binary message from the server, in arrival order; JSON messages are queued apart. */
-  public Future<Buffer> nextBinary() {
-    Buffer data = binaryReceived.poll();
-    if (data != null) {
-      return Future.succeededFuture(data);
+    void offer(T message) {
+      Promise<T> next = waiting.poll();
+      if (next != null) {
+        next.complete(message);
+      } else {
+        unread.add(message);
+      }
     }
-    Promise<Buffer> promise = Promise.promise();
-    binaryWaiting.add(promise);
-    return promise.future();
+
+    Future<T> take() {
+      T message = unread.poll();
+      if (message != null) {
+        return Future.succeededFuture(message);
+      }
+      Promise<T> promise = Promise.promise();
+      waiting.add(promise);
+      return promise.future();
+    }
   }
 
   /** The next JSON message from the server, in arrival order. */
   public Future<JsonObject> next() {
-    JsonObject message = received.poll();
-    if (message != null) {
-      return Future.succeededFuture(message);
-    }
-    Promise<JsonObject> promise = Promise.promise();
-    waiting.add(promise);
-    return promise.future();
+    return messages.take();
+  }
+
+  /** The next binary message from the server, in arrival order; JSON messages are queued apart. */
+  public Future<Buffer> nextBinary() {
+    return binaryMessages.take();
   }
 
   /**
@@ -113,7 +110,7 @@ public final class WsTestClient {
    * replies whose order is not fixed (a broadcast_ack may overtake or follow the broadcast itself).
    */
   public Future<JsonObject> next(String type) {
-    for (Iterator<JsonObject> it = received.iterator(); it.hasNext(); ) {
+    for (Iterator<JsonObject> it = messages.unread.iterator(); it.hasNext(); ) {
       JsonObject message = it.next();
       if (type.equals(message.getString("type"))) {
         it.remove();
