@@ -3,6 +3,8 @@ package io.wstest;
 import io.wstest.server.ServerConfig;
 import io.wstest.server.Setting;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -45,12 +47,13 @@ class MainTest {
     assertTrue(result.err().contains("--http-prot"), result.err());
   }
 
-  @Test
-  void badPortValueExits2AndNamesTheFlag() {
-    Result result = run("--http-port", "99999");
+  @ParameterizedTest
+  @CsvSource({"--http-port, 99999", "--ws-port, 65536"})
+  void badPortValueExits2AndNamesTheFlag(String flag, String value) {
+    Result result = run(flag, value);
     assertEquals(2, result.code());
-    assertTrue(result.err().contains("--http-port"), result.err());
-    assertTrue(result.err().contains("99999"), result.err());
+    assertTrue(result.err().contains(flag), result.err());
+    assertTrue(result.err().contains(value), result.err());
   }
 
   @Test

@@ -270,10 +270,16 @@ final class Connection {
   }
 
   /**
-   * Writes a broadcast unless this socket is closing (SKIPPED) or already has a full write queue (DROPPED, and
-   * counted: the handler closes the socket once {@link #droppedBroadcasts()} reaches SLOW_CONSUMER_LIMIT).
+   * Writes a broadcast unless this socket is an /echo socket or closing (SKIPPED) or already has a full write
+   * queue (DROPPED, and counted: the handler closes the socket once {@link #droppedBroadcasts()} reaches
+   * SLOW_CONSUMER_LIMIT).
    */
   Delivery deliverBroadcast(String jsonPrefix) {
+    // /echo promises its peers nothing but their own messages back: a JSON broadcast there would be an
+    // unexpected frame to a plain echo client, and counting it would overstate broadcast_ack's recipients.
+    if (endpoint != Endpoint.PROTOCOL) {
+      return Delivery.SKIPPED;
+    }
     // isClosed() first: writeQueueFull() throws once the peer's close frame has arrived
     if (closing || ws.isClosed()) {
       return Delivery.SKIPPED;

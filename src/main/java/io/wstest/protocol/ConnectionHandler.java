@@ -207,7 +207,10 @@ public final class ConnectionHandler {
     return result;
   }
 
-  /** Publishes a broadcast to every socket of this process and reports the recipient count to the sender. */
+  /**
+   * Publishes a broadcast to every protocol socket of this process (/ws and the raw server, not /echo) and
+   * reports the recipient count to the sender.
+   */
   void publish(Connection sender, JsonObject message) {
     String encoded = message.encode();
     String prefix = encoded.substring(0, encoded.length() - 1);

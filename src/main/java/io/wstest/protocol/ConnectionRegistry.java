@@ -68,6 +68,11 @@ public final class ConnectionRegistry implements Shareable {
     admitted.decrementAndGet();
   }
 
+  /** Places taken under MAX_CONNECTIONS right now: open sockets plus handshakes in progress. */
+  int admitted() {
+    return admitted.get();
+  }
+
   void hubRegistered() {
     hubs.incrementAndGet();
   }

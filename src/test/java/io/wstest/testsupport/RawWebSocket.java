@@ -68,15 +68,7 @@ public final class RawWebSocket implements Closeable {
     }
     socket.setSoTimeout(30_000);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String request = "GET " + path + " HTTP/1.1\r\n"
-      + "Host: 127.0.0.1:" + port + "\r\n"
-      + "Upgrade: websocket\r\n"
-      + "Connection: Upgrade\r\n"
-      + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-      + "Sec-WebSocket-Version: 13\r\n\r\n";
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().write(upgradeRequest(port, path).getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();
@@ -95,6 +87,18 @@ public final class RawWebSocket implements Closeable {
       body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
     return new RawWebSocket(socket, status, headText, body);
+  }
+
+  /** An RFC 6455 upgrade request for 127.0.0.1:port, with a fresh key, as a client sends it. */
+  public static String upgradeRequest(int port, String path) {
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    return "GET " + path + " HTTP/1.1\r\n"
+      + "Host: 127.0.0.1:" + port + "\r\n"
+      + "Upgrade: websocket\r\n"
+      + "Connection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+      + "Sec-WebSocket-Version: 13\r\n\r\n";
   }
 
   private static int contentLength(String head) {

@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real service: {@code java -jar target/websocket-test-service.jar} as a child process on free loopback
@@ -71,6 +73,38 @@ public final class ServiceProcess implements AutoCloseable {
       return pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** How a process that ended by itself ended: its exit code and everything it printed. */
+  public record Exit(int code, String output) {
+  }
+
+  /**
+   * Runs the jar until it exits by itself, reading its output meanwhile so a full pipe never stalls it; a
+   * process still running after {@code timeout} is killed and reported as an error.
+   */
+  public static Exit run(List<String> args, Map<String, String> env, Duration timeout) {
+    Process process = launch(args, env, null);
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("still running after " + timeout + ": java -jar ... " + String.join(" ", args));
+      }
+      return new Exit(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not read the output of java -jar ... " + String.join(" ", args), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.wstest.testsupport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -23,11 +24,11 @@ import java.util.List;
 public final class WsTestClient {
 
   private final WebSocketClient client;
-  private final Deque<JsonObject> received = new ArrayDeque<>();
-  private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
+  private final Inbox<JsonObject> messages = new Inbox<>();
   /** Waiters for a given message type; they get their type before plain {@link #next()} waiters. */
   private final List<TypedWaiter> waitingForType = new ArrayList<>();
   private final List<JsonObject> all = new ArrayList<>();
+  private final Inbox<Buffer> binaryMessages = new Inbox<>();
   private final Promise<Short> closed = Promise.promise();
   private WebSocket socket;
 
@@ -45,6 +46,7 @@ public final class WsTestClient {
     return c.client.connect(options).map(ws -> {
       c.socket = ws;
       ws.textMessageHandler(text -> c.deliver(new JsonObject(text)));
+      ws.binaryMessageHandler(c.binaryMessages::offer);
       ws.closeHandler(v -> c.closed.tryComplete(ws.closeStatusCode()));
       ws.exceptionHandler(e -> { });
       return c;
@@ -65,23 +67,42 @@ public final class WsTestClient {
         return;
       }
     }
-    Promise<JsonObject> next = waiting.poll();
-    if (next != null) {
-      next.complete(message);
-    } else {
-      received.add(message);
+    messages.offer(message);
+  }
+
+  /** Messages nobody asked for yet, and askers still waiting for one (one of the two is always empty). */
+  private static final class Inbox<T> {
+    final Deque<T> unread = new ArrayDeque<>();
+    final Deque<Promise<T>> waiting = new ArrayDeque<>();
+
+    void offer(T message) {
+      Promise<T> next = waiting.poll();
+      if (next != null) {
+        next.complete(message);
+      } else {
+        unread.add(message);
+      }
+    }
+
+    Future<T> take() {
+      T message = unread.poll();
+      if (message != null) {
+        return Future.succeededFuture(message);
+      }
+      Promise<T> promise = Promise.promise();
+      waiting.add(promise);
+      return promise.future();
     }
   }
 
   /** The next JSON message from the server, in arrival order. */
   public Future<JsonObject> next() {
-    JsonObject message = received.poll();
-    if (message != null) {
-      return Future.succeededFuture(message);
-    }
-    Promise<JsonObject> promise = Promise.promise();
-    waiting.add(promise);
-    return promise.future();
+    return messages.take();
+  }
+
+  /** The next binary message from the server, in arrival order; JSON messages are queued apart. */
+  public Future<Buffer> nextBinary() {
+    return binaryMessages.take();
   }
 
   /**
@@ -89,7 +110,7 @@ public final class WsTestClient {
    * replies whose order is not fixed (a broadcast_ack may overtake or follow the broadcast itself).
    */
   public Future<JsonObject> next(String type) {
-    for (Iterator<JsonObject> it = received.iterator(); it.hasNext(); ) {
+    for (Iterator<JsonObject> it = messages.unread.iterator(); it.hasNext(); ) {
       JsonObject message = it.next();
       if (type.equals(message.getString("type"))) {
         it.remove();
@@ -110,6 +131,12 @@ public final class WsTestClient {
   /** Sends a text frame as is (for instance, something that is not JSON). */
   public WsTestClient sendText(String text) {
     socket.writeTextMessage(text);
+    return this;
+  }
+
+  /** Sends one binary message. */
+  public WsTestClient sendBinary(Buffer data) {
+    socket.writeBinaryMessage(data);
     return this;
   }
 

@@ -1,0 +1,66 @@
+package io.wstest.server;
+
+import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.ServiceProcess;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fat jar given unusable start-up input: a port another process holds stops it with exit 1 and a message
+ * naming the port and its setting, for either server; a value that is not a port stops it with exit 2 naming
+ * the variable. (Bad flag values exiting 2 are covered in-process by MainTest.)
+ */
+class StartupFailureIT {
+
+  private static final Duration EXIT_WITHIN = Duration.ofSeconds(60);
+
+  @Test
+  void httpPortInUseExits1NamingThePortAndTheVariable() throws IOException {
+    try (ServerSocket holder = holdLoopbackPort()) {
+      int held = holder.getLocalPort();
+      ServiceProcess.Exit exit = ServiceProcess.run(List.of(), Map.of("BIND_HOST", "127.0.0.1",
+        "HTTP_PORT", Integer.toString(held), "WS_PORT", Integer.toString(FreePorts.next())), EXIT_WITHIN);
+      assertEquals(1, exit.code(), exit.output());
+      assertTrue(exit.output().contains("Port " + held + " is already in use (--http-port / HTTP_PORT)"),
+        exit.output());
+      assertFalse(exit.output().contains(ServiceProcess.STARTED_LINE), exit.output());
+    }
+  }
+
+  @Test
+  void wsPortInUseExits1NamingThePortAndTheFlag() throws IOException {
+    try (ServerSocket holder = holdLoopbackPort()) {
+      int held = holder.getLocalPort();
+      // the HTTP server is up by the time the raw server fails: the process must still stop, not half-serve
+      ServiceProcess.Exit exit = ServiceProcess.run(
+        List.of("--bind", "127.0.0.1", "--http-port", Integer.toString(FreePorts.next()), "--ws-port",
+          Integer.toString(held)), Map.of(), EXIT_WITHIN);
+      assertEquals(1, exit.code(), exit.output());
+      assertTrue(exit.output().contains("Port " + held + " is already in use (--ws-port / WS_PORT)"), exit.output());
+      assertFalse(exit.output().contains(ServiceProcess.STARTED_LINE), exit.output());
+    }
+  }
+
+  @Test
+  void portValueThatIsNotAPortExits2NamingTheVariable() {
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of(), Map.of("BIND_HOST", "127.0.0.1",
+      "HTTP_PORT", Integer.toString(FreePorts.next()), "WS_PORT", "eighty-seven"), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("WS_PORT") && exit.output().contains("'eighty-seven'"), exit.output());
+  }
+
+  /** A listening socket on a free loopback port, as another process holding the port would have. */
+  private static ServerSocket holdLoopbackPort() throws IOException {
+    return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+  }
+}
