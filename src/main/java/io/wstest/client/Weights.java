@@ -39,6 +39,15 @@ public record Weights(Map<String, Double> byName) {
     return new Weights(Collections.unmodifiableMap(weights));
   }
 
+  /** {@link #parse} for a command-line flag: an unusable value exits 2 naming {@code flag}. */
+  public static Weights fromOption(String flag, String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOption(flag, e.getMessage());
+    }
+  }
+
   public double total() {
     return byName.values().stream().mapToDouble(Double::doubleValue).sum();
   }
