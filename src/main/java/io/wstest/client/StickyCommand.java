@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
     + "set in the handshake responses (Set-Cookie) and every --header, and reports the share of connections that "
     + "returned to the first connection's instance and which cookie or header pinned them.",
     "A control run then connects K times with no cookies and no --header values: when it is sticky too, the "
-    + "affinity comes from the client's address (source-IP hash, ClientIP affinity), not from a cookie."},
+    + "affinity comes from the client's address (source-IP hash, ClientIP affinity), not from a cookie.",
+    "One endpoint per run: --endpoint http (default) or raw, or --url."},
   footer = {"", "Exit codes: 0 sticky (share >= --min-sticky, no failed connection); 1 not sticky enough, or "
     + "connections failed; 2 usage error or unreachable target.",
     "Example: test-lb sticky --url wss://ws.example.com/ws --connections 20 --min-sticky 0.99"})
@@ -33,7 +34,7 @@ public final class StickyCommand implements Callable<Integer>, ScenarioCommand {
 
   @Option(names = "--min-sticky", paramLabel = "SHARE", defaultValue = "0.99",
     description = "Fail (exit 1) when fewer than this share of the connections after the first returned to the "
-      + "first one's instance: 0.99 or 99% (default: ${DEFAULT-VALUE}).")
+      + "first one's instance: 0.99 or 99%% (default: ${DEFAULT-VALUE}).")
   String minSticky;
 
   @Option(names = "--control", negatable = true, defaultValue = "true", fallbackValue = "true",

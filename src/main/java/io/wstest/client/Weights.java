@@ -63,6 +63,19 @@ public record Weights(Map<String, Double> byName) {
     return null;
   }
 
+  /** "v1=90,v2=10", each weight without trailing zeros. */
+  public String toText() {
+    StringBuilder text = new StringBuilder();
+    byName.forEach((name, w) -> text.append(text.length() == 0 ? "" : ",").append(name).append('=')
+      .append(weightText(w)));
+    return text.toString();
+  }
+
+  /** 2.5 as "2.5", 90.0 as "90". */
+  public static String weightText(double weight) {
+    return java.math.BigDecimal.valueOf(weight).stripTrailingZeros().toPlainString();
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     byName.forEach(json::put);
