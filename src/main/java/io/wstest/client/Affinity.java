@@ -58,7 +58,7 @@ public record Affinity(String source, boolean verified, String explanation, List
     } else if (controlUsable && control.sticky(minSticky)) {
       source = "client_address";
       verified = true;
-      explanation = "No cookie or header is involved: the control run without any was sticky too ("
+      explanation = "No cookie or header is involved: the control run, which sent none, was sticky too ("
         + control.percentText() + " returned), so the load balancer pins this client by its address (source-IP hash, "
         + "ClientIP session affinity) or only one instance answers."
         + (set.isEmpty() ? " The load balancer set no cookie." : " It did set " + cookieList(set)
