@@ -54,7 +54,7 @@ public record Affinity(String source, boolean verified, String explanation, List
       explanation = replay.share() == null ? "Stickiness could not be measured: fewer than 2 connections succeeded."
         : "Not sticky: only " + replay.shareText() + " returned to the first instance"
         + (carried.isEmpty() ? ". No cookie was set and none was sent: nothing pins this client, neither a cookie "
-          + "nor its address." : ", although every connection carried " + carried + ".");
+          + "nor its address." : ", with " + carried + ".");
     } else if (controlUsable && control.sticky(minSticky)) {
       source = "client_address";
       verified = true;

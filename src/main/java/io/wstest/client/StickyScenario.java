@@ -36,8 +36,10 @@ final class StickyScenario implements Scenario {
     ConnectSettings connect = settings.connect();
     WsTarget target = settings.target();
     HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
-    // No headers of the runner's own: the replay run adds the user's to each attempt, the control run none.
-    ConnectionRunner runner = new ConnectionRunner(vertx, List.of(), connect.timeout(), connect.insecure(), 1);
+    // No headers of the runner's own: the replay run adds the user's to each attempt, the control run none. Room
+    // for every socket, as spread has: a socket still closing must not hold up the next attempt's connect.
+    ConnectionRunner runner = new ConnectionRunner(vertx, List.of(), connect.timeout(), connect.insecure(),
+      settings.connections() + 1);
     try {
       console.start(TITLE, connect.healthTarget().healthUrl());
       HealthCheck.Result health = await(healthCheck.check(connect.healthTarget()));

@@ -35,7 +35,7 @@ final class WeightsScenario implements Scenario {
     WsTarget target = settings.target();
     HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
     ConnectionRunner runner = new ConnectionRunner(vertx, connect.headers(), connect.timeout(), connect.insecure(),
-      settings.concurrency());
+      settings.connections() + settings.concurrency());
     try {
       console.start(TITLE, connect.healthTarget().healthUrl());
       HealthCheck.Result health = await(healthCheck.check(connect.healthTarget()));
