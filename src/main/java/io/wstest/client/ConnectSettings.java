@@ -31,6 +31,23 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     return new ConnectSettings(targets, health, headers(c.headers), parseTimeout(c.timeout), c.insecure);
   }
 
+  /**
+   * For scenarios that measure one endpoint: {@code --endpoint} http (the default) or raw, or {@code --url};
+   * {@code both} is refused naming the flag.
+   */
+  public static ConnectSettings oneEndpoint(ConnectOptions c, String scenario) {
+    ConnectSettings settings = from(c, "http");
+    if (settings.targets().size() != 1) {
+      throw new InvalidOption("--endpoint", scenario + " tests one endpoint: http or raw (run it once for each)");
+    }
+    return settings;
+  }
+
+  /** The one endpoint of a {@link #oneEndpoint} scenario. */
+  public WsTarget target() {
+    return targets.get(0);
+  }
+
   private static List<WsTarget> targets(ConnectOptions c, String endpoint) {
     if (c.url != null) {
       try {

@@ -3,14 +3,49 @@ package io.wstest.client;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * What one WebSocket told us: which instance served it (from the welcome), how the server saw the client (the
  * forwarded chain through the proxy), and how long the handshake and the ping took; or why it failed.
  *
- * @param welcome the welcome message as received, or null when none arrived
+ * @param welcome   the welcome message as received, or null when none arrived
+ * @param handshake the attempt's own request headers and the 101 response's headers
  */
 public record ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
-                               Double pingMs, Failure failure) {
+                               Double pingMs, Failure failure, Handshake handshake) {
+
+  /**
+   * @param sentHeaders     the request headers this attempt added to the runner's (for example a replayed Cookie)
+   * @param responseHeaders the handshake response's headers (for example Set-Cookie); empty when no 101 came
+   */
+  public record Handshake(List<Map.Entry<String, String>> sentHeaders, List<Map.Entry<String, String>> responseHeaders) {
+    public static final Handshake NONE = new Handshake(List.of(), List.of());
+
+    /** The values of one response header, named case-insensitively, in the order received. */
+    public List<String> response(String name) {
+      return values(responseHeaders, name);
+    }
+
+    /** The values of one request header this attempt sent, named case-insensitively. */
+    public List<String> sent(String name) {
+      return values(sentHeaders, name);
+    }
+
+    private static List<String> values(List<Map.Entry<String, String>> headers, String name) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      return headers.stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals(lower))
+        .map(Map.Entry::getValue).toList();
+    }
+  }
+
+  /** A result whose attempt added no headers of its own and kept no response headers. */
+  public ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
+                          Double pingMs, Failure failure) {
+    this(index, endpoint, url, welcome, connectMs, pingMs, failure, Handshake.NONE);
+  }
 
   public boolean ok() {
     return failure == null;

@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -15,17 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Opens protocol WebSockets and reports each one as a {@link ConnectionResult}: handshake, {@code welcome}
  * (who served it), one {@code ping}/{@code pong} round trip. Every step is limited by the timeout, so every run
  * ends by itself. All work happens on one Vert.x context, so no state here is shared between threads.
- * Scenarios beyond the even-spread test (sticky, soak ...) are meant to reuse this runner.
+ * Scenarios beyond the even-spread test (sticky, soak ...) reuse this runner: an attempt can carry its own request
+ * headers (a sticky client's cookies), and each result keeps the handshake response's headers (its Set-Cookie).
  */
 public final class ConnectionRunner {
 
   /** After this many connect failures in a row with no success at all, a run stops: the target is not there. */
   static final int GIVE_UP_AFTER = 3;
+
+  private static final IntFunction<List<Map.Entry<String, String>>> NO_EXTRA_HEADERS = index -> List.of();
 
   private final Vertx vertx;
   private final Context context;
@@ -62,8 +67,19 @@ public final class ConnectionRunner {
    * finished, then all are closed. Stops early when the first attempts all fail to reach the target.
    */
   public Future<Run> run(WsTarget target, int count, int concurrency, boolean hold, Consumer<ConnectionResult> onResult) {
+    return run(target, count, concurrency, hold, NO_EXTRA_HEADERS, onResult);
+  }
+
+  /**
+   * As {@link #run(WsTarget, int, int, boolean, Consumer)}, with request headers of each attempt's own after the
+   * runner's: {@code headersFor} gets the attempt's index (from 1) on this runner's context just before the
+   * attempt connects. With concurrency 1 that is after the previous attempt's {@code onResult}, so a client can
+   * send what the previous handshake answered (the cookies a load balancer set).
+   */
+  public Future<Run> run(WsTarget target, int count, int concurrency, boolean hold,
+                         IntFunction<List<Map.Entry<String, String>>> headersFor, Consumer<ConnectionResult> onResult) {
     Promise<Run> done = Promise.promise();
-    context.runOnContext(v -> new Phase(target, count, concurrency, hold, onResult, done).launchMore());
+    context.runOnContext(v -> new Phase(target, count, concurrency, hold, headersFor, onResult, done).launchMore());
     return done.future();
   }
 
@@ -76,6 +92,7 @@ public final class ConnectionRunner {
     private final int count;
     private final int concurrency;
     private final boolean hold;
+    private final IntFunction<List<Map.Entry<String, String>>> headersFor;
     private final Consumer<ConnectionResult> onResult;
     private final Promise<Run> done;
     private final List<ConnectionResult> results = new ArrayList<>();
@@ -87,12 +104,14 @@ public final class ConnectionRunner {
     private boolean givenUp;
     private int peakOpen;
 
-    Phase(WsTarget target, int count, int concurrency, boolean hold, Consumer<ConnectionResult> onResult,
+    Phase(WsTarget target, int count, int concurrency, boolean hold,
+          IntFunction<List<Map.Entry<String, String>>> headersFor, Consumer<ConnectionResult> onResult,
           Promise<Run> done) {
       this.target = target;
       this.count = count;
       this.concurrency = concurrency;
       this.hold = hold;
+      this.headersFor = headersFor;
       this.onResult = onResult;
       this.done = done;
     }
@@ -102,7 +121,7 @@ public final class ConnectionRunner {
         launched++;
         inFlight++;
         peakOpen = Math.max(peakOpen, inFlight + open.size());
-        Attempt attempt = new Attempt(launched, target);
+        Attempt attempt = new Attempt(launched, target, List.copyOf(headersFor.apply(launched)));
         attempt.start().compose(result -> hold || !result.ok() ? Future.succeededFuture(result)
           : attempt.close().map(result)).onComplete(ar -> finished(attempt, ar.result()));
       }
@@ -133,18 +152,22 @@ public final class ConnectionRunner {
   private final class Attempt {
     private final int index;
     private final WsTarget target;
+    /** This attempt's own request headers, sent after the runner's. */
+    private final List<Map.Entry<String, String>> extraHeaders;
     private final Promise<ConnectionResult> result = Promise.promise();
     private long startedNanos;
     private long pingSentNanos;
     private Double connectMs;
     private JsonObject welcome;
+    private List<Map.Entry<String, String>> responseHeaders = List.of();
     private WebSocket socket;
     private String stage = "connect";
     private long timer = -1;
 
-    Attempt(int index, WsTarget target) {
+    Attempt(int index, WsTarget target, List<Map.Entry<String, String>> extraHeaders) {
       this.index = index;
       this.target = target;
+      this.extraHeaders = extraHeaders;
     }
 
     Future<ConnectionResult> start() {
@@ -152,6 +175,7 @@ public final class ConnectionRunner {
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
         .setURI(target.path()).setSsl(target.ssl()).setConnectTimeout(timeoutMs);
       headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+      extraHeaders.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
       arm("connect");
       client.connect(options).onComplete(ar -> {
         if (ar.succeeded()) {
@@ -170,6 +194,8 @@ public final class ConnectionRunner {
       }
       socket = ws;
       connectMs = millisSince(startedNanos);
+      // Vert.x keeps the handshake response's headers only until the socket is first handed out: copy them now.
+      responseHeaders = copy(ws.headers());
       ws.exceptionHandler(e -> fail(Failure.of(FailureKind.ERROR, stage, Failure.rootMessage(e))));
       ws.closeHandler(v -> fail(Failure.closed(stage, ws.closeStatusCode(), ws.closeReason())));
       ws.binaryMessageHandler(b -> fail(Failure.of(FailureKind.PROTOCOL, stage,
@@ -209,7 +235,7 @@ public final class ConnectionRunner {
         }
         cancelTimer();
         result.complete(new ConnectionResult(index, target.name(), target.url(), welcome, connectMs,
-          millisSince(pingSentNanos), null));
+          millisSince(pingSentNanos), null, handshake()));
       }
       // anything else (a broadcast from another client of the same instance) is not an answer; keep waiting
     }
@@ -245,10 +271,15 @@ public final class ConnectionRunner {
         return;
       }
       cancelTimer();
-      result.complete(new ConnectionResult(index, target.name(), target.url(), welcome, connectMs, null, failure));
+      result.complete(new ConnectionResult(index, target.name(), target.url(), welcome, connectMs, null, failure,
+        handshake()));
       if (socket != null && !socket.isClosed()) {
         socket.close();
       }
+    }
+
+    private ConnectionResult.Handshake handshake() {
+      return new ConnectionResult.Handshake(extraHeaders, responseHeaders);
     }
 
     /** Closes the socket with 1000 and waits (bounded by the client's closing timeout) for the close handshake. */
@@ -259,6 +290,15 @@ public final class ConnectionRunner {
       socket.closeHandler(null);
       return socket.close().otherwiseEmpty();
     }
+  }
+
+  private static List<Map.Entry<String, String>> copy(MultiMap headers) {
+    if (headers == null) {
+      return List.of();
+    }
+    List<Map.Entry<String, String>> list = new ArrayList<>();
+    headers.forEach(h -> list.add(Map.entry(h.getKey(), h.getValue())));
+    return List.copyOf(list);
   }
 
   private static double millisSince(long startNanos) {

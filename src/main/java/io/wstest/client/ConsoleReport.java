@@ -145,6 +145,7 @@ final class ConsoleReport {
   }
 
   void verdict(Verdict verdict) {
+    clearStatus();
     if (verdict.exitCode() == Verdict.CANNOT_TEST) {
       out.println(g(Glyph.FAIL) + " " + verdict.headline());
     } else if (verdict.passed()) {

@@ -141,17 +141,29 @@ public record SpreadStats(
 
   /** Categories are the weight names plus every instance that matched none (expected 0 there). */
   static ChiSquareResult againstWeights(List<InstanceCount> instances, Weights weights, int total) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (InstanceCount i : instances) {
+      counts.merge(i.weightName() != null ? i.weightName() : "unmatched:" + i.instanceId(), (long) i.count(),
+        Long::sum);
+    }
+    return againstWeights(counts, weights, total);
+  }
+
+  /**
+   * Chi-square of counts by name against the weights: every weight name is a category (0 observed when absent),
+   * and every other name in {@code counts} is one where nothing was expected (so any count there makes it infinite).
+   */
+  public static ChiSquareResult againstWeights(Map<String, Long> counts, Weights weights, long total) {
     Map<String, Long> observed = new LinkedHashMap<>();
     Map<String, Double> expected = new LinkedHashMap<>();
     weights.byName().forEach((name, w) -> {
       observed.put(name, 0L);
       expected.put(name, total * w / weights.total());
     });
-    for (InstanceCount i : instances) {
-      String key = i.weightName() != null ? i.weightName() : "unmatched:" + i.instanceId();
-      observed.merge(key, (long) i.count(), Long::sum);
-      expected.putIfAbsent(key, 0.0);
-    }
+    counts.forEach((name, n) -> {
+      observed.merge(name, n, Long::sum);
+      expected.putIfAbsent(name, 0.0);
+    });
     long[] o = observed.values().stream().mapToLong(Long::longValue).toArray();
     double[] e = expected.values().stream().mapToDouble(Double::doubleValue).toArray();
     return result("weights", o, e);

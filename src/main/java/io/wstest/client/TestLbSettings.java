@@ -39,14 +39,7 @@ public record TestLbSettings(
     if (s.maxSkew != null && !(s.maxSkew >= 1)) {
       throw new InvalidOption("--max-skew", "must be 1 or more (1 = perfectly even)");
     }
-    Weights weights = null;
-    if (s.weights != null) {
-      try {
-        weights = Weights.parse(s.weights);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidOption("--weights", e.getMessage());
-      }
-    }
+    Weights weights = s.weights == null ? null : Weights.fromOption("--weights", s.weights);
     return new TestLbSettings(connect, ReportSettings.from(o, terminal), s.connections, s.hold, s.concurrency,
       s.expectInstances == null ? 2 : s.expectInstances, s.expectInstances != null, s.maxSkew, weights);
   }

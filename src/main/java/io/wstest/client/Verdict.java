@@ -29,11 +29,19 @@ public record Verdict(int exitCode, String headline, List<String> problems, bool
     return exitCode == PASS;
   }
 
-  public static Verdict evaluate(TestLbSettings settings, List<EndpointReport> endpoints) {
-    List<ConnectionResult> all = endpoints.stream().flatMap(e -> e.run().results().stream()).toList();
+  /** Exit 2 when every attempt failed without reaching any server (nothing was tested), else null. */
+  public static Verdict unreachable(List<ConnectionResult> all) {
     if (!all.isEmpty() && all.stream().noneMatch(ConnectionResult::ok)
       && all.stream().allMatch(r -> r.failure().unreachable())) {
       return new Verdict(CANNOT_TEST, "Cannot reach the target: " + all.get(0).failure().detail(), List.of(), false);
+    }
+    return null;
+  }
+
+  public static Verdict evaluate(TestLbSettings settings, List<EndpointReport> endpoints) {
+    Verdict unreachable = unreachable(endpoints.stream().flatMap(e -> e.run().results().stream()).toList());
+    if (unreachable != null) {
+      return unreachable;
     }
     List<String> problems = new ArrayList<>();
     boolean singleInstance = false;

@@ -39,6 +39,15 @@ public record Weights(Map<String, Double> byName) {
     return new Weights(Collections.unmodifiableMap(weights));
   }
 
+  /** {@link #parse} for a command-line flag: an unusable value exits 2 naming {@code flag}. */
+  public static Weights fromOption(String flag, String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOption(flag, e.getMessage());
+    }
+  }
+
   public double total() {
     return byName.values().stream().mapToDouble(Double::doubleValue).sum();
   }
@@ -52,6 +61,19 @@ public record Weights(Map<String, Double> byName) {
       }
     }
     return null;
+  }
+
+  /** "v1=90,v2=10", each weight without trailing zeros. */
+  public String toText() {
+    StringBuilder text = new StringBuilder();
+    byName.forEach((name, w) -> text.append(text.length() == 0 ? "" : ",").append(name).append('=')
+      .append(weightText(w)));
+    return text.toString();
+  }
+
+  /** 2.5 as "2.5", 90.0 as "90". */
+  public static String weightText(double weight) {
+    return java.math.BigDecimal.valueOf(weight).stripTrailingZeros().toPlainString();
   }
 
   public JsonObject toJson() {

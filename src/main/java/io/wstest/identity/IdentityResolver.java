@@ -30,9 +30,12 @@ public final class IdentityResolver {
   public static final String NODE_NAME = "NODE_NAME";
   public static final String POD_IP = "POD_IP";
   public static final String SERVICE_NAME = "SERVICE_NAME";
+  /** A release or canary label ({@code v1}, {@code v2-canary}) for the {@code version} field; test-lb weights groups by it. */
+  public static final String SERVICE_VERSION = "SERVICE_VERSION";
 
   /** The identity variables this class reads (Kubernetes' Downward API sets the first four). */
-  public static final List<String> ENV_VARS = List.of(POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME);
+  public static final List<String> ENV_VARS = List.of(POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME,
+    SERVICE_VERSION);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -63,7 +66,7 @@ public final class IdentityResolver {
       envOr(POD_NAMESPACE, "default"),
       envOr(SERVICE_NAME, "websocket-test-service"),
       EnvironmentDetector.detect(env, root),
-      buildVersion(),
+      envOr(SERVICE_VERSION, buildVersion()),
       Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
 

@@ -2,9 +2,11 @@ package io.wstest.identity;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * Who this replica is. Field names follow the seed service so existing dashboards and scripts keep working;
- * {@code version} and {@code started_at} are additions.
+ * {@code version} (the {@code SERVICE_VERSION} label, else the build version) and {@code started_at} are additions.
  */
 public record ServiceIdentity(
   String instanceId,
@@ -17,6 +19,10 @@ public record ServiceIdentity(
   String environment,
   String version,
   String startedAt) {
+
+  /** The JSON field names, in {@link #toJson()}'s order: what {@code test-lb weights --field} can group by. */
+  public static final List<String> FIELDS = List.of("instance_id", "hostname", "container_ip", "pod_name",
+    "node_name", "namespace", "service_name", "environment", "display_name", "version", "started_at");
 
   /** {@code <service_name>-<pod_name>}, as in the seed. */
   public String displayName() {

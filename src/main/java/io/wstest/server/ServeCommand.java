@@ -21,7 +21,8 @@ import java.util.concurrent.ExecutionException;
   versionProvider = io.wstest.Main.Version.class,
   description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
   footer = {"",
-    "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME.",
+    "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
+      + "SERVICE_VERSION.",
     "Other commands: see `java -jar websocket-test-service.jar help`."})
 public final class ServeCommand implements Callable<Integer> {
 

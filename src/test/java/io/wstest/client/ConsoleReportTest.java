@@ -38,6 +38,17 @@ class ConsoleReportTest {
   }
 
   @Test
+  void theVerdictClearsALiveStatusLineOnATerminal() {
+    StringWriter text = new StringWriter();
+    ConsoleReport console = new ConsoleReport(new PrintWriter(text), false, true);
+    console.status("Replay run: 3 done");
+    console.verdict(new Verdict(Verdict.CANNOT_TEST, "Cannot reach the target: refused", List.of(), false));
+    String out = text.toString();
+    assertTrue(out.endsWith("\r   Replay run: 3 done\r" + " ".repeat(21) + "\r[FAIL] Cannot reach the target: refused\n"),
+      out);
+  }
+
+  @Test
   void plainAsciiWithoutEmoji() {
     String out = render(false);
     assertTrue(out.startsWith(">> Starting WebSocket Load Balancer Test"), out);

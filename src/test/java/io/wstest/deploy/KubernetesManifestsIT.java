@@ -43,7 +43,8 @@ class KubernetesManifestsIT {
     "metadata.namespace", "wstest-it",
     "spec.nodeName", "worker-3",
     // Only reported, never connected to.
-    "status.podIP", "192.0.2.15");
+    "status.podIP", "192.0.2.15",
+    "metadata.labels['version']", "v2");
 
   private static Container container;
   private static Map<String, String> podEnv;
@@ -103,6 +104,7 @@ class KubernetesManifestsIT {
         assertEquals(podEnv.get("NODE_NAME"), identity.getString("node_name"));
         assertEquals(podEnv.get("POD_IP"), identity.getString("container_ip"));
         assertEquals(podEnv.get("SERVICE_NAME"), identity.getString("service_name"));
+        assertEquals("v2", identity.getString("version"), "the pod label, through SERVICE_VERSION");
         assertEquals("kubernetes", identity.getString("environment"));
         assertEquals("websocket-test-service-websocket-test-service-7d8f9-xk2pq", identity.getString("display_name"));
         test.completeNow();

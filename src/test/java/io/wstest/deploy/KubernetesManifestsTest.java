@@ -119,9 +119,9 @@ class KubernetesManifestsTest {
     for (String name : env.keySet()) {
       assertTrue(read.contains(name), name + " is set in the manifest but the service never reads it; it reads " + read);
     }
-    // Downward API exactly as the seed, plus POD_IP.
+    // Downward API as the seed, plus POD_IP and the pod's "version" label (a canary's label) as SERVICE_VERSION.
     Map<String, String> fieldPaths = Map.of("POD_NAME", "metadata.name", "POD_NAMESPACE", "metadata.namespace",
-      "NODE_NAME", "spec.nodeName", "POD_IP", "status.podIP");
+      "NODE_NAME", "spec.nodeName", "POD_IP", "status.podIP", "SERVICE_VERSION", "metadata.labels['version']");
     for (var expected : fieldPaths.entrySet()) {
       EnvVar var = env.get(expected.getKey());
       assertNotNull(var, expected.getKey() + " missing");

@@ -125,11 +125,22 @@ class IdentityResolverTest {
   }
 
   @Test
+  void serviceVersionLabelsTheReplicaAndBlankFallsBackToTheBuild() {
+    ServiceIdentity canary = resolve(Map.of("SERVICE_VERSION", " v2-canary "), List.of());
+    assertEquals("v2-canary", canary.version());
+    assertEquals("v2-canary", canary.toJson().getString("version"));
+    // Kubernetes sets an empty value when the pod label the Downward API reads is missing.
+    assertEquals(IdentityResolver.buildVersion(), resolve(Map.of("SERVICE_VERSION", ""), List.of()).version());
+    assertEquals(IdentityResolver.buildVersion(), resolve(Map.of(), List.of()).version());
+  }
+
+  @Test
   void jsonHasTheSeedFieldsAndNoOtherEnvironment() {
     ServiceIdentity id = resolve(Map.of("POD_NAME", "p", "SECRET_TOKEN", "hunter2"), List.of());
     JsonObject json = id.toJson();
     assertEquals(List.of("instance_id", "hostname", "container_ip", "pod_name", "node_name", "namespace",
       "service_name", "environment", "display_name", "version", "started_at"), List.copyOf(json.fieldNames()));
+    assertEquals(ServiceIdentity.FIELDS, List.copyOf(json.fieldNames()));
     assertFalse(json.encode().contains("hunter2"));
   }
 }

@@ -89,6 +89,9 @@ public final class HaproxyProcess {
     return backends.stream().map(b -> {
       StringBuilder line = new StringBuilder("  server ").append(b.name())
         .append(" 127.0.0.1:").append(http ? b.httpPort() : b.wsPort());
+      if (b.weight() != null) {
+        line.append(" weight ").append(b.weight());
+      }
       if (options.stickyCookie()) {
         line.append(" cookie ").append(b.name());
       }

@@ -69,7 +69,8 @@ public final class NginxProcess {
 
   private static String servers(List<Backend> backends, boolean http) {
     return backends.stream()
-      .map(b -> "    server 127.0.0.1:" + (http ? b.httpPort() : b.wsPort()) + ";")
+      .map(b -> "    server 127.0.0.1:" + (http ? b.httpPort() : b.wsPort())
+        + (b.weight() == null ? "" : " weight=" + b.weight()) + ";")
       .collect(Collectors.joining("\n"));
   }
 

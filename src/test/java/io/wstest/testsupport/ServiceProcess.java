@@ -64,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("POD_") || k.equals("KUBERNETES_SERVICE_HOST")
-      || k.equals("NODE_NAME") || k.equals("SERVICE_NAME"));
+      || k.equals("NODE_NAME") || k.equals("SERVICE_NAME") || k.equals("SERVICE_VERSION"));
     pb.environment().putAll(env);
     if (log != null) {
       pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
