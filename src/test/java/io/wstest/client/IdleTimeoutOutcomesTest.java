@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IdleTimeoutOutcomesTest {
 
-  private static final Duration PROXY_IDLE = Duration.ofMillis(500);
+  private static final Duration PROXY_IDLE = Duration.ofMillis(800);
 
   private static Vertx vertx;
   private static InProcessService service;
@@ -72,8 +72,9 @@ class IdleTimeoutOutcomesTest {
       assertEquals("cut", socket.getString("outcome"), socket.encode());
       assertEquals("reset", socket.getString("close_kind"), socket.encode());
       assertEquals(1006, socket.getInteger("close_code"));
+      // the client reads the last frame a little after the proxy forwarded it: on a busy machine, up to ~100 ms
       long after = socket.getLong("closed_after_ms");
-      assertTrue(after >= 450 && after <= 1500, "cut after " + after + " ms, the proxy's idle time is 500 ms");
+      assertTrue(after >= 550 && after <= 2000, "cut after " + after + " ms, the proxy's idle time is 800 ms");
       assertEquals(0, socket.getInteger("server_pings"));
     }
   }
@@ -81,18 +82,18 @@ class IdleTimeoutOutcomesTest {
   @Test
   void aConnectionForgottenAndResetOnTheNextPacketFailsItsRungOnTheProbe() throws Exception {
     List<JsonObject> sockets = sockets("forget", proxy(IdleCuttingProxy.Behaviour.FORGET_THEN_RESET),
-      "--ladder", "200ms,1500ms");
+      "--ladder", "200ms,2s");
     assertEquals("survived", sockets.get(0).getString("outcome"), sockets.get(0).encode());
     JsonObject forgotten = sockets.get(1);
     assertEquals("cut_on_probe", forgotten.getString("outcome"), forgotten.encode());
     assertEquals("reset", forgotten.getString("close_kind"));
-    assertEquals(1500L, forgotten.getLong("idle_ms"), 200, forgotten.encode());
+    assertEquals(2000L, forgotten.getLong("idle_ms"), 200, forgotten.encode());
   }
 
   @Test
   void aConnectionThatStopsForwardingFailsItsRungWithNoAnswer() throws Exception {
     List<JsonObject> sockets = sockets("blackhole", proxy(IdleCuttingProxy.Behaviour.BLACKHOLE),
-      "--ladder", "200ms,1500ms");
+      "--ladder", "200ms,2s");
     assertEquals("survived", sockets.get(0).getString("outcome"), sockets.get(0).encode());
     assertEquals("no_answer", sockets.get(1).getString("outcome"), sockets.get(1).encode());
   }
