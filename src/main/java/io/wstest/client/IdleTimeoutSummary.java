@@ -269,7 +269,7 @@ public record IdleTimeoutSummary(List<ModeSummary> modes) {
         || r.outcome() == IdleResult.Outcome.CUT && r.closedAfterMs() >= minMs);
     if (!shown && m.measured() > 0) {
       return Optional.of("no silent socket was shown to last " + min
-        + " (none survived that long, and when the dropped ones were cut is not known)");
+        + ": none survived that long or was cut later");
     }
     return Optional.empty();
   }
