@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -172,9 +171,7 @@ public final class ConnectionRunner {
 
     Future<ConnectionResult> start() {
       startedNanos = System.nanoTime();
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
-        .setURI(target.path()).setSsl(target.ssl()).setConnectTimeout(timeoutMs);
-      headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+      WebSocketConnectOptions options = target.connectOptions(headers, timeoutMs);
       extraHeaders.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
       arm("connect");
       client.connect(options).onComplete(ar -> {
@@ -243,20 +240,7 @@ public final class ConnectionRunner {
     private void arm(String step) {
       cancelTimer();
       stage = step;
-      timer = vertx.setTimer(timeoutMs, id -> fail(timeout(step)));
-    }
-
-    private Failure timeout(String step) {
-      switch (step) {
-        case "connect":
-          return Failure.of(FailureKind.TIMEOUT, step, "no WebSocket handshake with " + target.hostPort()
-            + " within " + timeoutMs + " ms");
-        case "welcome":
-          return Failure.of(FailureKind.TIMEOUT, step, "connected, but no welcome message within " + timeoutMs
-            + " ms (is this the websocket-test-service?)");
-        default:
-          return Failure.of(FailureKind.TIMEOUT, step, "no pong within " + timeoutMs + " ms of the ping");
-      }
+      timer = vertx.setTimer(timeoutMs, id -> fail(timeout(step, target, timeoutMs)));
     }
 
     private void cancelTimer() {
@@ -299,6 +283,17 @@ public final class ConnectionRunner {
     List<Map.Entry<String, String>> list = new ArrayList<>();
     headers.forEach(h -> list.add(Map.entry(h.getKey(), h.getValue())));
     return List.copyOf(list);
+  }
+
+  /** A step of a protocol connection that took longer than the timeout: connect, welcome, pong (or another reply). */
+  static Failure timeout(String step, WsTarget target, long timeoutMs) {
+    return Failure.of(FailureKind.TIMEOUT, step, switch (step) {
+      case "connect" -> "no WebSocket handshake with " + target.hostPort() + " within " + timeoutMs + " ms";
+      case "welcome" -> "connected, but no welcome message within " + timeoutMs
+        + " ms (is this the websocket-test-service?)";
+      case "pong" -> "no pong within " + timeoutMs + " ms of the ping";
+      default -> "no " + step + " within " + timeoutMs + " ms";
+    });
   }
 
   private static double millisSince(long startNanos) {

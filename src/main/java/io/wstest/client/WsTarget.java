@@ -1,7 +1,11 @@
 package io.wstest.client;
 
+import io.vertx.core.http.WebSocketConnectOptions;
+
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One WebSocket endpoint to test: a name for the report ({@code http}, {@code raw} or {@code url}) and where it
@@ -44,5 +48,13 @@ public record WsTarget(String name, boolean ssl, String host, int port, String p
 
   public String healthUrl() {
     return (ssl ? "https://" : "http://") + hostPort() + "/health";
+  }
+
+  /** Opening a WebSocket to this target with the extra headers and a handshake timeout. */
+  public WebSocketConnectOptions connectOptions(List<Map.Entry<String, String>> headers, long timeoutMs) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path)
+      .setSsl(ssl).setConnectTimeout(timeoutMs);
+    headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    return options;
   }
 }

@@ -36,8 +36,8 @@ final class Connection {
   /** The close code this server sent, or 0 when the peer closed first (then the peer's code counts). */
   private short closeCode;
   /**
-   * Whether the server pings this socket and closes it when idle. A per-connection protocol option (for
-   * probing a load balancer's own idle timeout) only has to clear this flag.
+   * Whether the server pings this socket and closes it when idle; the client clears it with the
+   * {@code server_ping} option ({@link ClientOptions}) to probe a load balancer's own idle timeout.
    */
   private boolean keepalive = true;
   /**
@@ -83,7 +83,13 @@ final class Connection {
     });
     ws.drainHandler(v -> ws.resume());
     if (endpoint == Endpoint.PROTOCOL) {
+      // /echo speaks no JSON, so it could not confirm an option: only the protocol endpoints read them
+      ClientOptions requested = ClientOptions.fromQuery(ws.query());
+      apply(requested);
       send(welcome());
+      if (!requested.valid()) {
+        sendInvalidOption(requested);
+      }
     }
   }
 
@@ -98,7 +104,35 @@ final class Connection {
       .put("forwarded_for", address.forwardedForJson())
       .put("connection_id", id)
       .put("server", handler.server())
-      .put("service_identity", handler.identityJson());
+      .put("service_identity", handler.identityJson())
+      .put("keepalive", keepaliveJson());
+  }
+
+  /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
+  private JsonObject keepaliveJson() {
+    long pingInterval = keepalive ? handler.options().pingIntervalMillis() : 0;
+    long idleTimeout = keepalive ? handler.options().idleTimeoutMillis() : 0;
+    return new JsonObject()
+      .put("server_ping", pingInterval > 0)
+      .put("ping_interval_ms", pingInterval)
+      .put("idle_timeout_ms", idleTimeout);
+  }
+
+  /** An invalid request changes nothing (see {@link ClientOptions}). */
+  private void apply(ClientOptions requested) {
+    if (requested.valid() && requested.serverPing() != null) {
+      keepalive = requested.serverPing();
+    }
+  }
+
+  private void sendInvalidOption(ClientOptions requested) {
+    send(new JsonObject()
+      .put("type", "error")
+      .put("error", "invalid_option")
+      .put("option", requested.invalidOption())
+      .put("message", requested.problem())
+      .put("keepalive", keepaliveJson())
+      .put("timestamp", Timestamps.now()));
   }
 
   /**
@@ -156,7 +190,7 @@ final class Connection {
     // strict JSON objects that ask for an echo take the hot path; the rest (and JSON with comments, whose echo
     // must be re-encoded to be strict JSON) are parsed into a tree below
     String fastType = StrictJson.typeOf(data);
-    if (fastType != null && !"ping".equals(fastType) && !"broadcast".equals(fastType) && !"info".equals(fastType)) {
+    if (fastType != null && isEcho(fastType)) {
       metrics.receivedEcho.increment();
       sendEcho(data);
       return;
@@ -191,6 +225,16 @@ final class Connection {
     } else if ("info".equals(type)) {
       metrics.receivedInfo.increment();
       send(info());
+    } else if ("options".equals(type)) {
+      metrics.receivedOptions.increment();
+      ClientOptions requested = ClientOptions.fromMessage(message);
+      if (requested.valid()) {
+        apply(requested);
+        send(new JsonObject().put("type", "options_ack").put("keepalive", keepaliveJson())
+          .put("timestamp", Timestamps.now()));
+      } else {
+        sendInvalidOption(requested);
+      }
     } else {
       metrics.receivedEcho.increment();
       send(new JsonObject()
@@ -198,6 +242,14 @@ final class Connection {
         .put("original_message", message)
         .put("timestamp", Timestamps.now()));
     }
+  }
+
+  /** Every type but the protocol's requests is echoed (docs/protocol.md). */
+  private static boolean isEcho(String type) {
+    return switch (type) {
+      case "ping", "broadcast", "info", "options" -> false;
+      default -> true;
+    };
   }
 
   /**

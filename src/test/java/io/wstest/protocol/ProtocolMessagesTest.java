@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProtocolMessagesTest {
 
   private static final Set<String> WELCOME_KEYS = Set.of("type", "message", "timestamp", "client_ip",
-    "remote_address", "forwarded_for", "connection_id", "server", "service_identity", "instance_id", "seq");
+    "remote_address", "forwarded_for", "connection_id", "server", "service_identity", "keepalive", "instance_id", "seq");
   private static final String INSTANCE_ID = InProcessService.IDENTITY.instanceId();
 
   private static InProcessService service;
@@ -66,6 +66,7 @@ class ProtocolMessagesTest {
         welcome.getString("connection_id"));
       assertEquals(server.wireName(), welcome.getString("server"));
       assertEquals(InProcessService.IDENTITY.toJson(), welcome.getJsonObject("service_identity"));
+      assertTrue(welcome.getJsonObject("keepalive").getBoolean("server_ping"), welcome.encode());
       assertEquals(INSTANCE_ID, welcome.getString("instance_id"));
       assertEquals(1L, welcome.getLong("seq"));
       ctx.completeNow();
