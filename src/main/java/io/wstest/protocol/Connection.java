@@ -32,7 +32,16 @@ final class Connection {
   private final Endpoint endpoint;
   private final WebSocketMetrics metrics;
   private long seq;
+  /** Set when the close starts: nothing is read or written after it. */
   private boolean closing;
+  /**
+   * Set once the shutdown message is sent. The peer has been told to reconnect, but what it sent before reading
+   * that is still answered until the close, SHUTDOWN_GRACE later.
+   */
+  private boolean shutdownSent;
+  /** While {@link #shutdownSent}: the write of the latest message, which the close frame must follow. */
+  private Future<Void> lastWrite;
+  private long graceTimer = -1;
   /** The close code this server sent, or 0 when the peer closed first (then the peer's code counts). */
   private short closeCode;
   /**
@@ -77,6 +86,9 @@ final class Connection {
     ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
     ws.closeHandler(v -> {
       closing = true;
+      if (graceTimer >= 0) {
+        handler.vertx().cancelTimer(graceTimer);
+      }
       Short peerCode = ws.closeStatusCode();
       int sent = closeCode != 0 ? closeCode : guard.sentCloseCode();
       handler.closed(this, sent != 0 ? sent : peerCode == null ? CloseCodes.ABNORMAL : peerCode);
@@ -104,6 +116,7 @@ final class Connection {
       .put("forwarded_for", address.forwardedForJson())
       .put("connection_id", id)
       .put("server", handler.server())
+      .put("draining", handler.draining())
       .put("service_identity", handler.identityJson())
       .put("keepalive", keepaliveJson());
   }
@@ -174,7 +187,7 @@ final class Connection {
     if (!text) {
       metrics.receivedBinary.increment();
       metrics.sent.increment();
-      ws.writeBinaryMessage(data);
+      written(ws.writeBinaryMessage(data));
       pauseWhileBacklogged();
     } else if (endpoint == Endpoint.ECHO) {
       metrics.receivedText.increment();
@@ -268,10 +281,10 @@ final class Connection {
       .appendBytes(SEQ_KEY).appendString(Long.toString(++seq)).appendByte((byte) '}');
     metrics.sent.increment();
     if (reply.length() <= handler.maxMessageBytes()) {
-      ws.writeFrame(TextFrames.of(reply));
+      written(ws.writeFrame(TextFrames.of(reply)));
     } else {
       // larger than one frame may be: let Vert.x split it
-      ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8));
+      written(ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8)));
     }
     pauseWhileBacklogged();
   }
@@ -340,7 +353,7 @@ final class Connection {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
-    ws.writeTextMessage(jsonPrefix + ",\"seq\":" + (++seq) + "}");
+    written(ws.writeTextMessage(jsonPrefix + ",\"seq\":" + (++seq) + "}"));
     return Delivery.DELIVERED;
   }
 
@@ -383,27 +396,53 @@ final class Connection {
   }
 
   /**
-   * Tells the peer to reconnect, then closes with {@code code} once that message, and so every reply sent
-   * before it, has been written. The /echo endpoint speaks no JSON and only gets the close.
+   * Tells the peer to reconnect, keeps answering its messages for SHUTDOWN_GRACE (a message the peer sent before it
+   * read the shutdown is still on its way and must not be lost), then closes with {@code code} once every reply,
+   * and so every message sent before the close, has been written. The /echo endpoint speaks no JSON: nothing tells
+   * its peer to stop sending, so a grace would save nothing and it gets the close at once.
    */
   void shutdown(String reason, short code) {
+    if (closing || shutdownSent) {
+      return;
+    }
+    if (endpoint != Endpoint.PROTOCOL) {
+      lastWrite = Future.succeededFuture();
+      closeAfterLastWrite(code);
+      return;
+    }
+    shutdownSent = true;
+    lastWrite = ws.writeTextMessage(new JsonObject()
+      .put("type", "shutdown")
+      .put("reason", reason)
+      .put("reconnect", true)
+      .put("timestamp", Timestamps.now())
+      .put("instance_id", handler.identity().instanceId())
+      .put("seq", ++seq).encode());
+    long grace = handler.options().shutdownGraceMillis();
+    if (grace < 1) {
+      closeAfterLastWrite(code);
+    } else {
+      graceTimer = handler.vertx().setTimer(grace, t -> {
+        graceTimer = -1;
+        closeAfterLastWrite(code);
+      });
+    }
+  }
+
+  private void closeAfterLastWrite(short code) {
     if (closing) {
       return;
     }
-    fragments = null;
-    Future<Void> written = Future.succeededFuture();
-    if (endpoint == Endpoint.PROTOCOL) {
-      JsonObject message = new JsonObject()
-        .put("type", "shutdown")
-        .put("reason", reason)
-        .put("reconnect", true)
-        .put("timestamp", Timestamps.now())
-        .put("instance_id", handler.identity().instanceId())
-        .put("seq", ++seq);
-      written = ws.writeTextMessage(message.encode());
-    }
     closing = true;
-    written.onComplete(ar -> ws.close(code, CloseCodes.reason(code)));
+    fragments = null;
+    lastWrite.onComplete(ar -> ws.close(code, CloseCodes.reason(code)));
+  }
+
+  /** Remembers a write while shutting down, so that the close frame follows it. */
+  private void written(Future<Void> write) {
+    if (shutdownSent) {
+      lastWrite = write;
+    }
   }
 
   private void send(JsonObject message) {
@@ -413,7 +452,7 @@ final class Connection {
     message.put("instance_id", handler.identity().instanceId()).put("seq", ++seq);
     // counted before it is written, so a peer that has the message also sees it in /metrics
     metrics.sent.increment();
-    ws.writeTextMessage(message.encode());
+    written(ws.writeTextMessage(message.encode()));
     pauseWhileBacklogged();
   }
 

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.ServiceLifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class ConnectionHandler {
   private final String server;
   private final ConnectionOptions options;
   private final WebSocketMetrics metrics;
+  private final ServiceLifecycle lifecycle;
   private final Set<Connection> connections = new LinkedHashSet<>();
   private MessageConsumer<Broadcast> broadcasts;
   private MessageConsumer<Drain> drains;
@@ -60,6 +62,7 @@ public final class ConnectionHandler {
     this.context = vertx.getOrCreateContext();
     this.registry = ConnectionRegistry.of(vertx);
     this.metrics = WebSocketMetrics.of(vertx);
+    this.lifecycle = ServiceLifecycle.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
     this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId());
@@ -246,6 +249,15 @@ public final class ConnectionHandler {
     broadcast.hubDone(delivered, dropped);
   }
 
+  /**
+   * The process got SIGTERM/SIGINT and is draining: readiness fails and every socket will get a shutdown. A
+   * client whose welcome says so landed on a replica that is going away (the load balancer has not noticed yet).
+   */
+  boolean draining() {
+    return lifecycle.state() == ServiceLifecycle.State.DRAINING;
+  }
+
+  Vertx vertx() { return vertx; }
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
   String instanceIdJson() { return instanceIdJson; }

@@ -9,9 +9,12 @@ package io.wstest.protocol;
  * @param maxConnections      open WebSockets allowed in this process, both servers together; 0 = unlimited
  * @param broadcastRate       broadcasts one connection may send per second (bursts of as many); 0 = unlimited
  * @param slowConsumerLimit   broadcasts dropped for a full write queue before the socket is closed with 1008
+ * @param shutdownGraceMillis after a socket's {@code shutdown} message, how long its messages are still answered
+ *                            before the close; 0 = close as soon as the message is written
  */
 public record ConnectionOptions(int maxMessageBytes, long pingIntervalMillis, long idleTimeoutMillis,
-                                int maxConnections, int broadcastRate, int slowConsumerLimit) {
+                                int maxConnections, int broadcastRate, int slowConsumerLimit,
+                                long shutdownGraceMillis) {
 
   /** Bytes a socket may have waiting to be written before it counts as backlogged (Netty's high-water mark). */
   public static final int WRITE_QUEUE_MAX_BYTES = 64 * 1024;

@@ -38,6 +38,13 @@ public final class ServerConfig {
     "on SIGTERM/SIGINT, how long readiness fails while sockets stay open, before they are closed");
   public static final Setting<Long> DRAIN_PERIOD = Setting.duration("DRAIN_PERIOD", "--drain-period", "0",
     "spread the shutdown closes evenly over this long, to avoid reconnect storms");
+  /**
+   * A client's message may be on the wire when the server sends {@code shutdown}: answering it for a moment
+   * longer is what lets a client that stops sending on {@code shutdown} lose nothing.
+   */
+  public static final Setting<Long> SHUTDOWN_GRACE = Setting.duration("SHUTDOWN_GRACE", "--shutdown-grace", "1s",
+    "after a socket's shutdown message, keep answering its messages this long before the 1001 close; "
+      + "0 = close at once");
   public static final Setting<Long> SHUTDOWN_TIMEOUT = Setting.duration("SHUTDOWN_TIMEOUT", "--shutdown-timeout",
     "20s", "after the drain delay, exit (0) at the latest this long later, even with sockets still open");
   public static final Setting<Boolean> ADMIN_ENABLED = Setting.bool("ADMIN_ENABLED", "--admin-enabled", true,
@@ -70,7 +77,8 @@ public final class ServerConfig {
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
-    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS, TLS_CERT, TLS_KEY,
+    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
+    TLS_CERT, TLS_KEY,
     PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED);
 
   private final Map<Setting<?>, Object> values;
@@ -122,8 +130,10 @@ public final class ServerConfig {
       throw new ConfigException("TLS needs both " + TLS_CERT.flag() + " / " + TLS_CERT.env() + " and "
         + TLS_KEY.flag() + " / " + TLS_KEY.env() + "; only one is set");
     }
-    if (drainPeriod().compareTo(shutdownTimeout()) >= 0) {
+    // the last socket gets its shutdown message DRAIN_PERIOD after the drain starts and its close SHUTDOWN_GRACE later
+    if (drainPeriod().plus(shutdownGrace()).compareTo(shutdownTimeout()) >= 0) {
       throw new ConfigException(DRAIN_PERIOD.flag() + " / " + DRAIN_PERIOD.env() + " (" + drainPeriod().toMillis()
+        + " ms) plus " + SHUTDOWN_GRACE.flag() + " / " + SHUTDOWN_GRACE.env() + " (" + shutdownGrace().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
         + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
     }
@@ -160,6 +170,7 @@ public final class ServerConfig {
   public boolean compression() { return get(WS_COMPRESSION); }
   public Duration drainDelay() { return Duration.ofMillis(get(DRAIN_DELAY)); }
   public Duration drainPeriod() { return Duration.ofMillis(get(DRAIN_PERIOD)); }
+  public Duration shutdownGrace() { return Duration.ofMillis(get(SHUTDOWN_GRACE)); }
   public Duration shutdownTimeout() { return Duration.ofMillis(get(SHUTDOWN_TIMEOUT)); }
   public boolean adminEnabled() { return get(ADMIN_ENABLED); }
   /** The admin bearer token, or null when the toggles are open to anyone who reaches the port. */
@@ -180,6 +191,6 @@ public final class ServerConfig {
   /** The limits the connection handlers of both servers enforce. */
   public ConnectionOptions connectionOptions() {
     return new ConnectionOptions(maxMessageBytes(), get(PING_INTERVAL), idleTimeoutMillis(), get(MAX_CONNECTIONS),
-      get(BROADCAST_RATE), get(SLOW_CONSUMER_LIMIT));
+      get(BROADCAST_RATE), get(SLOW_CONSUMER_LIMIT), get(SHUTDOWN_GRACE));
   }
 }

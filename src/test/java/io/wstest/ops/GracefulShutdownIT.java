@@ -185,7 +185,8 @@ class GracefulShutdownIT {
               assertEquals(0, process.exitValue());
               assertShutdownThen1001(peer);
               // Every ping the server read before the drain was answered, in order, before the shutdown message
-              // (gapless seq proves no numbered reply was dropped); pings read after it are ignored.
+              // (gapless seq proves no numbered reply was dropped). Messages read after it would be answered after
+              // it, during SHUTDOWN_GRACE (ShutdownGraceTest); here all were sent before the SIGTERM.
               List<JsonObject> pongs = peer.messages.subList(1, peer.messages.size() - 1);
               for (int i = 0; i < pongs.size(); i++) {
                 assertEquals("pong", pongs.get(i).getString("type"));

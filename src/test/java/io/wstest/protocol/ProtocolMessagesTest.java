@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProtocolMessagesTest {
 
   private static final Set<String> WELCOME_KEYS = Set.of("type", "message", "timestamp", "client_ip",
-    "remote_address", "forwarded_for", "connection_id", "server", "service_identity", "keepalive", "instance_id", "seq");
+    "remote_address", "forwarded_for", "connection_id", "server", "draining", "service_identity", "keepalive",
+    "instance_id", "seq");
   private static final String INSTANCE_ID = InProcessService.IDENTITY.instanceId();
 
   private static InProcessService service;
@@ -56,6 +57,7 @@ class ProtocolMessagesTest {
     server.connect(vertx, service).compose(WsTestClient::next).onComplete(ctx.succeeding(welcome -> ctx.verify(() -> {
       assertEquals(WELCOME_KEYS, welcome.fieldNames(), welcome.encode());
       assertEquals("welcome", welcome.getString("type"));
+      assertEquals(false, welcome.getBoolean("draining"), "not draining: no SIGTERM here");
       assertEquals("Connected to " + InProcessService.IDENTITY.displayName(), welcome.getString("message"));
       assertIsoUtc(welcome.getString("timestamp"));
       // no proxy headers: the client is the socket peer and the chain is empty

@@ -23,6 +23,8 @@ class OpsSettingsTest {
     ServerConfig config = ServerConfig.fromEnv(Map.of());
     assertEquals(Duration.ofSeconds(5), config.drainDelay());
     assertEquals(Duration.ZERO, config.drainPeriod());
+    assertEquals(Duration.ofSeconds(1), config.shutdownGrace());
+    assertEquals(1_000, config.connectionOptions().shutdownGraceMillis());
     assertEquals(Duration.ofSeconds(20), config.shutdownTimeout());
     assertTrue(config.adminEnabled());
     assertNull(config.adminToken());
@@ -50,6 +52,20 @@ class OpsSettingsTest {
     ConfigException e = assertThrows(ConfigException.class,
       () -> ServerConfig.fromEnv(Map.of("DRAIN_PERIOD", "30s", "SHUTDOWN_TIMEOUT", "20s")));
     assertTrue(e.getMessage().contains("DRAIN_PERIOD") && e.getMessage().contains("SHUTDOWN_TIMEOUT"), e.getMessage());
+  }
+
+  @Test
+  void theShutdownGraceMustFitInTheShutdownTimeoutWithTheDrainPeriod() {
+    assertEquals(Duration.ofMillis(250), ServerConfig.resolve(Map.of("--shutdown-grace", "250ms"),
+      Map.of("SHUTDOWN_GRACE", "3s")).shutdownGrace(), "the flag wins over the env var");
+    assertEquals(Duration.ZERO, ServerConfig.fromEnv(Map.of("SHUTDOWN_GRACE", "0")).shutdownGrace());
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("DRAIN_PERIOD", "15s", "SHUTDOWN_GRACE", "5s", "SHUTDOWN_TIMEOUT", "20s")));
+    assertTrue(e.getMessage().contains("SHUTDOWN_GRACE") && e.getMessage().contains("DRAIN_PERIOD")
+      && e.getMessage().contains("SHUTDOWN_TIMEOUT"), e.getMessage());
+    ConfigException bad = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("SHUTDOWN_GRACE", "a while")));
+    assertTrue(bad.getMessage().contains("SHUTDOWN_GRACE") && bad.getMessage().contains("a while"), bad.getMessage());
   }
 
   @Test
