@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
   description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
       + "test-lb sticky --host HOST."},
-  subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, WeightsCommand.class},
+  subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
+    WeightsCommand.class},
   footer = {"", "Exit codes: 0 pass; 1 test failed (fewer instances than expected, skew, weights, failed "
     + "connections); 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb --host localhost --connections 10",
