@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The soak itself: N sockets, each a well-behaved client that sends sequence-numbered messages at the rate and
@@ -67,6 +69,8 @@ final class SoakRun {
   private long seqGaps;
   private long seqOutOfOrder;
   private int socketsConnected;
+  /** Failed attempts that reached nothing, while no socket has connected yet. */
+  private int unreachableFailures;
   private int welcomesOnDraining;
   private int abnormalLines;
   private boolean stopping;
@@ -93,10 +97,13 @@ final class SoakRun {
     }
   }
 
-  /** Starts the soak; completes once it ended and every socket is closed (bounded by duration and timeouts). */
+  /**
+   * Starts the soak; completes once it ended and every socket is closed: after the duration, at most --timeout for
+   * the answers still owed and twice --timeout for the closes. Fails, rather than never completing, past that.
+   */
   Future<SoakOutcome> run() {
     context.runOnContext(v -> begin());
-    return done.future();
+    return done.future().timeout(settings.duration().toMillis() + 4 * timeoutMs + 10_000, TimeUnit.MILLISECONDS);
   }
 
   /** When the soak stopped sending, in ms after it started. */
@@ -202,11 +209,13 @@ final class SoakRun {
     for (Slot slot : slots) {
       before.add(slot.first);
     }
+    // before and after hold nulls (sockets without a connection), which List.copyOf refuses
     done.complete(new SoakOutcome(slots.length, socketsConnected, firstFailure, unreachableOnly && firstFailure != null,
       new SoakOutcome.MessageCounts(sent, acknowledged, lostAtClose, unansweredAtEnd, notSent, unexpectedAnswers,
         answersOutOfOrder),
       seqGaps, seqOutOfOrder, disconnects.stream().map(SoakDisconnect.Builder::build).toList(),
-      new LinkedHashMap<>(connectFailures), before, List.copyOf(after), List.copyOf(timeline), welcomesOnDraining));
+      new LinkedHashMap<>(connectFailures), Collections.unmodifiableList(before),
+      Collections.unmodifiableList(new ArrayList<>(after)), List.copyOf(timeline), welcomesOnDraining));
   }
 
   /** One client of the soak: the connection it sends on, and the reconnects that keep it connected. */
@@ -347,6 +356,12 @@ final class SoakRun {
         firstFailure = failure.detail();
       }
       unreachableOnly &= failure.unreachable();
+      if (socketsConnected == 0 && unreachableOnly && ++unreachableFailures >= ConnectionRunner.GIVE_UP_AFTER) {
+        // nothing answers at all: soaking for the whole duration would only repeat this
+        console.line(Glyph.FAIL, "Giving up: " + unreachableFailures + " connection attempts in a row reached nothing");
+        stop();
+        return;
+      }
       slot.failures++;
       if (slot.awaitingReplacement != null) {
         slot.awaitingReplacement.failedAttempts++;
