@@ -9,8 +9,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -101,6 +103,31 @@ public final class HaproxyProcess {
       }
       return line.toString();
     }).collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * With readiness checks HAProxy sends nothing to a server until its first check passed; this waits (a bounded
+   * poll of the runtime API: HAProxy raises no event a test could wait for) until every server of both backends
+   * is UP.
+   */
+  public static void awaitServersUp(LoadBalancerProcess haproxy, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String stat = "";
+    while (System.nanoTime() < deadline) {
+      stat = runtimeCommand(haproxy, "show stat");
+      List<String> servers = stat.lines().filter(line -> line.startsWith("be_"))
+        .filter(line -> !line.contains(",BACKEND,")).toList();
+      if (!servers.isEmpty() && servers.stream().allMatch(line -> line.split(",", -1)[17].startsWith("UP"))) {
+        return;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("HAProxy servers not all UP within " + timeout + ":\n" + stat);
   }
 
   /** Sends one command to HAProxy's runtime API (for example {@code set server be_http/b1 state drain}). */
