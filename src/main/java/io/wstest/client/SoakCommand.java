@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
   footer = {"", "Lost: sent and never answered (the socket closed first, or no answer by the end). Abnormal close: "
     + "anything but a close frame 1000/1001/1012/1013: 1006 (no close frame), TCP reset, 1011 ..., or no answer "
     + "within --timeout.",
+    "--timeout here also bounds the wait for each answer, for the server's close after its shutdown message, "
+      + "and for the last answers at the end.",
     "Exit codes: 0 pass; 1 more lost messages than --max-lost or abnormal closes than --max-abnormal-closes, "
       + "server messages missing, or sockets that could not reconnect; 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb soak --host lb.internal --sockets 50 --rate 5 "

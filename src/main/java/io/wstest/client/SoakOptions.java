@@ -12,7 +12,9 @@ public final class SoakOptions {
 
   @Option(names = "--rate", paramLabel = "R", defaultValue = "5",
     description = "Sequence-numbered messages per second per socket, each answered by the server "
-      + "(0-" + SoakSettings.MAX_RATE_TEXT + "; 0 = only hold the sockets; default: ${DEFAULT-VALUE}).")
+      + "(0-" + SoakSettings.MAX_RATE_TEXT + ", at most " + SoakSettings.MAX_TOTAL_RATE_TEXT
+      + " in all; 0 = only hold the sockets; "
+      + "default: ${DEFAULT-VALUE}).")
   String rate;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",

@@ -27,6 +27,7 @@ public record SoakSettings(
   static final String MAX_RATE_TEXT = "100";
   /** Messages per second over all sockets: bounds what one test-lb process asks of itself and the target. */
   public static final double MAX_TOTAL_RATE = 50_000;
+  static final String MAX_TOTAL_RATE_TEXT = "50000";
   static final Duration MIN_DURATION = Duration.ofSeconds(1);
   static final Duration MAX_DURATION = Duration.ofHours(1);
   static final Duration DEFAULT_RAMP_UP = Duration.ofSeconds(1);
