@@ -2,14 +2,12 @@ package io.wstest.client;
 
 import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,16 +27,11 @@ class SoakArgumentsTest {
   }
 
   /** Runs {@code test-lb soak <args>} in-process; returns exit code and stderr. */
-  private static Map.Entry<Integer, String> run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    String[] full = new String[args.length + 2];
-    full[0] = "test-lb";
-    full[1] = "soak";
-    System.arraycopy(args, 0, full, 2, args.length);
-    return Map.entry(cli.execute(full), err.toString());
+  private static TestLbRuns.Output run(String... args) {
+    String[] full = new String[args.length + 1];
+    full[0] = "soak";
+    System.arraycopy(args, 0, full, 1, args.length);
+    return TestLbRuns.inProcess(full);
   }
 
   @Test
@@ -101,28 +94,25 @@ class SoakArgumentsTest {
       {"--max-lost", "-1"}, {"--max-lost", "none"}, {"--max-abnormal-closes", "-1"}, {"--endpoint", "tcp"},
       {"--timeout", "forever"}, {"--bogus"}};
     for (String[] args : cases) {
-      Map.Entry<Integer, String> result = run(args);
-      assertEquals(2, result.getKey(), String.join(" ", args));
-      assertTrue(result.getValue().contains(args[0]), "message names " + args[0] + ": " + result.getValue());
-      assertFalse(result.getValue().contains("Exception"), result.getValue());
+      TestLbRuns.Output result = run(args);
+      assertEquals(2, result.exitCode(), String.join(" ", args));
+      assertTrue(result.text().contains(args[0]), "message names " + args[0] + ": " + result.text());
+      assertFalse(result.text().contains("Exception"), result.text());
     }
   }
 
   @Test
   void optionsBeforeTheScenarioNameAreRefused() {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    assertEquals(2, cli.execute("test-lb", "--host", "lb.example", "soak"));
-    assertTrue(err.toString().contains("test-lb soak --host"), err.toString());
+    TestLbRuns.Output result = TestLbRuns.inProcess("--host", "lb.example", "soak");
+    assertEquals(2, result.exitCode());
+    assertTrue(result.text().contains("test-lb soak --host"), result.text());
   }
 
   @Test
   void unreachableTargetExitsTwoWithoutSoaking() {
     int nobody = FreePorts.next();
-    Map.Entry<Integer, String> result = run("--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
+    TestLbRuns.Output result = run("--host", "127.0.0.1", "--http-port", Integer.toString(nobody),
       "--duration", "1h", "--timeout", "2s");
-    assertEquals(2, result.getKey(), result.getValue());
+    assertEquals(2, result.exitCode(), result.text());
   }
 }

@@ -2,11 +2,10 @@ package io.wstest.client;
 
 import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,8 @@ class TestLbArgumentsTest {
 
   /** Runs test-lb in-process with stderr captured; returns exit code and stderr. */
   private static Map.Entry<Integer, String> run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    String[] full = new String[args.length + 1];
-    full[0] = "test-lb";
-    System.arraycopy(args, 0, full, 1, args.length);
-    return Map.entry(cli.execute(full), err.toString());
+    TestLbRuns.Output output = TestLbRuns.inProcess(args);
+    return Map.entry(output.exitCode(), output.text());
   }
 
   @Test

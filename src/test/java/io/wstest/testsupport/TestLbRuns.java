@@ -2,8 +2,11 @@ package io.wstest.testsupport;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.Main;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +91,21 @@ public final class TestLbRuns {
   }
 
   public record Output(int exitCode, String text) {
+  }
+
+  /**
+   * Runs {@code test-lb <args>} in this JVM through the real command line, for usage errors and quick exits:
+   * the exit code and what it wrote to stderr (stdout is discarded).
+   */
+  public static Output inProcess(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    String[] full = new String[args.length + 1];
+    full[0] = "test-lb";
+    System.arraycopy(args, 0, full, 1, args.length);
+    return new Output(cli.execute(full), err.toString());
   }
 
   /** The fat jar as a process (real System.exit), its output read until it exits by itself (bounded). */
