@@ -95,7 +95,7 @@ public record SoakDisconnect(int socket, String endpoint, SoakInstance instance,
     return json;
   }
 
-  /** The disconnect while the soak runs: opened at the shutdown or close, completed by the close and the replacement. */
+  /** A disconnect while the soak runs: opened at the shutdown or close, completed by the close and the replacement. */
   static final class Builder {
     private final int socket;
     private final String endpoint;

@@ -34,7 +34,8 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     summary.outcome().disconnects().forEach(d -> disconnects.add(d.toJson()));
     JsonArray timeline = new JsonArray();
     summary.outcome().timeline().forEach(t -> timeline.add(t.toJson()));
-    return new JsonObject().put("health", health.toJson()).put("summary", summary.toJson()).put("disconnects", disconnects).put("timeline", timeline);
+    return new JsonObject().put("health", health.toJson()).put("summary", summary.toJson())
+      .put("disconnects", disconnects).put("timeline", timeline);
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -307,12 +306,9 @@ final class SoakRun {
 
     void start() {
       WsTarget target = slot.target;
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
-        .setURI(target.path()).setSsl(target.ssl()).setConnectTimeout(timeoutMs);
-      settings.connect().headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
-      timer = vertx.setTimer(timeoutMs, t -> attemptFailed(Failure.of(FailureKind.TIMEOUT, ws == null ? "connect"
-        : "welcome", (ws == null ? "no WebSocket handshake" : "no welcome") + " within " + timeoutMs + " ms")));
-      client.connect(options).onComplete(ar -> {
+      timer = vertx.setTimer(timeoutMs, t -> attemptFailed(ConnectionRunner.timeout(ws == null ? "connect" : "welcome",
+        target, timeoutMs)));
+      client.connect(target.connectOptions(settings.connect().headers(), timeoutMs)).onComplete(ar -> {
         if (ar.failed()) {
           attemptFailed(Failure.ofConnect(ar.cause(), target.hostPort()));
         } else {

@@ -108,8 +108,8 @@ public record SoakSummary(SoakOutcome outcome, Map<String, Integer> closes, int 
         + settings.maxAbnormalCloses());
     }
     if (outcome.seqGaps() > 0 || outcome.seqOutOfOrder() > 0) {
-      problems.add("server messages missing or out of order on a socket: " + outcome.seqGaps() + " seq numbers skipped, "
-        + outcome.seqOutOfOrder() + " out of order");
+      problems.add("server messages missing or out of order on a socket: " + outcome.seqGaps()
+        + " seq numbers skipped, " + outcome.seqOutOfOrder() + " out of order");
     }
     if (unrecovered > 0) {
       problems.add(unrecovered + " sockets got no new connection within " + Durations.format(settings.recoveryLimit())
@@ -123,7 +123,8 @@ public record SoakSummary(SoakOutcome outcome, Map<String, Integer> closes, int 
       return new Verdict(Verdict.FAIL, "The soak lost messages or connections", List.copyOf(problems), false);
     }
     String headline = disconnects() == 0
-      ? "No disconnect, no lost message: " + m.acknowledged() + " messages answered on " + outcome.sockets() + " sockets"
+      ? "No disconnect, no lost message: " + m.acknowledged() + " messages answered on " + outcome.sockets()
+        + " sockets"
       : "No lost message, no abnormal close: " + disconnects() + " disconnects (" + closesText() + "), "
         + reconnects + " reconnected, " + m.acknowledged() + " messages answered";
     return new Verdict(Verdict.PASS, headline, List.of(), false);

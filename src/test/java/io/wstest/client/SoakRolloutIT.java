@@ -91,7 +91,8 @@ class SoakRolloutIT {
     JsonObject report = soak("soak-sigterm", 0, ServiceProcess::sigterm, "--max-lost", "0",
       "--max-abnormal-closes", "0");
 
-    assertEquals(0, victim.get().waitForExit(Duration.ofSeconds(20)), "drained and exited 0:\n" + victim.get().output());
+    assertEquals(0, victim.get().waitForExit(Duration.ofSeconds(20)),
+      "drained and exited 0:\n" + victim.get().output());
     String stopped = victimPod();
     JsonObject summary = report.getJsonObject("summary");
     int onVictim = socketsOn(summary.getJsonArray("instances_before"), stopped);
@@ -183,7 +184,8 @@ class SoakRolloutIT {
   private static int activeSockets(ServiceProcess service) {
     try {
       HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + service.httpPort() + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        + service.httpPort() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse.BodyHandlers.ofString());
       return new JsonObject(health.body()).getInteger("active_websocket_connections", 0);
     } catch (IOException | RuntimeException e) {
       return 0;
