@@ -42,6 +42,8 @@ final class Connection {
   /** While {@link #shutdownSent}: the write of the latest message, which the close frame must follow. */
   private Future<Void> lastWrite;
   private long graceTimer = -1;
+  /** Armed when this server starts a close; drops the connection if the closing handshake never finishes. */
+  private long closeDeadlineTimer = -1;
   /** The close code this server sent, or 0 when the peer closed first (then the peer's code counts). */
   private short closeCode;
   /**
@@ -88,6 +90,9 @@ final class Connection {
       closing = true;
       if (graceTimer >= 0) {
         handler.vertx().cancelTimer(graceTimer);
+      }
+      if (closeDeadlineTimer >= 0) {
+        handler.vertx().cancelTimer(closeDeadlineTimer);
       }
       Short peerCode = ws.closeStatusCode();
       int sent = closeCode != 0 ? closeCode : guard.sentCloseCode();
@@ -411,6 +416,7 @@ final class Connection {
       return;
     }
     shutdownSent = true;
+    metrics.sent.increment();
     lastWrite = ws.writeTextMessage(new JsonObject()
       .put("type", "shutdown")
       .put("reason", reason)
@@ -434,8 +440,25 @@ final class Connection {
       return;
     }
     closing = true;
+    // the code this server closes with counts in websocket_closes_total, whatever the peer answers
+    closeCode = code;
     fragments = null;
+    armCloseDeadline();
     lastWrite.onComplete(ar -> ws.close(code, CloseCodes.reason(code)));
+  }
+
+  /**
+   * A peer that stopped reading never receives the close frame (it waits behind the full write queue, or behind
+   * the shutdown message, whose write never completes), so the handshake never ends by itself: drop the
+   * connection after CLOSE_TIMEOUT. The close handler then runs as for any other close.
+   */
+  private void armCloseDeadline() {
+    if (closeDeadlineTimer < 0) {
+      closeDeadlineTimer = handler.vertx().setTimer(handler.options().closeTimeoutMillis(), t -> {
+        LOG.debug("WebSocket {} did not finish its closing handshake in time: dropping the connection", id);
+        guard.dropConnection();
+      });
+    }
   }
 
   /** Remembers a write while shutting down, so that the close frame follows it. */
@@ -467,6 +490,7 @@ final class Connection {
     closing = true;
     closeCode = code;
     fragments = null;
+    armCloseDeadline();
     LOG.debug("Closing WebSocket {} with {}: {}", id, code, reason);
     ws.close(code, reason);
   }

@@ -11,10 +11,12 @@ package io.wstest.protocol;
  * @param slowConsumerLimit   broadcasts dropped for a full write queue before the socket is closed with 1008
  * @param shutdownGraceMillis after a socket's {@code shutdown} message, how long its messages are still answered
  *                            before the close; 0 = close as soon as the message is written
+ * @param closeTimeoutMillis  once the server starts a close, the TCP connection is dropped this long later if the
+ *                            closing handshake has not finished (a peer that stopped reading never gets the frame)
  */
 public record ConnectionOptions(int maxMessageBytes, long pingIntervalMillis, long idleTimeoutMillis,
                                 int maxConnections, int broadcastRate, int slowConsumerLimit,
-                                long shutdownGraceMillis) {
+                                long shutdownGraceMillis, long closeTimeoutMillis) {
 
   /** Bytes a socket may have waiting to be written before it counts as backlogged (Netty's high-water mark). */
   public static final int WRITE_QUEUE_MAX_BYTES = 64 * 1024;

@@ -53,6 +53,16 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
     return sentCloseCode;
   }
 
+  /**
+   * Drops the TCP connection now, without a closing handshake: for a peer that never read the close frame. Like
+   * {@link #failChannel}, the close starts here, past Vert.x's handler, which would only queue another close frame.
+   */
+  void dropConnection() {
+    if (ctx != null) {
+      ctx.close();
+    }
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (failed) {

@@ -47,6 +47,14 @@ public final class ServerConfig {
       + "0 = close at once");
   public static final Setting<Long> SHUTDOWN_TIMEOUT = Setting.duration("SHUTDOWN_TIMEOUT", "--shutdown-timeout",
     "20s", "after the drain delay, exit (0) at the latest this long later, even with sockets still open");
+  /**
+   * A close frame queued behind a full write queue is never flushed to a peer that stopped reading, so Vert.x's
+   * own closing timeout (which starts once the frame is written) never starts: without a deadline such a socket
+   * would hold its fd and its MAX_CONNECTIONS place forever, and a drain would wait for it forever.
+   */
+  public static final Setting<Long> CLOSE_TIMEOUT = Setting.duration("CLOSE_TIMEOUT", "--close-timeout", "10s",
+    "when the server closes a WebSocket (drain, idle, slow consumer, protocol error), drop the TCP connection this "
+      + "long later if the closing handshake has not finished, e.g. because the peer stopped reading");
   public static final Setting<Boolean> ADMIN_ENABLED = Setting.bool("ADMIN_ENABLED", "--admin-enabled", true,
     "serve the POST toggles /readyz/*, /healthz/*, /admin/* (false: they answer 404)");
   public static final Setting<String> ADMIN_TOKEN = Setting.text("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
@@ -77,7 +85,7 @@ public final class ServerConfig {
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
-    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
+    DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
     TLS_CERT, TLS_KEY,
     PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED);
 
@@ -122,6 +130,7 @@ public final class ServerConfig {
     ServerConfig config = new ServerConfig(values);
     config.checkCombinations();
     config.checkKeepalive();
+    config.checkCloseTimeout();
     return config;
   }
 
@@ -136,6 +145,14 @@ public final class ServerConfig {
         + " ms) plus " + SHUTDOWN_GRACE.flag() + " / " + SHUTDOWN_GRACE.env() + " (" + shutdownGrace().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
         + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
+    }
+  }
+
+  /** A zero deadline would drop every socket before its close frame could reach the peer. */
+  private void checkCloseTimeout() {
+    if (get(CLOSE_TIMEOUT) < 1) {
+      throw new ConfigException(CLOSE_TIMEOUT.flag() + " / " + CLOSE_TIMEOUT.env()
+        + " must be longer than 0: the peer needs time to answer the close frame");
     }
   }
 
@@ -191,6 +208,6 @@ public final class ServerConfig {
   /** The limits the connection handlers of both servers enforce. */
   public ConnectionOptions connectionOptions() {
     return new ConnectionOptions(maxMessageBytes(), get(PING_INTERVAL), idleTimeoutMillis(), get(MAX_CONNECTIONS),
-      get(BROADCAST_RATE), get(SLOW_CONSUMER_LIMIT), get(SHUTDOWN_GRACE));
+      get(BROADCAST_RATE), get(SLOW_CONSUMER_LIMIT), get(SHUTDOWN_GRACE), get(CLOSE_TIMEOUT));
   }
 }

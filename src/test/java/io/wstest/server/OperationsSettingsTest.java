@@ -19,7 +19,7 @@ class OperationsSettingsTest {
   @Test
   void defaults() {
     ServerConfig config = ServerConfig.fromEnv(Map.of());
-    assertEquals(new ConnectionOptions(65536, 30_000, 60_000, 0, 10, 100, 1_000), config.connectionOptions());
+    assertEquals(new ConnectionOptions(65536, 30_000, 60_000, 0, 10, 100, 1_000, 10_000), config.connectionOptions());
     assertTrue(config.metricsEnabled());
   }
 
