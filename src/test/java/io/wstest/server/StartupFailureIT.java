@@ -59,6 +59,17 @@ class StartupFailureIT {
     assertTrue(exit.output().contains("WS_PORT") && exit.output().contains("'eighty-seven'"), exit.output());
   }
 
+  @Test
+  void sameHttpAndWsPortExits2NamingBothSettings() {
+    String port = Integer.toString(FreePorts.next());
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port", port),
+      Map.of("WS_PORT", port), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("--http-port / HTTP_PORT and --ws-port / WS_PORT are both " + port),
+      exit.output());
+    assertFalse(exit.output().contains(ServiceProcess.STARTED_LINE), exit.output());
+  }
+
   /** A listening socket on a free loopback port, as another process holding the port would have. */
   private static ServerSocket holdLoopbackPort() throws IOException {
     return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
