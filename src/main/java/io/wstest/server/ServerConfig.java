@@ -129,6 +129,9 @@ public final class ServerConfig {
       throw new ConfigException("TLS needs both " + TLS_CERT.flag() + " / " + TLS_CERT.env() + " and "
         + TLS_KEY.flag() + " / " + TLS_KEY.env() + "; only one is set");
     }
+    if (tls()) {
+      TlsPem.check(tlsCert(), tlsKey());
+    }
     if (drainPeriod().compareTo(shutdownTimeout()) >= 0) {
       throw new ConfigException(DRAIN_PERIOD.flag() + " / " + DRAIN_PERIOD.env() + " (" + drainPeriod().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
