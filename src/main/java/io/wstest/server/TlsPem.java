@@ -12,6 +12,10 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -20,9 +24,32 @@ import java.util.stream.Stream;
  * {@code KeyStoreHelper}, behind {@code PemKeyCertOptions}). Without this, a bad file only failed the first
  * listen, with exit 1 and a bare "Missing -----BEGIN ..." that named neither setting.
  */
-final class TlsPem {
+public final class TlsPem {
 
   private TlsPem() {
+  }
+
+  /**
+   * The certificates in a TLS_CERT file (leaf and chain, in no particular order): what the service presents,
+   * so that its own {@code healthcheck} can trust exactly that certificate.
+   *
+   * @throws ConfigException when the file cannot be read or holds no PEM certificate
+   */
+  public static List<X509Certificate> certificates(String certPath) {
+    Buffer cert = read(ServerConfig.TLS_CERT, certPath);
+    try {
+      KeyStore store = KeyStoreHelper.loadCA(Stream.of(cert));
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (String alias : Collections.list(store.aliases())) {
+        Certificate certificate = store.getCertificate(alias);
+        if (certificate instanceof X509Certificate x509) {
+          certificates.add(x509);
+        }
+      }
+      return certificates;
+    } catch (Exception e) {
+      throw unusable(ServerConfig.TLS_CERT, certPath, "PEM certificate", e);
+    }
   }
 
   /**
@@ -30,13 +57,9 @@ final class TlsPem {
    *                         saying that the key does not belong to the certificate
    */
   static void check(String certPath, String keyPath) {
+    certificates(certPath);
     Buffer cert = read(ServerConfig.TLS_CERT, certPath);
     Buffer key = read(ServerConfig.TLS_KEY, keyPath);
-    try {
-      KeyStoreHelper.loadCA(Stream.of(cert));
-    } catch (Exception e) {
-      throw unusable(ServerConfig.TLS_CERT, certPath, "PEM certificate", e);
-    }
     KeyStore.PrivateKeyEntry entry;
     try {
       // The certificate just loaded on its own, so a failure here is the key's.
