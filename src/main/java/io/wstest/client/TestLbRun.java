@@ -26,7 +26,7 @@ final class TestLbRun {
    */
   static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
     rejectOptionsBeforeTheScenarioName(spec);
-    ReportSettings report = ReportSettings.from(output, System.console() != null);
+    ReportSettings report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
     Scenario ready;
     try {
       ready = scenario.apply(report);
