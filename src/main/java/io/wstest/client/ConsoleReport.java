@@ -48,7 +48,9 @@ final class ConsoleReport {
   }
 
   void health(HealthCheck.Result health) {
-    if (health.ok()) {
+    if (health.skipped() != null) {
+      out.println(g(Glyph.HINT) + " No health check: " + health.skipped());
+    } else if (health.ok()) {
       out.println(g(Glyph.OK) + " Health check OK - Instance: " + health.displayName());
     } else {
       out.println(g(Glyph.WARN) + " Health check failed: " + health.failure().detail());

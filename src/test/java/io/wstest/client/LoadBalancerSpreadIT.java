@@ -199,6 +199,22 @@ class LoadBalancerSpreadIT {
   }
 
   @Test
+  void theRawServerUrlReportsNoHealthEndpointInsteadOfAFailedCheck() throws Exception {
+    String url = "ws://127.0.0.1:" + services.get(2).wsPort() + "/";
+    JsonObject health = testLb("raw-url", 0, "--url", url, "-n", "3", "--expect-instances", "1")
+      .getJsonObject("health");
+    assertEquals(426, health.getInteger("status"), health.encode());
+    assertTrue(health.getBoolean("ok"), health.encode());
+    assertEquals("health endpoint not on this port (raw WebSocket server)", health.getString("skipped"));
+    assertFalse(health.containsKey("failure"), health.encode());
+    TestLbRuns.Output console = TestLbRuns.runJar("test-lb", "--url", url, "-n", "1", "--expect-instances", "1");
+    assertEquals(0, console.exitCode(), console.text());
+    assertTrue(console.text().contains("[hint] No health check: health endpoint not on this port (raw WebSocket server)"),
+      console.text());
+    assertFalse(console.text().contains("Health check failed"), console.text());
+  }
+
+  @Test
   void wssWithASelfSignedCertificateNeedsInsecure() throws Exception {
     // A real TLS terminator in front of one service: Vert.x TLS server with a self-signed certificate, piping bytes.
     Vertx vertx = Vertx.vertx();
