@@ -30,6 +30,8 @@ final class TestLbRun {
     Scenario ready;
     try {
       ready = scenario.apply(report);
+      ReportFiles.checkWritable(report.jsonFile(), "--json");
+      ReportFiles.checkWritable(report.htmlFile(), "--html");
     } catch (InvalidOption e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

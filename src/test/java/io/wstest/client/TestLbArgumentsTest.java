@@ -3,10 +3,14 @@ package io.wstest.client;
 import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +34,26 @@ class TestLbArgumentsTest {
     return TestLbSettings.from(command.connect, command.spread, command.output, false);
   }
 
-  /** Runs test-lb in-process with stderr captured; returns exit code and stderr. */
-  private static Map.Entry<Integer, String> run(String... args) {
+  private record Run(int code, String out, String err) { }
+
+  /** Runs test-lb in-process with stdout and stderr captured. */
+  private static Run runCapturing(String... args) {
     CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setOut(new PrintWriter(out));
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
     System.arraycopy(args, 0, full, 1, args.length);
-    return Map.entry(cli.execute(full), err.toString());
+    int code = cli.execute(full);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Runs test-lb in-process; returns exit code and stderr. */
+  private static Map.Entry<Integer, String> run(String... args) {
+    Run run = runCapturing(args);
+    return Map.entry(run.code(), run.err());
   }
 
   @Test
@@ -111,6 +125,31 @@ class TestLbArgumentsTest {
       assertEquals(2, result.getKey(), String.join(" ", args));
       assertTrue(result.getValue().contains(args[0]), "message names " + args[0] + ": " + result.getValue());
       assertFalse(result.getValue().contains("Exception"), result.getValue());
+    }
+  }
+
+  @Test
+  void unwritableReportPathsExitTwoBeforeTheRun(@TempDir Path dir) throws IOException {
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    String nobody = Integer.toString(FreePorts.next());
+    String[][] cases = {
+      {"--json", "/proc/nope/x.json", "cannot write /proc/nope/x.json: "},
+      {"--json", aFile.resolve("x.json").toString(), aFile + " is a file, not a directory"},
+      {"--html", dir.toString(), "cannot write " + dir + ": it is a directory"}};
+    for (String[] report : cases) {
+      Run run = runCapturing("--host", "127.0.0.1", "--http-port", nobody, "--ws-port", nobody, "--timeout", "1s",
+        report[0], report[1]);
+      assertEquals(2, run.code(), String.join(" ", report));
+      assertTrue(run.err().contains("Invalid value for option '" + report[0] + "'") && run.err().contains(report[2]),
+        run.err());
+      assertFalse(run.out().contains("Starting"), "checked before the run started: " + run.out());
+    }
+    // a directory that does not exist yet is created, as the report would create it
+    Path nested = dir.resolve("reports/today/r.json");
+    ReportFiles.checkWritable(nested, "--json");
+    assertTrue(Files.isDirectory(nested.getParent()));
+    try (var left = Files.list(nested.getParent())) {
+      assertEquals(0, left.count(), "the scratch file is removed");
     }
   }
 
