@@ -58,6 +58,22 @@ class ConsoleReportTest {
   }
 
   @Test
+  void theEndpointHeaderSaysHowConnectionsAreMade() {
+    assertEquals("[test] Testing 10 connections for load balancing (one after another)", header());
+    assertEquals("[test] Testing 10 connections for load balancing (each connected, pinged and closed, 5 at a time)",
+      header("--concurrency", "5"));
+    assertEquals("[test] Testing 10 connections for load balancing (holding all open)", header("--hold"));
+    assertEquals("[test] Testing 10 connections for load balancing (holding all open, opened 5 at a time)",
+      header("--hold", "--concurrency", "5"));
+  }
+
+  private static String header(String... args) {
+    StringWriter text = new StringWriter();
+    new ConsoleReport(new PrintWriter(text), false, false).endpointStart(HTTP, TestLbArgumentsTest.settings(args));
+    return text.toString().lines().filter(l -> l.startsWith("[test]")).findFirst().orElseThrow();
+  }
+
+  @Test
   void plainAsciiWithoutEmoji() {
     String out = render(false);
     assertTrue(out.startsWith(">> Starting WebSocket Load Balancer Test"), out);

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** test-lb's flags as the user types them, through the real picocli command line. */
 class TestLbArgumentsTest {
 
-  private static TestLbSettings settings(String... args) {
+  /** The settings test-lb would run with for these arguments. */
+  static TestLbSettings settings(String... args) {
     CommandLine cli = Main.commandLine();
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
