@@ -167,6 +167,28 @@ class LoadBalancerSpreadIT {
   }
 
   @Test
+  void aSkewAboveMaxSkewExitsOne() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    // a deliberately uneven balancer: weights 4:1:1, so weighted round robin gives exactly 20/5/5 of 30 (five full
+    // cycles of 6; the health check's turn only shifts where the window starts)
+    List<Backend> uneven = List.of(backends.get(0).withWeight(4), backends.get(1), backends.get(2));
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(uneven, HaproxyProcess.Options.roundRobin())) {
+      JsonObject report = testLb("max-skew", 1, through(haproxy, "-n", "30", "--max-skew", "2"));
+      JsonObject verdict = report.getJsonObject("verdict");
+      assertFalse(verdict.getBoolean("passed"));
+      List<String> problems = verdict.getJsonArray("problems").stream().map(String.class::cast).toList();
+      assertEquals(List.of("[http] max/min ratio 4.00 is above --max-skew 2.0",
+        "[raw] max/min ratio 4.00 is above --max-skew 2.0"), problems, verdict.encode());
+      for (JsonObject endpoint : endpoints(report)) {
+        JsonObject stats = endpoint.getJsonObject("stats");
+        assertEquals(30, stats.getInteger("succeeded"), stats.encode());
+        assertEquals(3, stats.getInteger("distinct_instances"), "every instance answered: only the skew fails");
+        assertEquals(4.0, stats.getDouble("max_min_ratio"), 1e-9, stats.encode());
+      }
+    }
+  }
+
+  @Test
   void expectingMoreInstancesThanAnsweredExitsOne() {
     Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
     try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "60s")) {
