@@ -18,6 +18,8 @@ WORKDIR /build
 COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
+# The pom packs the recommended JVM flags into the jar (bench --spawn reads them there).
+COPY docker/jvm.options ./docker/jvm.options
 RUN mvn -B -q -DskipTests package
 
 # ---- prebuilt: the jar from the build context (the container smoke test uses this; no Maven image needed) ---
@@ -35,9 +37,12 @@ LABEL org.opencontainers.image.title="websocket-test-service" \
 WORKDIR /app
 COPY --from=jar /build/target/websocket-test-service.jar /app/websocket-test-service.jar
 
-# Container-aware JVM: size the heap from the container's memory limit, and a GC that suits small heaps and
-# few cores. Override at run time: docker run -e JAVA_OPTS="-XX:MaxRAMPercentage=60 -XX:+UseG1GC" ...
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+# Container-aware JVM: the recommended flags of docker/jvm.options (heap sized from the container's memory limit,
+# a GC that suits small heaps and few cores), the same file bench --spawn uses, read by the java launcher as an
+# argument file. Override at run time: docker run -e JAVA_OPTS="-XX:MaxRAMPercentage=60 -XX:+UseG1GC" ...
+# (keep "@/app/jvm.options" in front to change only some of them).
+COPY docker/jvm.options /app/jvm.options
+ENV JAVA_OPTS="@/app/jvm.options"
 
 # Any non-root uid works; numeric so Kubernetes' runAsNonRoot can verify it. Group 0 for OpenShift-style uids.
 USER 10001:0

@@ -1,5 +1,6 @@
 package io.wstest;
 
+import io.wstest.identity.IdentityResolver;
 import io.wstest.server.ServerConfig;
 import io.wstest.server.Setting;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,11 @@ class MainTest {
       assertTrue(help.contains("env: " + setting.env()), "help lacks " + setting.env() + ":\n" + result.out());
     }
     assertTrue(help.contains("default: 8080"), result.out());
+    // the variables read outside the settings table, by the identity resolver and logback.xml
+    for (String env : IdentityResolver.ENV_VARS) {
+      assertTrue(help.contains(env), "help lacks " + env + ":\n" + result.out());
+    }
+    assertTrue(help.contains("LOG_LEVEL (env only, default: INFO)"), "help lacks LOG_LEVEL:\n" + result.out());
   }
 
   @Test

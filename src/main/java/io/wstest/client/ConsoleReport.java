@@ -48,7 +48,9 @@ final class ConsoleReport {
   }
 
   void health(HealthCheck.Result health) {
-    if (health.ok()) {
+    if (health.skipped() != null) {
+      out.println(g(Glyph.HINT) + " No health check: " + health.skipped());
+    } else if (health.ok()) {
       out.println(g(Glyph.OK) + " Health check OK - Instance: " + health.displayName());
     } else {
       out.println(g(Glyph.WARN) + " Health check failed: " + health.failure().detail());
@@ -65,14 +67,21 @@ final class ConsoleReport {
     out.println();
     out.println(g(Glyph.ENDPOINT) + " Testing " + what);
     out.println(g(Glyph.ROUNDS) + " Testing " + settings.connections() + " connections for load balancing ("
-      + (settings.hold() ? "holding all open" : "one after another")
-      + (settings.concurrency() > 1 ? ", " + settings.concurrency() + " at a time" : "") + ")");
+      + mode(settings.hold(), settings.concurrency()) + ")");
     out.println("   URL: " + target.url());
     out.println();
     done = 0;
     failed = 0;
     bar = terminal && settings.connections() > PROGRESS_BAR_OVER ? new ProgressBar(out, settings.connections()) : null;
     out.flush();
+  }
+
+  /** How the connections are made, for the endpoint header: "one after another" only when that is true. */
+  static String mode(boolean hold, int concurrency) {
+    if (hold) {
+      return "holding all open" + (concurrency > 1 ? ", opened " + concurrency + " at a time" : "");
+    }
+    return concurrency > 1 ? "each connected, pinged and closed, " + concurrency + " at a time" : "one after another";
   }
 
   void connection(ConnectionResult r) {

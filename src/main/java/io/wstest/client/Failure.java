@@ -53,6 +53,16 @@ public record Failure(FailureKind kind, String stage, String detail, Integer htt
     }
   }
 
+  /**
+   * Like {@link #ofConnect} for a plain HTTP request such as the health check: a timeout there means no HTTP
+   * answer, not a missing WebSocket handshake.
+   */
+  public static Failure ofRequest(Throwable error, String hostPort, String request) {
+    Failure failure = ofConnect(error, hostPort);
+    return failure.kind() != FailureKind.TIMEOUT ? failure : of(FailureKind.TIMEOUT, failure.stage(),
+      "no HTTP answer to " + request + " from " + hostPort + " within the timeout");
+  }
+
   static String excerpt(String text) {
     String oneLine = text.replaceAll("\\s+", " ").trim();
     return oneLine.length() <= BODY_EXCERPT ? oneLine : oneLine.substring(0, BODY_EXCERPT) + "...";

@@ -23,7 +23,11 @@ public enum FailureKind {
   HANDSHAKE_STATUS,
   /** The socket was closed before the welcome and pong arrived. */
   CLOSED,
-  /** The server does not speak this service's protocol (no welcome, no instance_id, no matching pong). */
+  /**
+   * The server does not speak this service's protocol: the first message is not a welcome with an instance_id,
+   * a text message is not JSON, a binary message arrived, a pong answers another ping, or the server does not
+   * take the server_ping connection option. (No welcome at all is a {@link #TIMEOUT} in the welcome stage.)
+   */
   PROTOCOL,
   /** Anything else; the detail says what. */
   ERROR;

@@ -16,8 +16,15 @@ import java.util.Map;
 /** {@code GET /health} on the target, as the seed's client did first: who answers, and is anyone there at all. */
 public final class HealthCheck {
 
-  /** The outcome; {@code failure} is null when the service answered 200 with its identity. */
-  public record Result(String url, Integer status, JsonObject body, Failure failure) {
+  /** What test-lb says when the health URL's port answers HTTP 426: it speaks only WebSocket. */
+  static final String NOT_ON_THIS_PORT = "health endpoint not on this port (raw WebSocket server)";
+
+  /**
+   * The outcome: {@code failure} is null when the service answered 200 with its identity, or when there was
+   * nothing to check, and then {@code skipped} says why (the port serves only WebSockets).
+   */
+  public record Result(String url, Integer status, JsonObject body, Failure failure, String skipped) {
+    /** The health check did not fail: it passed, or it was {@link #skipped()}. */
     public boolean ok() {
       return failure == null;
     }
@@ -34,6 +41,9 @@ public final class HealthCheck {
       }
       if (failure != null) {
         json.put("failure", failure.toJson());
+      }
+      if (skipped != null) {
+        json.put("skipped", skipped);
       }
       return json;
     }
@@ -59,7 +69,8 @@ public final class HealthCheck {
     headers.forEach(h -> request.addHeader(h.getKey(), h.getValue()));
     return client.request(request)
       .compose(req -> req.send().compose(response -> response.body().map(body -> answer(url, response.statusCode(), body))))
-      .recover(error -> Future.succeededFuture(new Result(url, null, null, Failure.ofConnect(error, target.hostPort()))));
+      .recover(error -> Future.succeededFuture(new Result(url, null, null,
+        Failure.ofRequest(error, target.hostPort(), "GET /health"), null)));
   }
 
   private static Result answer(String url, int status, Buffer body) {
@@ -69,15 +80,19 @@ public final class HealthCheck {
     } catch (RuntimeException notJson) {
       // reported below as a protocol failure
     }
+    if (status == 426) {
+      // Upgrade Required: a WebSocket-only port, such as this service's raw server (--url ws://host:8765/)
+      return new Result(url, status, json, null, NOT_ON_THIS_PORT);
+    }
     if (status != 200) {
       return new Result(url, status, json, new Failure(FailureKind.HANDSHAKE_STATUS, "health",
-        "HTTP " + status + (body.length() == 0 ? "" : ": " + Failure.excerpt(body.toString())), status, null));
+        "HTTP " + status + (body.length() == 0 ? "" : ": " + Failure.excerpt(body.toString())), status, null), null);
     }
     if (json == null || json.getJsonObject("service_identity") == null) {
       return new Result(url, status, json, Failure.of(FailureKind.PROTOCOL, "health",
-        "200 but not this service's health JSON: " + Failure.excerpt(body.toString())));
+        "200 but not this service's health JSON: " + Failure.excerpt(body.toString())), null);
     }
-    return new Result(url, status, json, null);
+    return new Result(url, status, json, null, null);
   }
 
   public Future<Void> close() {

@@ -26,10 +26,12 @@ final class TestLbRun {
    */
   static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
     rejectOptionsBeforeTheScenarioName(spec);
-    ReportSettings report = ReportSettings.from(output, System.console() != null);
+    ReportSettings report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
     Scenario ready;
     try {
       ready = scenario.apply(report);
+      ReportFiles.checkWritable(report.jsonFile(), "--json");
+      ReportFiles.checkWritable(report.htmlFile(), "--html");
     } catch (InvalidOption e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -27,7 +27,7 @@ public final class DashboardRoutes {
 
   /** Adds the dashboard routes; call before the {@code GET /} health route so the HTML redirect runs first. */
   public static void mount(Router router) {
-    router.get("/").handler(DashboardRoutes::redirectBrowsers);
+    HttpVerticle.getOrHead(router, "/").handler(DashboardRoutes::redirectBrowsers);
     // Exactly /ui (a plain "/ui" route would also match /ui/). The relative target keeps working when a proxy
     // serves the service under a path prefix.
     router.getWithRegex("/ui").handler(ctx -> redirect(ctx, "ui/"));

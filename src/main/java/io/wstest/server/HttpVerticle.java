@@ -2,6 +2,8 @@ package io.wstest.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
@@ -13,7 +15,10 @@ import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
 
-/** Port 8080: health JSON, probes, operator toggles, metrics, the dashboard on /ui/, /ws and a plain echo on /echo. */
+/**
+ * Port 8080: health JSON and probes (GET or HEAD), operator toggles, metrics, the dashboard on /ui/, /ws and a
+ * plain echo on /echo.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private final ServerConfig config;
@@ -54,12 +59,12 @@ public final class HttpVerticle extends VerticleBase {
 
     // GET /ws and GET /echo are WebSocket upgrades, taken before the router (see start).
     DashboardRoutes.mount(router); // first: a browser asking / for HTML goes to /ui/, everyone else falls through
-    router.get("/").handler(health::handle);
-    router.get("/health").handler(health::handle);
-    router.get("/health/live").handler(liveness);
-    router.get("/healthz").handler(liveness);
-    router.get("/health/ready").handler(readiness);
-    router.get("/readyz").handler(readiness);
+    getOrHead(router, "/").handler(health::handle);
+    getOrHead(router, "/health").handler(health::handle);
+    getOrHead(router, "/health/live").handler(liveness);
+    getOrHead(router, "/healthz").handler(liveness);
+    getOrHead(router, "/health/ready").handler(readiness);
+    getOrHead(router, "/readyz").handler(readiness);
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken()).mount(router);
     }
@@ -72,6 +77,15 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
       ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(500, ctx -> Responses.error(ctx, 500, "internal_error", "the server failed this request"));
+  }
+
+  /**
+   * A route for GET and HEAD: load-balancer health checkers often send HEAD. Vert.x answers a HEAD with the
+   * status and headers the handler set and never sends the body (nor an automatic Content-Length, which
+   * RFC 9110 lets a HEAD answer leave out).
+   */
+  static Route getOrHead(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
   }
 
   /** /ws speaks the protocol, /echo plain echo; anything else goes to the router. */

@@ -17,7 +17,7 @@ public final class ServerConfig {
   public static final Setting<Integer> HTTP_PORT = Setting.port("HTTP_PORT", "--http-port", 8080,
     "HTTP port: /, /health, /ws, /echo");
   public static final Setting<Integer> WS_PORT = Setting.port("WS_PORT", "--ws-port", 8765,
-    "raw WebSocket server port (any path)");
+    "raw WebSocket server port (any path); must differ from the HTTP port");
   public static final Setting<String> BIND_HOST = Setting.text("BIND_HOST", "--bind", "ADDRESS", "0.0.0.0",
     "address both servers listen on");
   /**
@@ -135,9 +135,19 @@ public final class ServerConfig {
   }
 
   private void checkCombinations() {
+    // Vert.x shares one port between servers of the same process: with both on it, requests would alternate
+    // between the HTTP server and the raw WebSocket server. Port 0 means "any free port", a different one each.
+    if (httpPort() == wsPort() && httpPort() != 0) {
+      throw new ConfigException(HTTP_PORT.flag() + " / " + HTTP_PORT.env() + " and " + WS_PORT.flag() + " / "
+        + WS_PORT.env() + " are both " + httpPort() + "; the HTTP server and the raw WebSocket server need"
+        + " different ports");
+    }
     if ((get(TLS_CERT) == null) != (get(TLS_KEY) == null)) {
       throw new ConfigException("TLS needs both " + TLS_CERT.flag() + " / " + TLS_CERT.env() + " and "
         + TLS_KEY.flag() + " / " + TLS_KEY.env() + "; only one is set");
+    }
+    if (tls()) {
+      TlsPem.check(tlsCert(), tlsKey());
     }
     // the last socket gets its shutdown message DRAIN_PERIOD after the drain starts and its close SHUTDOWN_GRACE later
     if (drainPeriod().plus(shutdownGrace()).compareTo(shutdownTimeout()) >= 0) {

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.util.List;
 
 import static io.wstest.client.SpreadStatsTest.spread;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The human output keeps the seed's lines, with emoji only when asked for. */
@@ -46,6 +47,30 @@ class ConsoleReportTest {
     String out = text.toString();
     assertTrue(out.endsWith("\r   Replay run: 3 done\r" + " ".repeat(21) + "\r[FAIL] Cannot reach the target: refused\n"),
       out);
+  }
+
+  @Test
+  void aWebSocketOnlyHealthPortIsAHintNotAWarning() {
+    StringWriter text = new StringWriter();
+    new ConsoleReport(new PrintWriter(text), false, false).health(new HealthCheck.Result("http://lb:8765/health", 426,
+      null, null, HealthCheck.NOT_ON_THIS_PORT));
+    assertEquals("[hint] No health check: health endpoint not on this port (raw WebSocket server)\n", text.toString());
+  }
+
+  @Test
+  void theEndpointHeaderSaysHowConnectionsAreMade() {
+    assertEquals("[test] Testing 10 connections for load balancing (one after another)", header());
+    assertEquals("[test] Testing 10 connections for load balancing (each connected, pinged and closed, 5 at a time)",
+      header("--concurrency", "5"));
+    assertEquals("[test] Testing 10 connections for load balancing (holding all open)", header("--hold"));
+    assertEquals("[test] Testing 10 connections for load balancing (holding all open, opened 5 at a time)",
+      header("--hold", "--concurrency", "5"));
+  }
+
+  private static String header(String... args) {
+    StringWriter text = new StringWriter();
+    new ConsoleReport(new PrintWriter(text), false, false).endpointStart(HTTP, TestLbArgumentsTest.settings(args));
+    return text.toString().lines().filter(l -> l.startsWith("[test]")).findFirst().orElseThrow();
   }
 
   @Test

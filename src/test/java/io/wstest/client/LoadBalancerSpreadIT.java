@@ -167,6 +167,28 @@ class LoadBalancerSpreadIT {
   }
 
   @Test
+  void aSkewAboveMaxSkewExitsOne() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    // a deliberately uneven balancer: weights 4:1:1, so weighted round robin gives exactly 20/5/5 of 30 (five full
+    // cycles of 6; the health check's turn only shifts where the window starts)
+    List<Backend> uneven = List.of(backends.get(0).withWeight(4), backends.get(1), backends.get(2));
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(uneven, HaproxyProcess.Options.roundRobin())) {
+      JsonObject report = testLb("max-skew", 1, through(haproxy, "-n", "30", "--max-skew", "2"));
+      JsonObject verdict = report.getJsonObject("verdict");
+      assertFalse(verdict.getBoolean("passed"));
+      List<String> problems = verdict.getJsonArray("problems").stream().map(String.class::cast).toList();
+      assertEquals(List.of("[http] max/min ratio 4.00 is above --max-skew 2.0",
+        "[raw] max/min ratio 4.00 is above --max-skew 2.0"), problems, verdict.encode());
+      for (JsonObject endpoint : endpoints(report)) {
+        JsonObject stats = endpoint.getJsonObject("stats");
+        assertEquals(30, stats.getInteger("succeeded"), stats.encode());
+        assertEquals(3, stats.getInteger("distinct_instances"), "every instance answered: only the skew fails");
+        assertEquals(4.0, stats.getDouble("max_min_ratio"), 1e-9, stats.encode());
+      }
+    }
+  }
+
+  @Test
   void expectingMoreInstancesThanAnsweredExitsOne() {
     Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
     try (LoadBalancerProcess nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "60s")) {
@@ -196,6 +218,22 @@ class LoadBalancerSpreadIT {
     assertEquals(2, stats.getJsonObject("http_statuses").getInteger("404"));
     String detail = connections(rejected).get(0).getJsonObject("failure").getString("detail");
     assertTrue(detail.contains("HTTP 404") && detail.contains("no such path"), detail);
+  }
+
+  @Test
+  void theRawServerUrlReportsNoHealthEndpointInsteadOfAFailedCheck() throws Exception {
+    String url = "ws://127.0.0.1:" + services.get(2).wsPort() + "/";
+    JsonObject health = testLb("raw-url", 0, "--url", url, "-n", "3", "--expect-instances", "1")
+      .getJsonObject("health");
+    assertEquals(426, health.getInteger("status"), health.encode());
+    assertTrue(health.getBoolean("ok"), health.encode());
+    assertEquals("health endpoint not on this port (raw WebSocket server)", health.getString("skipped"));
+    assertFalse(health.containsKey("failure"), health.encode());
+    TestLbRuns.Output console = TestLbRuns.runJar("test-lb", "--url", url, "-n", "1", "--expect-instances", "1");
+    assertEquals(0, console.exitCode(), console.text());
+    assertTrue(console.text().contains("[hint] No health check: health endpoint not on this port (raw WebSocket server)"),
+      console.text());
+    assertFalse(console.text().contains("Health check failed"), console.text());
   }
 
   @Test

@@ -4,8 +4,12 @@ import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** test-lb's flags as the user types them, through the real picocli command line. */
 class TestLbArgumentsTest {
 
-  private static TestLbSettings settings(String... args) {
+  /** The settings test-lb would run with for these arguments. */
+  static TestLbSettings settings(String... args) {
     CommandLine cli = Main.commandLine();
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
@@ -104,6 +109,31 @@ class TestLbArgumentsTest {
       assertEquals(2, result.getKey(), String.join(" ", args));
       assertTrue(result.getValue().contains(args[0]), "message names " + args[0] + ": " + result.getValue());
       assertFalse(result.getValue().contains("Exception"), result.getValue());
+    }
+  }
+
+  @Test
+  void unwritableReportPathsExitTwoBeforeTheRun(@TempDir Path dir) throws IOException {
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    String nobody = Integer.toString(FreePorts.next());
+    String[][] cases = {
+      {"--json", "/proc/nope/x.json", "cannot write /proc/nope/x.json: "},
+      {"--json", aFile.resolve("x.json").toString(), aFile + " is a file, not a directory"},
+      {"--html", dir.toString(), "cannot write " + dir + ": it is a directory"}};
+    for (String[] report : cases) {
+      TestLbRuns.Captured run = TestLbRuns.inProcessCapturing("--host", "127.0.0.1", "--http-port", nobody, "--ws-port", nobody, "--timeout", "1s",
+        report[0], report[1]);
+      assertEquals(2, run.exitCode(), String.join(" ", report));
+      assertTrue(run.err().contains("Invalid value for option '" + report[0] + "'") && run.err().contains(report[2]),
+        run.err());
+      assertFalse(run.out().contains("Starting"), "checked before the run started: " + run.out());
+    }
+    // a directory that does not exist yet is created, as the report would create it
+    Path nested = dir.resolve("reports/today/r.json");
+    ReportFiles.checkWritable(nested, "--json");
+    assertTrue(Files.isDirectory(nested.getParent()));
+    try (var left = Files.list(nested.getParent())) {
+      assertEquals(0, left.count(), "the scratch file is removed");
     }
   }
 

@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Container smoke test with podman: the repository's Dockerfile builds an image (runtime stage, jar from the build
  * context via {@code JAR_FROM=prebuilt}, base image a local jlink'd JRE because no registry is reachable), the
- * container runs on the host network bound to 127.0.0.1 on free ports, /health says environment "docker", and the
- * image's own HEALTHCHECK passes ({@code podman healthcheck run}).
+ * container runs on the host network bound to 127.0.0.1 on free ports, /health says environment "docker", the JVM
+ * runs with docker/jvm.options, the image's own HEALTHCHECK passes ({@code podman healthcheck run}) and a stop
+ * drains and exits 0.
  *
  * <p>Everything lives in a podman storage of its own (a temp {@code --root}/{@code --runroot}), so the test can
  * neither see nor remove anybody else's images, and removing that storage cleans up every layer it made. Every
@@ -167,14 +168,28 @@ class ContainerImageIT {
       })));
   }
 
+  /**
+   * PID 1 is java with the default JAVA_OPTS, the argument file /app/jvm.options; that file is docker/jvm.options
+   * byte for byte, and the JVM applied it: its heap pools are the serial collector's (-XX:+UseSerialGC).
+   */
   @Test
   @Order(1)
-  void javaRunsAsPid1WithTheImagesJvmFlags() throws Exception {
+  void javaRunsAsPid1WithDockerJvmOptions(Vertx vertx, VertxTestContext test) throws Exception {
     Result top = podman(Duration.ofSeconds(30), "top", CONTAINER, "pid", "args");
     check(top, "podman top");
     String pid1 = top.output.lines().filter(l -> l.strip().startsWith("1 ")).findFirst().orElse("");
-    assertTrue(pid1.contains("java -XX:MaxRAMPercentage=75 -XX:+UseSerialGC"), "PID 1 should be java with JAVA_OPTS:\n"
-      + top.output);
+    assertTrue(pid1.contains("java @/app/jvm.options -jar "), "PID 1 should be java with JAVA_OPTS:\n" + top.output);
+    Path copied = work.resolve("jvm.options-from-image");
+    check(podman(Duration.ofSeconds(30), "cp", CONTAINER + ":/app/jvm.options", copied.toString()), "podman cp");
+    assertEquals(Files.readString(Path.of("docker/jvm.options")), Files.readString(copied),
+      "the image's /app/jvm.options is docker/jvm.options");
+    WebClient.create(vertx).get(httpPort, "127.0.0.1", "/metrics").send()
+      .onComplete(test.succeeding(response -> test.verify(() -> {
+        assertEquals(200, response.statusCode());
+        assertTrue(response.bodyAsString().contains("jvm_memory_max_bytes{area=\"heap\",id=\"Tenured Gen\"}"),
+          "the serial collector's old generation: -XX:+UseSerialGC from /app/jvm.options is in effect");
+        test.completeNow();
+      })));
   }
 
   @Test
@@ -184,15 +199,18 @@ class ContainerImageIT {
     assertEquals(0, health.code, "HEALTHCHECK failed: " + health + "\n" + String.join("\n", containerOutput));
   }
 
-  /** SIGTERM must reach the JVM (sh exec'd it), not a shell that ignores it until podman's SIGKILL (137). */
+  /**
+   * SIGTERM must reach the JVM (sh exec'd it), not a shell that ignores it until podman's SIGKILL (137), and the
+   * JVM drains and exits 0 (143 would be a JVM killed by the signal without the drain).
+   */
   @Test
   @Order(2)
-  void stopDeliversSigtermToTheJvm() throws Exception {
+  void stopDeliversSigtermToTheJvmWhichDrainsAndExitsZero() throws Exception {
     check(podman(Duration.ofSeconds(90), "stop", "--time", "60", CONTAINER), "podman stop");
     assertTrue(container.waitFor(30, TimeUnit.SECONDS), "podman run did not return after the stop");
-    int code = container.exitValue();
-    assertTrue(code == 0 || code == 143, "exit code " + code + " (137 would mean SIGKILL after the timeout)\n"
-      + String.join("\n", containerOutput));
+    String output = String.join("\n", containerOutput);
+    assertEquals(0, container.exitValue(), "exit code of podman run\n" + output);
+    assertTrue(output.contains("GracefulShutdown - INFO - Stopped"), output);
   }
 
   /** A finished command: exit code (-1 when killed at its time limit), its output, and what ran. */

@@ -29,6 +29,7 @@ class DockerFilesTest {
   static final Path DOCKERFILE = DeployFiles.file("Dockerfile");
   static final Path COMPOSE = DeployFiles.file("docker/compose.yaml");
   static final String REPLICAS = "websocket-test";
+  static final String JVM_OPTIONS_IN_IMAGE = "/app/jvm.options";
 
   private final String http = Integer.toString(defaultPort(ServerConfig.HTTP_PORT));
   private final String ws = Integer.toString(defaultPort(ServerConfig.WS_PORT));
@@ -98,15 +99,34 @@ class DockerFilesTest {
 
     String entrypoint = withKeyword(all, "ENTRYPOINT").get(0);
     assertTrue(entrypoint.contains("exec java $JAVA_OPTS -jar " + command.group(1)), entrypoint);
-    String env = String.join("\n", withKeyword(all, "ENV"));
-    assertTrue(env.contains("JAVA_OPTS=") && env.contains("-XX:MaxRAMPercentage="), env);
+  }
+
+  /**
+   * docker/jvm.options is the one source of the JVM flags: the runtime stage copies it and the default JAVA_OPTS is
+   * that file as a java launcher argument file (JAVA_OPTS stays overridable); the Maven stage packs it into the jar
+   * for bench --spawn (BenchFlagsTest checks it holds only plain flags). ContainerImageIT checks the running
+   * container uses it.
+   */
+  @Test
+  void defaultJavaOptsAreDockerJvmOptions() throws IOException {
+    List<String> all = instructions();
+    int runtime = all.indexOf("FROM ${RUNTIME_IMAGE} AS runtime");
+    List<String> runtimeStage = all.subList(runtime, all.size());
+    assertTrue(runtimeStage.contains("COPY docker/jvm.options " + JVM_OPTIONS_IN_IMAGE), runtimeStage.toString());
+    assertEquals(List.of("ENV JAVA_OPTS=\"@" + JVM_OPTIONS_IN_IMAGE + "\""), withKeyword(runtimeStage, "ENV"));
+
+    int mavenBuild = all.indexOf("FROM ${BUILD_IMAGE} AS maven-build");
+    int copy = all.indexOf("COPY docker/jvm.options ./docker/jvm.options");
+    int packageJar = indexOfContaining(all, "-DskipTests package");
+    assertTrue(mavenBuild < copy && copy < packageJar, "the Maven stage has docker/jvm.options before it packages");
   }
 
   @Test
   void dockerignoreKeepsOnlyWhatTheBuildCopies() throws IOException {
     List<String> rules = Files.readAllLines(DeployFiles.file(".dockerignore")).stream()
       .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    assertEquals(List.of("*", "!pom.xml", "!src/main/", "!target/websocket-test-service.jar"), rules);
+    assertEquals(List.of("*", "!pom.xml", "!src/main/", "!docker/jvm.options", "!target/websocket-test-service.jar"),
+      rules);
   }
 
   @Test

@@ -145,12 +145,7 @@ class KubernetesManifestsTest {
   @Test
   void gracePeriodCoversTheDrainTimeline() {
     Container c = container(objects);
-    Map<String, String> env = new LinkedHashMap<>();
-    envByName(c).forEach((name, var) -> {
-      if (var.getValue() != null) {
-        env.put(name, var.getValue());
-      }
-    });
+    Map<String, String> env = literalEnv(c);
     Optional<Long> drainDelay = drainSettingMillis("DRAIN_DELAY", env);
     Optional<Long> shutdownTimeout = drainSettingMillis("SHUTDOWN_TIMEOUT", env);
     assumeTrue(drainDelay.isPresent() && shutdownTimeout.isPresent(),
@@ -160,6 +155,23 @@ class KubernetesManifestsTest {
     assertTrue(graceMillis > preStopMillis + drainDelay.get() + shutdownTimeout.get(),
       "terminationGracePeriodSeconds " + graceMillis / 1000 + "s must exceed preStop " + preStopMillis
         + "ms + DRAIN_DELAY " + drainDelay.get() + "ms + SHUTDOWN_TIMEOUT " + shutdownTimeout.get() + "ms");
+  }
+
+  /**
+   * docs/operations.md: DRAIN_DELAY must exceed the readiness probe's periodSeconds x failureThreshold (plus its
+   * timeout, the longest a failing probe may take), or the sockets close while the pod still gets new connections.
+   */
+  @Test
+  void drainDelayOutlastsTheReadinessProbesDetection() {
+    Container c = container(objects);
+    Map<String, String> env = literalEnv(c);
+    long drainDelay = drainSettingMillis("DRAIN_DELAY", env).orElseThrow();
+    Probe readiness = c.getReadinessProbe();
+    long detection = 1000L * (readiness.getPeriodSeconds() * readiness.getFailureThreshold()
+      + readiness.getTimeoutSeconds());
+    assertTrue(drainDelay > detection, "DRAIN_DELAY " + drainDelay + " ms must exceed readiness periodSeconds "
+      + readiness.getPeriodSeconds() + " x failureThreshold " + readiness.getFailureThreshold() + " + timeoutSeconds "
+      + readiness.getTimeoutSeconds() + " (" + detection + " ms)");
   }
 
   @Test
@@ -294,6 +306,17 @@ class KubernetesManifestsTest {
     for (EnvVar var : c.getEnv()) {
       assertTrue(env.put(var.getName(), var) == null, "duplicate env " + var.getName());
     }
+    return env;
+  }
+
+  /** The env vars the manifest sets to a literal value (not from the Downward API). */
+  private static Map<String, String> literalEnv(Container c) {
+    Map<String, String> env = new LinkedHashMap<>();
+    envByName(c).forEach((name, var) -> {
+      if (var.getValue() != null) {
+        env.put(name, var.getValue());
+      }
+    });
     return env;
   }
 

@@ -16,6 +16,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.RawWebSocket;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM / SIGINT against the real fat jar: readiness fails at once while sockets stay open and new ones are
- * still accepted, then every socket of both servers gets the shutdown message and a 1001 close, and the
- * process exits 0.
+ * still accepted, then every socket of both servers gets the shutdown message and a 1001 close, spread over
+ * DRAIN_PERIOD, and the process exits 0, also when a peer never answers its close (at SHUTDOWN_TIMEOUT).
  */
 @ExtendWith(VertxExtension.class)
 class GracefulShutdownIT {
 
   private static final int SOCKETS = 200;
+  private static final long DRAIN_PERIOD_MILLIS = 2000;
 
   /** Kept in a field: a client held only in a local variable can be cleaned up mid-handshake. */
   private WebSocketClient client;
@@ -63,6 +66,8 @@ class GracefulShutdownIT {
     WebSocket ws;
     Short closeCode;
     String closeReason;
+    /** When the shutdown message arrived (System.nanoTime), 0 before. */
+    long shutdownNanos;
 
     Peer(String server) {
       this.server = server;
@@ -77,6 +82,9 @@ class GracefulShutdownIT {
         ws.exceptionHandler(e -> { });
         ws.textMessageHandler(text -> {
           JsonObject message = new JsonObject(text);
+          if ("shutdown".equals(message.getString("type"))) {
+            peer.shutdownNanos = System.nanoTime();
+          }
           peer.messages.add(message);
           peer.welcome.tryComplete(message);
         });
@@ -96,7 +104,8 @@ class GracefulShutdownIT {
   @Test
   @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
   void sigtermDrainsEverySocketOfBothServers(Vertx vertx, VertxTestContext test) {
-    service = ServiceProcess.builder().podName("drain-it").env("DRAIN_DELAY", "3s").env("DRAIN_PERIOD", "1s").start();
+    service = ServiceProcess.builder().podName("drain-it").env("DRAIN_DELAY", "3s")
+      .env("DRAIN_PERIOD", DRAIN_PERIOD_MILLIS + "ms").start();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
       client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SOCKETS * 2));
@@ -120,6 +129,7 @@ class GracefulShutdownIT {
             assertEquals(0, process.exitValue(), service.output());
             assertEquals(SOCKETS + 1, peers.size());
             peers.forEach(GracefulShutdownIT::assertShutdownThen1001);
+            assertSpreadOverTheDrainPeriod(peers);
           });
           return peers;
         });
@@ -144,6 +154,21 @@ class GracefulShutdownIT {
         peers.add(late);
         return null;
       }));
+  }
+
+  /**
+   * DRAIN_PERIOD spreads the closes: the shutdown messages arrive over about the period (not in one burst), and
+   * evenly (the median one near the middle). Generous bounds: the spread is the feature, not a speed figure.
+   */
+  private static void assertSpreadOverTheDrainPeriod(List<Peer> peers) {
+    List<Long> arrivals = peers.stream().map(p -> p.shutdownNanos).sorted().toList();
+    long first = arrivals.get(0);
+    double spanMillis = (arrivals.get(arrivals.size() - 1) - first) / 1e6;
+    double medianMillis = (arrivals.get(arrivals.size() / 2) - first) / 1e6;
+    assertTrue(spanMillis >= DRAIN_PERIOD_MILLIS / 2.0 && spanMillis <= DRAIN_PERIOD_MILLIS + 3000,
+      "shutdown messages over " + spanMillis + " ms, DRAIN_PERIOD " + DRAIN_PERIOD_MILLIS + " ms");
+    assertTrue(medianMillis >= spanMillis / 4 && medianMillis <= spanMillis * 3 / 4,
+      "median arrival at " + medianMillis + " ms of " + spanMillis + " ms: not spread evenly");
   }
 
   private static void assertShutdownThen1001(Peer peer) {
@@ -240,6 +265,36 @@ class GracefulShutdownIT {
           });
       }).onComplete(test.succeedingThenComplete());
     });
+  }
+
+  /**
+   * A peer that reads the shutdown message and the close frame but never answers the close: the process still
+   * exits 0 once SHUTDOWN_TIMEOUT has passed after the delay, well before Vert.x's own 10 s closing timeout would
+   * have cut the socket.
+   */
+  @Test
+  void aPeerThatNeverAnswersTheCloseIsCutAtTheShutdownTimeout() throws IOException {
+    long shutdownTimeoutMillis = 2000;
+    service = ServiceProcess.builder().podName("drain-deaf").env("DRAIN_DELAY", "0")
+      .env("SHUTDOWN_TIMEOUT", shutdownTimeoutMillis + "ms").start();
+    try (RawWebSocket deaf = RawWebSocket.connect(service.wsPort(), "/", 0)) {
+      assertEquals(101, deaf.status(), deaf.responseHead());
+      assertEquals("welcome", new JsonObject(deaf.readFrame().text()).getString("type"));
+      long signalled = System.nanoTime();
+      service.sigterm();
+      assertEquals("shutdown", new JsonObject(deaf.readFrame().text()).getString("type"));
+      RawWebSocket.Frame close = deaf.readFrame();
+      assertEquals(RawWebSocket.CLOSE, close.opcode());
+      assertEquals(1001, close.closeCode());
+      // ... and no close frame goes back
+      int exit = service.waitForExit(Duration.ofSeconds(30));
+      double tookMillis = (System.nanoTime() - signalled) / 1e6;
+      assertEquals(0, exit, service.output());
+      assertTrue(service.output().contains("Shutdown timeout (" + shutdownTimeoutMillis + " ms after the drain delay)"
+        + " passed"), service.output());
+      assertTrue(tookMillis < shutdownTimeoutMillis + 5000, "exited " + tookMillis + " ms after SIGTERM; DRAIN_DELAY 0"
+        + " + SHUTDOWN_TIMEOUT " + shutdownTimeoutMillis + " ms + 5 s margin");
+    }
   }
 
   @Test

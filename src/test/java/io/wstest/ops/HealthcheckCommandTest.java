@@ -5,11 +5,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
 import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -80,5 +84,15 @@ class HealthcheckCommandTest {
     assertEquals("http://127.0.0.1:9090/health/ready",
       HealthcheckCommand.defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
     assertEquals("http://127.0.0.2:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
+  }
+
+  @Test
+  void defaultUrlIsHttpsWhenTheServiceHasTls(@TempDir Path dir) throws Exception {
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    Map<String, String> env = Map.of("HTTP_PORT", "9443", "TLS_CERT", cert.certPem().toString(),
+      "TLS_KEY", cert.keyPem().toString());
+    assertEquals("https://127.0.0.1:9443/health/ready", HealthcheckCommand.defaultUrl(env));
+    assertEquals(1, HealthcheckCommand.ownCertificates(env, true).size());
+    assertEquals(List.of(), HealthcheckCommand.ownCertificates(Map.of(), true));
   }
 }

@@ -22,10 +22,12 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real jar with an admin token and an unrelated secret in its environment, and secrets in the request
- * headers: no HTTP answer and no WebSocket message may contain any of them.
+ * headers: no HTTP answer (health, probes, errors, /metrics, the dashboard page and script) and no WebSocket
+ * message (/ws, the raw server, /echo) may contain any of them.
  */
 @ExtendWith(VertxExtension.class)
 class NoSecretsIT {
@@ -70,6 +72,21 @@ class NoSecretsIT {
     });
   }
 
+  /** The /echo handshake's response headers and the echo of one message, sent over a secret-bearing handshake. */
+  private Future<String> echoReply() {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(service.httpPort())
+      .setURI("/echo")
+      .putHeader("Authorization", "Bearer " + HEADER_SECRET)
+      .putHeader("Cookie", "session=" + HEADER_SECRET)
+      .putHeader("X-Api-Key", HEADER_SECRET);
+    return client.connect(options).compose(ws -> {
+      Promise<String> echoed = Promise.promise();
+      ws.textMessageHandler(text -> echoed.tryComplete(ws.headers() + "\n" + text));
+      ws.writeTextMessage("what do you know?");
+      return echoed.future();
+    });
+  }
+
   private Future<String> get(WebClient http, String path) {
     return http.get(service.httpPort(), "127.0.0.1", path)
       .putHeader("Authorization", "Bearer " + HEADER_SECRET)
@@ -84,13 +101,22 @@ class NoSecretsIT {
     WebClient http = WebClient.create(vertx);
     Future<HttpResponse<Buffer>> unauthorized = http.post(service.httpPort(), "127.0.0.1", "/admin/drain")
       .putHeader("Authorization", "Bearer " + HEADER_SECRET).send();
-    Future.all(List.of(get(http, "/"), get(http, "/health"), get(http, "/readyz"), get(http, "/healthz"),
-        get(http, "/no/such/path"), unauthorized.map(r -> r.statusCode() + " " + r.bodyAsString()),
-        welcomeAndInfo(service.httpPort(), "/ws"), welcomeAndInfo(service.wsPort(), "/raw")))
-      .onComplete(test.succeeding(all -> test.verify(() -> {
+    List<Future<String>> answers = new ArrayList<>(List.of(get(http, "/"), get(http, "/health"), get(http, "/readyz"),
+      get(http, "/healthz"), get(http, "/no/such/path"), unauthorized.map(r -> r.statusCode() + " " + r.bodyAsString()),
+      welcomeAndInfo(service.httpPort(), "/ws"), welcomeAndInfo(service.wsPort(), "/raw"), echoReply()));
+    Future.all(answers)
+      // after every request and socket above, so the metrics have seen them; the dashboard page and its script
+      .compose(v -> Future.all(get(http, "/metrics"), get(http, "/ui/"), get(http, "/ui/app.js")))
+      .onComplete(test.succeeding(late -> test.verify(() -> {
         assertEquals(401, unauthorized.result().statusCode());
-        for (int i = 0; i < all.size(); i++) {
-          String text = all.resultAt(i);
+        List<String> texts = new ArrayList<>(answers.stream().map(Future::result).toList());
+        texts.addAll(late.list());
+        assertTrue(texts.get(8).endsWith("\nwhat do you know?"), texts.get(8));
+        assertTrue(texts.get(9).startsWith("200 ") && texts.get(9).contains("websocket_connections_opened_total"),
+          texts.get(9));
+        assertTrue(texts.get(10).startsWith("200 ") && texts.get(11).startsWith("200 "), texts.get(10));
+        for (int i = 0; i < texts.size(); i++) {
+          String text = texts.get(i);
           for (String secret : List.of(TOKEN, ENV_SECRET, HEADER_SECRET, "DATABASE_PASSWORD")) {
             assertFalse(text.contains(secret), "answer " + i + " reveals " + secret + ": " + text);
           }

@@ -1,6 +1,7 @@
 package io.wstest.server;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.protocol.CloseCodes;
 import io.wstest.testsupport.Backend;
 import io.wstest.testsupport.HeadlessChromium;
 import io.wstest.testsupport.LoadBalancerProcess;
@@ -30,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,33 +139,32 @@ class DashboardIT {
   }
 
   @Test
-  void serverClosingTheSocketShowsBannerAndReconnectGoesToTheTypedUrl() {
-    ServiceProcess doomed = ServiceProcess.builder().podName("dash-doomed").start();
-    try {
-      WebDriver driver = chromium.driver();
-      driver.get(base(doomed) + "/ui/");
-      awaitText("pod-name", "dash-doomed");
-      assertTrue(driver.findElements(By.cssSelector("#close-banner:not([hidden])")).isEmpty());
+  void serverClosingTheSocketShowsBannerAndReconnectGoesToTheTypedUrl() throws Exception {
+    ServiceProcess service = services.get(0);
+    WebDriver driver = chromium.driver();
+    driver.get(base(service) + "/ui/");
+    awaitText("instance-id", instanceIds.get(0));
+    assertTrue(driver.findElements(By.cssSelector("#close-banner:not([hidden])")).isEmpty());
 
-      // SIGTERM, as Kubernetes sends: the service closes its sockets on the way out.
-      assertTrue(doomed.terminate(Duration.ofSeconds(30)) != -1, "still running after SIGTERM:\n" + doomed.output());
-      WebElement banner = wait(driver).until(ExpectedConditions.visibilityOfElementLocated(By.id("close-banner")));
-      Matcher shown = Pattern.compile("Close code (\\d{4}) \\((.+?)\\)").matcher(banner.getText());
-      assertTrue(shown.find(), banner.getText());
-      assertTrue(Set.of("1000", "1001", "1006").contains(shown.group(1)), banner.getText());
-      assertEquals("closed " + shown.group(1), text("conn-status"));
-      chromium.screenshot("dashboard-closed");
+    // The operator's drain (what SIGTERM does after DRAIN_DELAY, without a timing race against the process exit):
+    // every socket gets the shutdown message and a close 1001 now; the answer comes once all of them are closed.
+    JsonObject drained = post(service.httpPort(), "/admin/drain");
+    assertEquals(1001, drained.getInteger("code"), drained.encode());
+    assertTrue(drained.getInteger("closed") >= 1, drained.encode());
+    WebElement banner = wait(driver).until(ExpectedConditions.visibilityOfElementLocated(By.id("close-banner")));
+    assertTrue(banner.getText().contains("Close code 1001 (Going Away) — reason: “"
+      + CloseCodes.reason(CloseCodes.GOING_AWAY) + "”."), banner.getText());
+    assertEquals("closed 1001", text("conn-status"));
+    assertTrue(logTypes().contains("shutdown"), "the shutdown message arrived before the close: " + logTypes());
+    chromium.screenshot("dashboard-closed");
 
-      // Reconnect uses whatever URL is typed: here another replica's raw WebSocket server (the 8765 side).
-      type("ws-url", "ws://127.0.0.1:" + services.get(1).wsPort() + "/");
-      click("reconnect");
-      wait(driver).until(ExpectedConditions.invisibilityOfElementLocated(By.id("close-banner")));
-      awaitText("instance-id", instanceIds.get(1));
-      awaitText("server-kind", "raw WebSocket server (8765)");
-      awaitText("conn-status", "connected");
-    } finally {
-      doomed.close();
-    }
+    // Reconnect uses whatever URL is typed: here another replica's raw WebSocket server (the 8765 side).
+    type("ws-url", "ws://127.0.0.1:" + services.get(1).wsPort() + "/");
+    click("reconnect");
+    wait(driver).until(ExpectedConditions.invisibilityOfElementLocated(By.id("close-banner")));
+    awaitText("instance-id", instanceIds.get(1));
+    awaitText("server-kind", "raw WebSocket server (8765)");
+    awaitText("conn-status", "connected");
   }
 
   @Test
@@ -256,6 +255,16 @@ class DashboardIT {
 
   private static String base(ServiceProcess service) {
     return "http://127.0.0.1:" + service.httpPort();
+  }
+
+  /** An operator toggle: POST without a body, answered 202 with the new state as JSON. */
+  private static JsonObject post(int port, String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).POST(HttpRequest.BodyPublishers.noBody())
+        .timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, response.statusCode(), response.body());
+    return new JsonObject(response.body());
   }
 
   /** GET with curl's Accept header; the body must be the health JSON. */

@@ -15,9 +15,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP side of the real jar, field by field against the seed's /health sample: exactly its keys, a real
- * identity (resolved by the jar, not a test fixture), the same JSON at / for non-browsers, the probes, and JSON
- * for unknown paths.
+ * identity (resolved by the jar, not a test fixture), the same JSON at / for non-browsers, the probes, HEAD on
+ * all of them, and JSON for unknown paths.
  */
 @ExtendWith(VertxExtension.class)
 class HealthEndpointIT {
@@ -131,6 +137,74 @@ class HealthEndpointIT {
         }
         ctx.completeNow();
       })));
+  }
+
+  @Test
+  void headAnswersLikeGetWithoutABody() throws IOException {
+    for (String path : List.of("/", "/health", "/health/live", "/healthz", "/health/ready", "/readyz")) {
+      assertHeadLikeGet(path, null, 200);
+    }
+    // a browser asking / gets the dashboard redirect either way
+    assertEquals("ui/", assertHeadLikeGet("/", "text/html", 302).headers().get("location"));
+    // a failing probe fails HEAD too
+    assertEquals(202, raw("POST", "/readyz/disable", null).status());
+    try {
+      assertHeadLikeGet("/readyz", null, 503);
+      assertHeadLikeGet("/health/ready", null, 503);
+    } finally {
+      assertEquals(202, raw("POST", "/readyz/enable", null).status());
+    }
+  }
+
+  /** GET and HEAD of one path: the same status and headers (HEAD may leave out Content-Length), HEAD no body. */
+  private static RawAnswer assertHeadLikeGet(String path, String accept, int status) throws IOException {
+    RawAnswer get = raw("GET", path, accept);
+    RawAnswer head = raw("HEAD", path, accept);
+    String what = "HEAD " + path + " (Accept " + accept + ")";
+    assertEquals(status, get.status(), "GET " + path);
+    assertEquals(get.statusLine(), head.statusLine(), what);
+    assertEquals(withoutContentLength(get.headers()), withoutContentLength(head.headers()), what);
+    assertEquals(0, head.body().length, what);
+    if (status != 302) {
+      assertTrue(get.body().length > 0, "GET " + path + " has a body");
+    }
+    return head;
+  }
+
+  private static Map<String, String> withoutContentLength(Map<String, String> headers) {
+    Map<String, String> copy = new HashMap<>(headers);
+    copy.remove("content-length");
+    return copy;
+  }
+
+  private record RawAnswer(String statusLine, Map<String, String> headers, byte[] body) {
+    int status() {
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+  }
+
+  /**
+   * One request on its own connection, read byte for byte until the server closes it ({@code Connection:
+   * close}): a client library would not show whether a HEAD answer carried a body.
+   */
+  private static RawAnswer raw(String method, String path, String accept) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", service.httpPort())) {
+      socket.setSoTimeout(10_000);
+      String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (accept == null ? "" : "Accept: " + accept + "\r\n") + "Connection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      byte[] all = socket.getInputStream().readAllBytes();
+      String text = new String(all, StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      assertTrue(end > 0, method + " " + path + " answered: " + text);
+      String[] lines = text.substring(0, end).split("\r\n");
+      Map<String, String> headers = new HashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+      return new RawAnswer(lines[0], headers, Arrays.copyOfRange(all, end + 4, all.length));
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.wstest.server;
 
+import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +77,10 @@ class OpsSettingsTest {
   }
 
   @Test
-  void tlsNeedsBothReadableFiles(@TempDir Path dir) throws IOException {
-    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
-    Path key = Files.writeString(dir.resolve("key.pem"), "x");
+  void tlsNeedsBothReadableFiles(@TempDir Path dir) throws IOException, InterruptedException {
+    SelfSignedCert pem = SelfSignedCert.create(dir);
+    Path cert = pem.certPem();
+    Path key = pem.keyPem();
     ConfigException onlyCert = assertThrows(ConfigException.class,
       () -> ServerConfig.fromEnv(Map.of("TLS_CERT", cert.toString())));
     assertTrue(onlyCert.getMessage().contains("TLS_KEY"), onlyCert.getMessage());
@@ -87,5 +89,36 @@ class OpsSettingsTest {
     assertTrue(missing.getMessage().contains("TLS_CERT") && missing.getMessage().contains("no readable file"),
       missing.getMessage());
     assertTrue(ServerConfig.fromEnv(Map.of("TLS_CERT", cert.toString(), "TLS_KEY", key.toString())).tls());
+  }
+
+  @Test
+  void tlsFilesThatAreNotPemExit2NamingTheSetting(@TempDir Path dir) throws IOException, InterruptedException {
+    SelfSignedCert pem = SelfSignedCert.create(dir);
+    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "garbage\n");
+    ConfigException badCert = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of(
+      "TLS_CERT", garbage.toString(), "TLS_KEY", pem.keyPem().toString())));
+    assertTrue(badCert.getMessage().startsWith("Invalid --tls-cert / TLS_CERT: " + garbage
+      + " is not a usable PEM certificate (Missing -----BEGIN CERTIFICATE----- delimiter)"), badCert.getMessage());
+    // a certificate given as the key
+    ConfigException badKey = assertThrows(ConfigException.class, () -> ServerConfig.resolve(
+      Map.of("--tls-key", pem.certPem().toString()), Map.of("TLS_CERT", pem.certPem().toString())));
+    assertTrue(badKey.getMessage().startsWith("Invalid --tls-key / TLS_KEY: " + pem.certPem()
+      + " is not a usable PEM private key"), badKey.getMessage());
+    Path corrupt = Files.writeString(dir.resolve("corrupt.pem"),
+      "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    badKey = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of(
+      "TLS_CERT", pem.certPem().toString(), "TLS_KEY", corrupt.toString())));
+    assertTrue(badKey.getMessage().contains("TLS_KEY") && !badKey.getMessage().contains("TLS_CERT"),
+      badKey.getMessage());
+  }
+
+  @Test
+  void tlsKeyOfAnotherCertificateIsRejected(@TempDir Path dir) throws IOException, InterruptedException {
+    SelfSignedCert one = SelfSignedCert.create(Files.createDirectory(dir.resolve("one")));
+    SelfSignedCert other = SelfSignedCert.create(Files.createDirectory(dir.resolve("other")));
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of(
+      "TLS_CERT", one.certPem().toString(), "TLS_KEY", other.keyPem().toString())));
+    assertTrue(e.getMessage().contains("--tls-key / TLS_KEY (" + other.keyPem() + ") is not the private key of the"
+      + " certificate in --tls-cert / TLS_CERT"), e.getMessage());
   }
 }

@@ -54,6 +54,19 @@ class ServerConfigTest {
   }
 
   @Test
+  void equalPortsForBothServersAreRejectedNamingBothSettings() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--http-port", "18082"), Map.of("WS_PORT", "18082")));
+    for (String name : new String[] {"--http-port", "HTTP_PORT", "--ws-port", "WS_PORT", "18082"}) {
+      assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
+    // 0 asks the OS for a free port: each server gets its own
+    ServerConfig any = ServerConfig.resolve(Map.of("--http-port", "0", "--ws-port", "0"), Map.of());
+    assertEquals(0, any.httpPort());
+    assertEquals(0, any.wsPort());
+  }
+
+  @Test
   void durationsAcceptUnits() {
     assertEquals(250, Setting.parseDurationMillis("250ms"));
     assertEquals(5000, Setting.parseDurationMillis("5s"));

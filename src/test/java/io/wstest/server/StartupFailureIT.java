@@ -3,10 +3,13 @@ package io.wstest.server;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fat jar given unusable start-up input: a port another process holds stops it with exit 1 and a message
- * naming the port and its setting, for either server; a value that is not a port stops it with exit 2 naming
- * the variable. (Bad flag values exiting 2 are covered in-process by MainTest.)
+ * naming the port and its setting, for either server; a value that is not a port, the same port for both
+ * servers or a TLS file that is not PEM stops it with exit 2 naming the setting. (Bad flag values exiting 2 are
+ * covered in-process by MainTest.)
  */
 class StartupFailureIT {
 
@@ -57,6 +61,30 @@ class StartupFailureIT {
       "HTTP_PORT", Integer.toString(FreePorts.next()), "WS_PORT", "eighty-seven"), EXIT_WITHIN);
     assertEquals(2, exit.code(), exit.output());
     assertTrue(exit.output().contains("WS_PORT") && exit.output().contains("'eighty-seven'"), exit.output());
+  }
+
+  @Test
+  void sameHttpAndWsPortExits2NamingBothSettings() {
+    String port = Integer.toString(FreePorts.next());
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port", port),
+      Map.of("WS_PORT", port), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("--http-port / HTTP_PORT and --ws-port / WS_PORT are both " + port),
+      exit.output());
+    assertFalse(exit.output().contains(ServiceProcess.STARTED_LINE), exit.output());
+  }
+
+  @Test
+  void tlsCertThatIsNotPemExits2NamingTheSetting(@TempDir Path dir) throws IOException {
+    Path garbage = Files.writeString(dir.resolve("bad.pem"), "garbage\n");
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port",
+      Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next())),
+      Map.of("TLS_CERT", garbage.toString(), "TLS_KEY", garbage.toString()), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("Invalid --tls-cert / TLS_CERT: " + garbage + " is not a usable PEM certificate"),
+      exit.output());
+    assertFalse(exit.output().contains("Exception") || exit.output().contains(ServiceProcess.STARTED_LINE),
+      exit.output());
   }
 
   /** A listening socket on a free loopback port, as another process holding the port would have. */

@@ -10,18 +10,24 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away self-signed certificate for localhost / 127.0.0.1 as PEM files, made with the JDK's own keytool
- * (always present, unlike openssl) and converted to PEM in Java.
+ * A throw-away self-signed certificate (for localhost / 127.0.0.1 unless told otherwise) as PEM files, made
+ * with the JDK's own keytool (always present, unlike openssl) and converted to PEM in Java.
  */
 public record SelfSignedCert(Path certPem, Path keyPem) {
 
   private static final char[] PASSWORD = "test-only".toCharArray();
 
   public static SelfSignedCert create(Path dir) throws IOException, InterruptedException {
+    return create(dir, "localhost", "dns:localhost,ip:127.0.0.1");
+  }
+
+  /** A certificate for other names, e.g. the public name a service is reached by: {@code dns:ws.example.com}. */
+  public static SelfSignedCert create(Path dir, String commonName, String subjectAltNames)
+    throws IOException, InterruptedException {
     Path keystore = dir.resolve("test.p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "wstest", "-keyalg", "RSA",
-      "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+      "-keysize", "2048", "-validity", "2", "-dname", "CN=" + commonName, "-ext", "SAN=" + subjectAltNames,
       "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", new String(PASSWORD),
       "-keypass", new String(PASSWORD)).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

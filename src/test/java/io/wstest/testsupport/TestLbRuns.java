@@ -98,14 +98,25 @@ public final class TestLbRuns {
    * the exit code and what it wrote to stderr (stdout is discarded).
    */
   public static Output inProcess(String... args) {
+    Captured run = inProcessCapturing(args);
+    return new Output(run.exitCode(), run.err());
+  }
+
+  public record Captured(int exitCode, String out, String err) {
+  }
+
+  /** As {@link #inProcess}, keeping what test-lb wrote to stdout too. */
+  public static Captured inProcessCapturing(String... args) {
     CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setOut(new PrintWriter(out));
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
     System.arraycopy(args, 0, full, 1, args.length);
-    return new Output(cli.execute(full), err.toString());
+    int code = cli.execute(full);
+    return new Captured(code, out.toString(), err.toString());
   }
 
   /** The fat jar as a process (real System.exit), its output read until it exits by itself (bounded). */

@@ -1,0 +1,127 @@
+package io.wstest.server;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.impl.KeyStoreHelper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * TLS_CERT and TLS_KEY checked at start-up, read by the same PEM reader the servers use later (Vert.x's
+ * {@code KeyStoreHelper}, behind {@code PemKeyCertOptions}). Without this, a bad file only failed the first
+ * listen, with exit 1 and a bare "Missing -----BEGIN ..." that named neither setting.
+ */
+public final class TlsPem {
+
+  private TlsPem() {
+  }
+
+  /**
+   * The certificates in a TLS_CERT file (leaf and chain, in no particular order): what the service presents,
+   * so that its own {@code healthcheck} can trust exactly that certificate.
+   *
+   * @throws ConfigException when the file cannot be read or holds no PEM certificate
+   */
+  public static List<X509Certificate> certificates(String certPath) {
+    Buffer cert = read(ServerConfig.TLS_CERT, certPath);
+    try {
+      KeyStore store = KeyStoreHelper.loadCA(Stream.of(cert));
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (String alias : Collections.list(store.aliases())) {
+        Certificate certificate = store.getCertificate(alias);
+        if (certificate instanceof X509Certificate x509) {
+          certificates.add(x509);
+        }
+      }
+      return certificates;
+    } catch (Exception e) {
+      throw unusable(ServerConfig.TLS_CERT, certPath, "PEM certificate", e);
+    }
+  }
+
+  /**
+   * @throws ConfigException naming the setting whose file is not a PEM certificate (chain) or private key, or
+   *                         saying that the key does not belong to the certificate
+   */
+  static void check(String certPath, String keyPath) {
+    certificates(certPath);
+    Buffer cert = read(ServerConfig.TLS_CERT, certPath);
+    Buffer key = read(ServerConfig.TLS_KEY, keyPath);
+    KeyStore.PrivateKeyEntry entry;
+    try {
+      // The certificate just loaded on its own, so a failure here is the key's.
+      KeyStore store = KeyStoreHelper.loadKeyCert(List.of(key), List.of(cert));
+      entry = (KeyStore.PrivateKeyEntry) store.getEntry(store.aliases().nextElement(),
+        new KeyStore.PasswordProtection(KeyStoreHelper.DUMMY_PASSWORD.toCharArray()));
+    } catch (Exception e) {
+      throw unusable(ServerConfig.TLS_KEY, keyPath, "PEM private key (PKCS#8, PKCS#1 or EC)", e);
+    }
+    if (!belongTogether(entry.getPrivateKey(), entry.getCertificate().getPublicKey())) {
+      throw new ConfigException(name(ServerConfig.TLS_KEY) + " (" + keyPath + ") is not the private key of the"
+        + " certificate in " + name(ServerConfig.TLS_CERT) + " (" + certPath + "); every TLS handshake would fail");
+    }
+  }
+
+  private static Buffer read(Setting<String> setting, String path) {
+    try {
+      return Buffer.buffer(Files.readAllBytes(Path.of(path)));
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read " + name(setting) + " (" + path + "): " + e.getMessage());
+    }
+  }
+
+  /** Signs with the key and verifies with the certificate's public key: true when they are one pair. */
+  private static boolean belongTogether(PrivateKey key, PublicKey certified) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true; // Vert.x reads only RSA and EC keys; nothing else gets this far
+    }
+    try {
+      byte[] probe = "websocket-test-service key check".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certified);
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false; // e.g. an EC key with an RSA certificate
+    }
+  }
+
+  private static ConfigException unusable(Setting<String> setting, String path, String expected, Exception e) {
+    return new ConfigException("Invalid " + name(setting) + ": " + path + " is not a usable " + expected + " ("
+      + rootMessage(e) + ")");
+  }
+
+  private static String name(Setting<String> setting) {
+    return setting.flag() + " / " + setting.env();
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
