@@ -66,6 +66,8 @@ final class Connection {
   enum Delivery { DELIVERED, DROPPED, SKIPPED }
 
   void open() {
+    // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
+    SocketFootprint.trimConnection(ws);
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -85,6 +87,8 @@ final class Connection {
     if (endpoint == Endpoint.PROTOCOL) {
       send(welcome());
     }
+    // the welcome was the last reader of the upgrade request's headers
+    SocketFootprint.releaseHeaders(ws);
   }
 
   private JsonObject welcome() {
