@@ -1,9 +1,12 @@
 package io.wstest.protocol;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -213,19 +216,38 @@ final class Connection {
     if (closing) {
       return;
     }
-    Buffer reply = Buffer.buffer(request.length() + 160)
-      .appendBytes(ECHO_HEAD).appendBuffer(request)
-      .appendBytes(TIMESTAMP_KEY).appendString(Timestamps.now())
-      .appendBytes(INSTANCE_KEY).appendString(handler.instanceIdJson())
-      .appendBytes(SEQ_KEY).appendString(Long.toString(++seq)).appendByte((byte) '}');
+    // written straight into the frame's byte buffer: the constant parts and the timestamp are bytes already
+    ByteBuf in = ((BufferInternal) request).getByteBuf();
+    ByteBuf reply = VertxByteBufAllocator.DEFAULT.heapBuffer(in.readableBytes() + 160);
+    reply.writeBytes(ECHO_HEAD).writeBytes(in, in.readerIndex(), in.readableBytes())
+      .writeBytes(TIMESTAMP_KEY).writeBytes(Timestamps.nowAscii())
+      .writeBytes(INSTANCE_KEY).writeBytes(handler.instanceIdJson())
+      .writeBytes(SEQ_KEY);
+    writeDecimal(reply, ++seq);
+    reply.writeByte('}');
     metrics.sent.increment();
-    if (reply.length() <= handler.maxMessageBytes()) {
+    if (reply.readableBytes() <= handler.maxMessageBytes()) {
       ws.writeFrame(TextFrames.of(reply));
     } else {
       // larger than one frame may be: let Vert.x split it
       ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8));
+      reply.release();
     }
     pauseWhileBacklogged();
+  }
+
+  /** {@code value} (not negative) in ASCII digits, without a String; package-private for its test. */
+  static void writeDecimal(ByteBuf out, long value) {
+    int first = out.writerIndex();
+    do {
+      out.writeByte('0' + (int) (value % 10));
+      value /= 10;
+    } while (value != 0);
+    for (int i = first, j = out.writerIndex() - 1; i < j; i++, j--) {
+      byte digit = out.getByte(i);
+      out.setByte(i, out.getByte(j));
+      out.setByte(j, digit);
+    }
   }
 
   private JsonObject info() {

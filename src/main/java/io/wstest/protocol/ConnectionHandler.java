@@ -10,6 +10,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,8 +36,8 @@ public final class ConnectionHandler {
   private final ConnectionRegistry registry;
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
-  /** The instance id as a JSON string literal, quoted and escaped once for spliced replies. */
-  private final String instanceIdJson;
+  /** The instance id as a JSON string literal, quoted, escaped and UTF-8 encoded once for spliced replies. */
+  private final byte[] instanceIdJson;
   private final String server;
   private final ConnectionOptions options;
   private final WebSocketMetrics metrics;
@@ -62,7 +63,7 @@ public final class ConnectionHandler {
     this.metrics = WebSocketMetrics.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
-    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId());
+    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId()).getBytes(StandardCharsets.UTF_8);
     this.server = server;
     this.options = options;
   }
@@ -245,7 +246,7 @@ public final class ConnectionHandler {
 
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
-  String instanceIdJson() { return instanceIdJson; }
+  byte[] instanceIdJson() { return instanceIdJson; }
   String server() { return server; }
   int maxMessageBytes() { return options.maxMessageBytes(); }
   ConnectionOptions options() { return options; }
