@@ -1,12 +1,14 @@
 package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -29,6 +31,10 @@ final class Connection {
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
+  /** The socket's Netty channel, for the backlog check on every reply. */
+  private final Channel channel;
+  /** Vert.x writes straight to the channel (see {@link SocketFootprint}); false only if that could not be set up. */
+  private boolean directWrites;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
   private final String id;
@@ -60,6 +66,7 @@ final class Connection {
   Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint) {
     this.handler = handler;
     this.ws = ws;
+    this.channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
     this.id = id;
     this.endpoint = endpoint;
     this.metrics = handler.metrics();
@@ -70,7 +77,7 @@ final class Connection {
 
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
-    SocketFootprint.trimConnection(ws);
+    directWrites = SocketFootprint.trimConnection(ws);
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -300,11 +307,10 @@ final class Connection {
    * counted: the handler closes the socket once {@link #droppedBroadcasts()} reaches SLOW_CONSUMER_LIMIT).
    */
   Delivery deliverBroadcast(String jsonPrefix) {
-    // isClosed() first: writeQueueFull() throws once the peer's close frame has arrived
     if (closing || ws.isClosed()) {
       return Delivery.SKIPPED;
     }
-    if (ws.writeQueueFull()) {
+    if (backlogged()) {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
@@ -387,9 +393,19 @@ final class Connection {
 
   /** Replies are never queued without bound: stop reading until the peer has read what it was sent. */
   private void pauseWhileBacklogged() {
-    if (ws.writeQueueFull()) {
+    if (backlogged()) {
       ws.pause();
     }
+  }
+
+  /**
+   * The channel holds more unsent bytes than the write queue limit ({@code setWriteQueueMaxSize}). With direct
+   * writes that is exactly Vert.x's {@code writeQueueFull()}, which takes the socket's lock twice per reply and
+   * throws once the peer's close frame has arrived. Vert.x's queued writes signal drain only for their own queue,
+   * so such a socket (if {@link SocketFootprint} could not apply) keeps asking Vert.x.
+   */
+  private boolean backlogged() {
+    return directWrites ? !channel.isWritable() : !ws.isClosed() && ws.writeQueueFull();
   }
 
   private void fail(short code, String reason) {
