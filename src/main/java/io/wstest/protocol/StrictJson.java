@@ -171,18 +171,10 @@ final class StrictJson {
         } else if (!value(depth)) {
           return false;
         }
-        skipWhitespace();
-        if (pos >= end) {
-          return false;
+        int after = afterItem('}');
+        if (after != MORE) {
+          return after == CLOSED;
         }
-        byte next = in[pos++];
-        if (next == '}') {
-          return true;
-        }
-        if (next != ',') {
-          return false;
-        }
-        skipWhitespace();
       }
     }
 
@@ -201,19 +193,32 @@ final class StrictJson {
         if (!value(depth)) {
           return false;
         }
-        skipWhitespace();
-        if (pos >= end) {
-          return false;
+        int after = afterItem(']');
+        if (after != MORE) {
+          return after == CLOSED;
         }
-        byte next = in[pos++];
-        if (next == ']') {
-          return true;
-        }
-        if (next != ',') {
-          return false;
-        }
-        skipWhitespace();
       }
+    }
+
+    private static final int CLOSED = 1;
+    private static final int MORE = 0;
+    private static final int BAD = -1;
+
+    /** After a member or element: the container's closing bracket, or a comma and more to come, or neither. */
+    private int afterItem(int closer) {
+      skipWhitespace();
+      if (pos >= end) {
+        return BAD;
+      }
+      byte next = in[pos++];
+      if (next == closer) {
+        return CLOSED;
+      }
+      if (next != ',') {
+        return BAD;
+      }
+      skipWhitespace();
+      return MORE;
     }
 
     /** A value inside a container at {@code depth}, at its first byte. */
