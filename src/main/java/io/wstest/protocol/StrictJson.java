@@ -130,14 +130,9 @@ final class StrictJson {
 
     /** At '{'. */
     private boolean object(int depth) {
-      if (depth > MAX_DEPTH) {
-        return false;
-      }
-      pos++;
-      skipWhitespace();
-      if (pos < end && in[pos] == '}') {
-        pos++;
-        return true;
+      int start = enter(depth, '}');
+      if (start != MORE) {
+        return start == CLOSED;
       }
       while (true) {
         if (pos >= end || in[pos] != '"') {
@@ -180,14 +175,9 @@ final class StrictJson {
 
     /** At '['. */
     private boolean array(int depth) {
-      if (depth > MAX_DEPTH) {
-        return false;
-      }
-      pos++;
-      skipWhitespace();
-      if (pos < end && in[pos] == ']') {
-        pos++;
-        return true;
+      int start = enter(depth, ']');
+      if (start != MORE) {
+        return start == CLOSED;
       }
       while (true) {
         if (!value(depth)) {
@@ -203,6 +193,20 @@ final class StrictJson {
     private static final int CLOSED = 1;
     private static final int MORE = 0;
     private static final int BAD = -1;
+
+    /** At a container's opening bracket: too deep, empty (and closed), or items to come. */
+    private int enter(int depth, int closer) {
+      if (depth > MAX_DEPTH) {
+        return BAD;
+      }
+      pos++;
+      skipWhitespace();
+      if (pos < end && in[pos] == closer) {
+        pos++;
+        return CLOSED;
+      }
+      return MORE;
+    }
 
     /** After a member or element: the container's closing bracket, or a comma and more to come, or neither. */
     private int afterItem(int closer) {
