@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
- * about half the heap of an idle connection (docs/performance.md, "RSS per idle connection"). Found with heap
- * histograms and a reference walk from the channel of a held socket:
+ * about 8 of the 13 KB of heap an idle connection took (docs/performance.md, "RSS per idle connection"). Found
+ * with heap histograms and a reference walk from the channel of a held socket:
  * <ul>
  *   <li>{@code VertxHandler.connectionFactory}: the upgrade installs the WebSocket's handler with a lambda that
  *   captures the HTTP/1 connection, the upgrade request and response with both header maps, the handshaker and
