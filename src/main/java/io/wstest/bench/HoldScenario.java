@@ -24,6 +24,12 @@ final class HoldScenario extends Scenario {
     description = "seconds to hold them open before measuring (default: ${DEFAULT-VALUE})")
   double hold;
 
+  @Option(names = "--warmup-connections", defaultValue = "0", paramLabel = "N",
+    description = "open and close N connections before the idle sample, so one-off costs of the first "
+      + "connections (JIT, class loading, first touch of the young generation) count as idle memory, not per "
+      + "connection: the figures become the marginal cost of a held connection (default: ${DEFAULT-VALUE})")
+  int warmupConnections;
+
   @Override
   void validate() {
     if (connections < 1 || connections > 18_000) {
@@ -35,16 +41,21 @@ final class HoldScenario extends Scenario {
     if (!(hold >= 0 && hold <= 3600)) {
       throw bad("--hold", hold + " is not between 0 and 3600 seconds");
     }
+    if (warmupConnections < 0 || warmupConnections > 18_000) {
+      throw bad("--warmup-connections", warmupConnections + " is not between 0 and 18000");
+    }
   }
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", hold);
+    return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", hold)
+      .put("warmup_connections", warmupConnections);
   }
 
   @Override
   long timeLimitMs() {
-    return Opener.deadlineMs(connections, rate) + (long) (hold * 1000) + 120_000;
+    return Opener.deadlineMs(connections, rate) + Opener.deadlineMs(warmupConnections, rate) + (long) (hold * 1000)
+      + 120_000;
   }
 
   @Override
@@ -52,7 +63,8 @@ final class HoldScenario extends Scenario {
     Opener opener = new Opener(client, server, connections, rate, null);
     JsonObject figures = new JsonObject();
     Sample[] before = new Sample[1];
-    return sample(client, server)
+    return warmUp(client, server, figures)
+      .compose(v -> sample(client, server))
       .compose(s -> {
         before[0] = s;
         return opener.start();
@@ -76,6 +88,20 @@ final class HoldScenario extends Scenario {
         return figures;
       })
       .eventually(opener::closeAll);
+  }
+
+  /** Opens and closes the warm-up connections; the server has closed them a moment after their close handshakes. */
+  private Future<Void> warmUp(LoadClient client, ServerUnderTest server, JsonObject figures) {
+    if (warmupConnections == 0) {
+      return Future.succeededFuture();
+    }
+    Opener warmup = new Opener(client, server, warmupConnections, rate, null);
+    return warmup.start()
+      .compose(v -> {
+        figures.put("warmup_failures", warmup.failed);
+        return warmup.closeAll();
+      })
+      .compose(v -> client.timer(1000));
   }
 
   private record Sample(Optional<Long> rssKb, Optional<Long> heapKb) {

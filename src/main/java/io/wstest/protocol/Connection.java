@@ -1,9 +1,14 @@
 package io.wstest.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -26,6 +31,10 @@ final class Connection {
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
+  /** The socket's Netty channel, for the backlog check on every reply. */
+  private final Channel channel;
+  /** Vert.x writes straight to the channel (see {@link SocketFootprint}); false only if that could not be set up. */
+  private boolean directWrites;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
   private final String id;
@@ -68,6 +77,7 @@ final class Connection {
   Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint) {
     this.handler = handler;
     this.ws = ws;
+    this.channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
     this.id = id;
     this.endpoint = endpoint;
     this.metrics = handler.metrics();
@@ -77,6 +87,8 @@ final class Connection {
   enum Delivery { DELIVERED, DROPPED, SKIPPED }
 
   void open() {
+    // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
+    directWrites = SocketFootprint.trimConnection(ws);
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -108,6 +120,8 @@ final class Connection {
         sendInvalidOption(requested);
       }
     }
+    // the welcome was the last reader of the upgrade request's headers
+    SocketFootprint.releaseHeaders(ws);
   }
 
   private JsonObject welcome() {
@@ -279,19 +293,38 @@ final class Connection {
     if (closing) {
       return;
     }
-    Buffer reply = Buffer.buffer(request.length() + 160)
-      .appendBytes(ECHO_HEAD).appendBuffer(request)
-      .appendBytes(TIMESTAMP_KEY).appendString(Timestamps.now())
-      .appendBytes(INSTANCE_KEY).appendString(handler.instanceIdJson())
-      .appendBytes(SEQ_KEY).appendString(Long.toString(++seq)).appendByte((byte) '}');
+    // written straight into the frame's byte buffer: the constant parts and the timestamp are bytes already
+    ByteBuf in = ((BufferInternal) request).getByteBuf();
+    ByteBuf reply = VertxByteBufAllocator.DEFAULT.heapBuffer(in.readableBytes() + 160);
+    reply.writeBytes(ECHO_HEAD).writeBytes(in, in.readerIndex(), in.readableBytes())
+      .writeBytes(TIMESTAMP_KEY).writeBytes(Timestamps.nowAscii())
+      .writeBytes(INSTANCE_KEY).writeBytes(handler.instanceIdJson())
+      .writeBytes(SEQ_KEY);
+    writeDecimal(reply, ++seq);
+    reply.writeByte('}');
     metrics.sent.increment();
-    if (reply.length() <= handler.maxMessageBytes()) {
+    if (reply.readableBytes() <= handler.maxMessageBytes()) {
       written(ws.writeFrame(TextFrames.of(reply)));
     } else {
       // larger than one frame may be: let Vert.x split it
       written(ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8)));
+      reply.release();
     }
     pauseWhileBacklogged();
+  }
+
+  /** {@code value} (not negative) in ASCII digits, without a String; package-private for its test. */
+  static void writeDecimal(ByteBuf out, long value) {
+    int first = out.writerIndex();
+    do {
+      out.writeByte('0' + (int) (value % 10));
+      value /= 10;
+    } while (value != 0);
+    for (int i = first, j = out.writerIndex() - 1; i < j; i++, j--) {
+      byte digit = out.getByte(i);
+      out.setByte(i, out.getByte(j));
+      out.setByte(j, digit);
+    }
   }
 
   private JsonObject info() {
@@ -350,11 +383,10 @@ final class Connection {
     if (endpoint != Endpoint.PROTOCOL) {
       return Delivery.SKIPPED;
     }
-    // isClosed() first: writeQueueFull() throws once the peer's close frame has arrived
     if (closing || ws.isClosed()) {
       return Delivery.SKIPPED;
     }
-    if (ws.writeQueueFull()) {
+    if (backlogged()) {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
@@ -481,9 +513,19 @@ final class Connection {
 
   /** Replies are never queued without bound: stop reading until the peer has read what it was sent. */
   private void pauseWhileBacklogged() {
-    if (ws.writeQueueFull()) {
+    if (backlogged()) {
       ws.pause();
     }
+  }
+
+  /**
+   * The channel holds more unsent bytes than the write queue limit ({@code setWriteQueueMaxSize}). With direct
+   * writes that is exactly Vert.x's {@code writeQueueFull()}, which takes the socket's lock twice per reply and
+   * throws once the peer's close frame has arrived. Vert.x's queued writes signal drain only for their own queue,
+   * so such a socket (if {@link SocketFootprint} could not apply) keeps asking Vert.x.
+   */
+  private boolean backlogged() {
+    return directWrites ? !channel.isWritable() : !ws.isClosed() && ws.writeQueueFull();
   }
 
   private void fail(short code, String reason) {

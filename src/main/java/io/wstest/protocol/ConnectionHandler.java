@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.ServiceLifecycle;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,8 +37,8 @@ public final class ConnectionHandler {
   private final ConnectionRegistry registry;
   private final ServiceIdentity identity;
   private final JsonObject identityJson;
-  /** The instance id as a JSON string literal, quoted and escaped once for spliced replies. */
-  private final String instanceIdJson;
+  /** The instance id as a JSON string literal, quoted, escaped and UTF-8 encoded once for spliced replies. */
+  private final byte[] instanceIdJson;
   private final String server;
   private final ConnectionOptions options;
   private final WebSocketMetrics metrics;
@@ -65,7 +66,7 @@ public final class ConnectionHandler {
     this.lifecycle = ServiceLifecycle.of(vertx);
     this.identity = identity;
     this.identityJson = identity.toJson();
-    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId());
+    this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId()).getBytes(StandardCharsets.UTF_8);
     this.server = server;
     this.options = options;
   }
@@ -260,7 +261,7 @@ public final class ConnectionHandler {
   Vertx vertx() { return vertx; }
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
-  String instanceIdJson() { return instanceIdJson; }
+  byte[] instanceIdJson() { return instanceIdJson; }
   String server() { return server; }
   int maxMessageBytes() { return options.maxMessageBytes(); }
   ConnectionOptions options() { return options; }

@@ -1,10 +1,9 @@
 package io.wstest.protocol;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Final text frames from bytes that are already UTF-8 JSON, so a reply is not decoded to a String only for
@@ -16,8 +15,8 @@ final class TextFrames {
   private TextFrames() {
   }
 
-  /** {@code utf8} must be valid UTF-8 and no longer than the server's frame size limit. */
-  static WebSocketFrame of(Buffer utf8) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) utf8).getByteBuf(), true);
+  /** {@code utf8} must be valid UTF-8 and no longer than the server's frame size limit; the frame takes it over. */
+  static WebSocketFrame of(ByteBuf utf8) {
+    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
   }
 }

@@ -77,7 +77,7 @@ class BenchIT {
   @Test
   void holdReportsConnectionsAndServerMemory() throws Exception {
     JsonObject figures = figures(bench("hold", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
-      "--connections", "50", "--rate", "500", "--hold", "0.5"), 0);
+      "--connections", "50", "--rate", "500", "--hold", "0.5", "--warmup-connections", "20"), 0);
     assertEquals(50, figures.getInteger("connections"));
     assertEquals(0, figures.getInteger("failures"));
     assertPositive(figures, "connects_per_s", "server_idle_rss_kb", "server_rss_kb");

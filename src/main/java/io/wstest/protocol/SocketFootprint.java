@@ -1,0 +1,117 @@
+package io.wstest.protocol;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.websocket.WebSocketImplBase;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.VertxConnection;
+import io.vertx.core.net.impl.VertxHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
+ * about 8 of the 13 KB of heap an idle connection took (docs/performance.md, "RSS per idle connection"). Found
+ * with heap histograms and a reference walk from the channel of a held socket:
+ * <ul>
+ *   <li>{@code VertxHandler.connectionFactory}: the upgrade installs the WebSocket's handler with a lambda that
+ *   captures the HTTP/1 connection, the upgrade request and response with both header maps, the handshaker and
+ *   the HTTP connection's pipeline context. Vert.x calls it once, when the handler is added, and keeps it for the
+ *   channel's life. Nulled here: about 2 KB per socket.</li>
+ *   <li>{@code VertxConnection.outboundMessageQueue}: the WebSocket connection is always built with a
+ *   multi-producer queue ({@code MpscUnboundedArrayQueue}, a fixed 1024-slot chunk, about 4.7 KB) so that any
+ *   thread may write. HTTP connections skip it under {@code HttpServerOptions.setStrictThreadMode(true)}, which
+ *   both servers set, but WebSocket connections ignore that option. Replaced here by Vert.x's own direct queue,
+ *   the one strict thread mode uses: writes go straight to the channel, and {@code writeQueueFull()} means "the
+ *   channel is above its write-buffer high-water mark" (the {@code setWriteQueueMaxSize} bytes) instead of
+ *   "16 writes are queued behind an unwritable channel". It also saves the queue's offer/poll on every write.
+ *   Safe only because this service writes to a socket on the socket's own event loop and nowhere else (see
+ *   {@link ConnectionHandler}); the swap happens before anything is written.</li>
+ *   <li>The request headers the socket keeps for {@code headers()}: read once for the welcome message and then
+ *   replaced by an empty read-only map, through the public setter of Vert.x's socket class.</li>
+ * </ul>
+ * The first two are private fields of Vert.x, set by reflection because no option reaches them. When a Vert.x
+ * upgrade renames them, the lookup fails once, a warning says so, and sockets keep Vert.x's defaults (correct,
+ * only bigger); {@code SocketFootprintTest} fails on such an upgrade so it does not go unnoticed.
+ */
+final class SocketFootprint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SocketFootprint.class);
+  private static final MultiMap NO_HEADERS = HttpHeaders.headers().copy(false);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  private static final Field CONNECTION_FACTORY;
+  private static final Field OUTBOUND_QUEUE;
+  private static final Constructor<?> DIRECT_QUEUE;
+
+  static {
+    Field factory = null;
+    Field queue = null;
+    Constructor<?> direct = null;
+    try {
+      factory = VertxHandler.class.getDeclaredField("connectionFactory");
+      factory.setAccessible(true);
+      queue = VertxConnection.class.getDeclaredField("outboundMessageQueue");
+      queue.setAccessible(true);
+      direct = Class.forName(VertxConnection.class.getName() + "$DirectOutboundMessageQueue")
+        .getDeclaredConstructor(VertxConnection.class);
+      direct.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warnOnce("Vert.x internals changed (" + e + ")");
+      factory = null;
+      queue = null;
+      direct = null;
+    }
+    CONNECTION_FACTORY = factory;
+    OUTBOUND_QUEUE = queue;
+    DIRECT_QUEUE = direct;
+  }
+
+  private SocketFootprint() {
+  }
+
+  /**
+   * Releases the upgrade's leftovers and the multi-producer write queue of a freshly upgraded socket. Call on the
+   * socket's event loop before anything is written to it. Returns whether both were released.
+   */
+  static boolean trimConnection(ServerWebSocket ws) {
+    if (CONNECTION_FACTORY == null || !(ws instanceof WebSocketInternal internal)) {
+      return false;
+    }
+    ChannelHandlerContext ctx = internal.channelHandlerContext();
+    if (!(ctx.handler() instanceof VertxHandler<?> handler) || handler.getConnection() == null
+      || !ctx.executor().inEventLoop() || !Context.isOnEventLoopThread()) {
+      return false;
+    }
+    VertxConnection connection = handler.getConnection();
+    try {
+      // only read when the handler is added, which has happened: the connection exists
+      CONNECTION_FACTORY.set(handler, null);
+      OUTBOUND_QUEUE.set(connection, DIRECT_QUEUE.newInstance(connection));
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warnOnce("could not release a socket's upgrade state (" + e + ")");
+      return false;
+    }
+  }
+
+  /** Forgets the upgrade request's headers; call once nothing reads {@code ws.headers()} any more. */
+  static void releaseHeaders(ServerWebSocket ws) {
+    if (ws instanceof WebSocketImplBase<?> socket) {
+      socket.headers(NO_HEADERS);
+    }
+  }
+
+  private static void warnOnce(String problem) {
+    if (WARNED.compareAndSet(false, true)) {
+      LOG.warn("WebSockets keep Vert.x's default per-connection state (about 7 KB more heap each): {}", problem);
+    }
+  }
+}

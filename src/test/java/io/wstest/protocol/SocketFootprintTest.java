@@ -1,0 +1,118 @@
+package io.wstest.protocol;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.wstest.testsupport.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The per-socket trimming of {@link SocketFootprint} on a real upgraded socket: it applies to this Vert.x version
+ * (fails when an upgrade renames the internals it reaches), and a trimmed socket still echoes, reports a full
+ * write queue while the peer does not read, and calls its drain handler once the peer reads again.
+ */
+@ExtendWith(VertxExtension.class)
+class SocketFootprintTest {
+
+  /** Bounds the write loop; a paused peer with 4 KB buffers fills up after a few dozen of these frames. */
+  private static final int MAX_WRITES = 2_000;
+  private static final String CHUNK = "x".repeat(16 * 1024);
+
+  private WebSocketClient client;
+
+  @Test
+  void trimmedSocketEchoesAndKeepsBackpressure(Vertx vertx, VertxTestContext ctx) {
+    int port = FreePorts.next();
+    AtomicReference<Boolean> trimmed = new AtomicReference<>();
+    Promise<Integer> writesUntilFull = Promise.promise();
+    Promise<Void> drained = Promise.promise();
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
+      .setStrictThreadMode(true));
+    server.webSocketHandler(ws -> {
+      trimmed.set(SocketFootprint.trimConnection(ws));
+      ws.setWriteQueueMaxSize(64 * 1024);
+      ws.textMessageHandler(text -> {
+        if (!"fill".equals(text)) {
+          ws.writeTextMessage("echo:" + text);
+          return;
+        }
+        int writes = 0;
+        while (!ws.writeQueueFull() && writes < MAX_WRITES) {
+          ws.writeTextMessage(CHUNK);
+          writes++;
+        }
+        ws.drainHandler(v -> drained.tryComplete());
+        writesUntilFull.complete(ws.writeQueueFull() ? writes : -1);
+      });
+    });
+    client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096)
+      .setMaxFrameSize(64 * 1024));
+    server.listen()
+      .compose(s -> client.connect(port, "127.0.0.1", "/"))
+      .compose(ws -> {
+        Promise<String> echo = Promise.promise();
+        ws.textMessageHandler(echo::tryComplete);
+        ws.writeTextMessage("hello");
+        return echo.future().map(reply -> {
+          ctx.verify(() -> {
+            assertEquals(Boolean.TRUE, trimmed.get(), "SocketFootprint reaches this Vert.x version's internals");
+            assertEquals("echo:hello", reply);
+          });
+          return ws;
+        });
+      })
+      .compose(ws -> {
+        ws.pause();
+        ws.writeTextMessage("fill");
+        return writesUntilFull.future().map(writes -> {
+          ctx.verify(() -> assertTrue(writes > 0, "write queue reported full after " + writes + " frames"));
+          return ws;
+        });
+      })
+      .compose(ws -> {
+        ws.textMessageHandler(text -> { });
+        ws.resume();
+        return drained.future();
+      })
+      .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void leavesSocketsAloneOffTheirEventLoopAndForgetsHeaders(Vertx vertx, VertxTestContext ctx) {
+    int port = FreePorts.next();
+    Promise<ServerWebSocket> accepted = Promise.promise();
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
+    server.webSocketHandler(accepted::complete);
+    client = vertx.createWebSocketClient();
+    server.listen()
+      .compose(s -> client.connect(port, "127.0.0.1", "/"))
+      .compose(ws -> accepted.future())
+      .compose(ws -> vertx.executeBlocking(() -> {
+        ctx.verify(() -> {
+          assertFalse(Context.isOnEventLoopThread());
+          assertFalse(SocketFootprint.trimConnection(ws), "a worker thread must not swap the write queue");
+          assertTrue(ws.headers().contains("Sec-WebSocket-Key"));
+          SocketFootprint.releaseHeaders(ws);
+          assertTrue(ws.headers().isEmpty());
+          assertThrows(IllegalStateException.class, () -> ws.headers().add("a", "b"), "shared map is read-only");
+        });
+        return null;
+      }))
+      .onComplete(ctx.succeedingThenComplete());
+  }
+}
