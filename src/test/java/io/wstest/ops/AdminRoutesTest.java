@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
+import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -64,16 +65,15 @@ class AdminRoutesTest {
   /** A protocol socket whose messages are collected; completes once its welcome arrived. */
   private Future<Peer> open(int port, String path) {
     Peer peer = new Peer();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
-      .compose(ws -> {
+    return WebSockets.connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path),
+      ws -> {
         peer.ws = ws;
         ws.textMessageHandler(text -> {
           peer.messages.add(new JsonObject(text));
           peer.welcome.tryComplete();
         });
         ws.closeHandler(v -> peer.closed.tryComplete(ws.closeStatusCode()));
-        return peer.welcome.future().map(peer);
-      });
+      }).compose(ws -> peer.welcome.future().map(peer));
   }
 
   /** A plain /echo socket: no welcome, so it is ready as soon as the handshake is done. */

@@ -18,6 +18,7 @@ import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.RawWebSocket;
 import io.wstest.testsupport.ServiceProcess;
+import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,8 +77,8 @@ class GracefulShutdownIT {
 
   private Future<Peer> open(int port, String path, String server) {
     Peer peer = new Peer(server);
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
-      .compose(ws -> {
+    return WebSockets.connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path),
+      ws -> {
         peer.ws = ws;
         ws.exceptionHandler(e -> { });
         ws.textMessageHandler(text -> {
@@ -93,8 +94,7 @@ class GracefulShutdownIT {
           peer.closeReason = ws.closeReason();
           peer.closed.tryComplete();
         });
-        return peer.welcome.future().map(peer);
-      });
+      }).compose(ws -> peer.welcome.future().map(peer));
   }
 
   private Future<HttpResponse<Buffer>> get(String path) {

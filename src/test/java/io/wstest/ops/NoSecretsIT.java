@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.ServiceProcess;
+import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,19 +58,16 @@ class NoSecretsIT {
       .putHeader("Authorization", "Bearer " + HEADER_SECRET)
       .putHeader("Cookie", "session=" + HEADER_SECRET)
       .putHeader("X-Api-Key", HEADER_SECRET);
-    return client.connect(options).compose(ws -> {
-      List<String> messages = new ArrayList<>();
-      Promise<String> two = Promise.promise();
-      ws.textMessageHandler(text -> {
-        messages.add(text);
-        if (messages.size() == 1) {
-          ws.writeTextMessage(new JsonObject().put("type", "info").encode());
-        } else {
-          two.tryComplete(String.join("\n", messages));
-        }
-      });
-      return two.future();
-    });
+    List<String> messages = new ArrayList<>();
+    Promise<String> two = Promise.promise();
+    return WebSockets.connect(client, options, ws -> ws.textMessageHandler(text -> {
+      messages.add(text);
+      if (messages.size() == 1) {
+        ws.writeTextMessage(new JsonObject().put("type", "info").encode());
+      } else {
+        two.tryComplete(String.join("\n", messages));
+      }
+    })).compose(ws -> two.future());
   }
 
   /** The /echo handshake's response headers and the echo of one message, sent over a secret-bearing handshake. */

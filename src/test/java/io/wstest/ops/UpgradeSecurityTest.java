@@ -3,7 +3,6 @@ package io.wstest.ops;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -14,6 +13,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
 import io.wstest.testsupport.SelfSignedCert;
+import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,11 @@ class UpgradeSecurityTest {
     if (origin != null) {
       options.putHeader("Origin", origin);
     }
-    return client.connect(options).compose(WebSocketFirstMessage::of);
+    io.vertx.core.Promise<JsonObject> first = io.vertx.core.Promise.promise();
+    return WebSockets.connect(client, options, ws -> {
+      ws.textMessageHandler(text -> first.tryComplete(new JsonObject(text)));
+      ws.closeHandler(v -> first.tryFail("closed before the first message"));
+    }).compose(ws -> first.future());
   }
 
   private static Future<Throwable> failure(Future<?> future) {
@@ -113,12 +117,4 @@ class UpgradeSecurityTest {
   }
 
   /** The first text message of a socket, parsed. */
-  private static final class WebSocketFirstMessage {
-    static Future<JsonObject> of(WebSocket ws) {
-      io.vertx.core.Promise<JsonObject> first = io.vertx.core.Promise.promise();
-      ws.textMessageHandler(text -> first.tryComplete(new JsonObject(text)));
-      ws.closeHandler(v -> first.tryFail("closed before the first message"));
-      return first.future();
-    }
-  }
 }

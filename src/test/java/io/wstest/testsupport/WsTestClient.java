@@ -43,14 +43,13 @@ public final class WsTestClient {
 
   public static Future<WsTestClient> connect(Vertx vertx, WebSocketConnectOptions options) {
     WsTestClient c = new WsTestClient(vertx);
-    return c.client.connect(options).map(ws -> {
+    return WebSockets.connect(c.client, options, ws -> {
       c.socket = ws;
       ws.textMessageHandler(text -> c.deliver(new JsonObject(text)));
       ws.binaryMessageHandler(c.binaryMessages::offer);
       ws.closeHandler(v -> c.closed.tryComplete(ws.closeStatusCode()));
       ws.exceptionHandler(e -> { });
-      return c;
-    });
+    }).map(c);
   }
 
   private record TypedWaiter(String type, Promise<JsonObject> promise) {
