@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the root filesystem of a small JRE base image for the container smoke test (ContainerImageIT), because
 # no image registry can be reached from the test machines. It mirrors the public default RUNTIME_IMAGE
-# (eclipse-temurin JRE): the JRE lives at /opt/java/openjdk, and /bin/sh exists for the image's ENTRYPOINT.
+# (eclipse-temurin JRE): the JRE lives at /opt/java/openjdk with its base CDS archive (which the image's AppCDS
+# archive builds on), and /bin/sh exists for the image's ENTRYPOINT.
 # Import it with PATH and JAVA_HOME set, as the test does:
 #   make-jre-rootfs.sh /tmp/jre-rootfs.tar [JDK_HOME]     (JDK_HOME: the JDK whose jlink to use)
 #   podman import --change 'ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin' /tmp/jre-rootfs.tar localhost/jre:17
@@ -15,7 +16,7 @@ trap 'rm -rf "$root"' EXIT
 
 "$java_home/bin/jlink" \
   --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.management,java.net.http \
-  --strip-debug --no-header-files --no-man-pages --output "$root/opt/java/openjdk"
+  --strip-debug --no-header-files --no-man-pages --generate-cds-archive --output "$root/opt/java/openjdk"
 
 # The JRE and the shell are dynamically linked: copy every shared library they load, at the same path.
 binaries=("$root/opt/java/openjdk/bin/java" /bin/dash)

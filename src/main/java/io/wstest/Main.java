@@ -16,9 +16,7 @@ import java.util.Set;
  * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
  */
 @Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = "WebSocket load-balancer test service and client.",
-  subcommands = {ServeCommand.class, TestLbCommand.class, BenchCommand.class, HealthcheckCommand.class,
-    CommandLine.HelpCommand.class})
+  description = "WebSocket load-balancer test service and client.")
 public final class Main {
 
   private static final Set<String> TOP_LEVEL_ONLY = Set.of("-V", "--version", "help");
@@ -32,11 +30,29 @@ public final class Main {
 
   /** Runs a command and returns its exit code; {@code serve} returns only after the service stopped. */
   public static int run(String... args) {
-    return commandLine().execute(withDefaultCommand(args));
+    String[] command = withDefaultCommand(args);
+    return commandLine(command[0].equals("serve")).execute(command);
   }
 
+  /** Every command: what {@code --help} lists and the tests parse with. */
   public static CommandLine commandLine() {
+    return commandLine(false);
+  }
+
+  /**
+   * With {@code serveOnly}, only {@code serve} is built: picocli reads every command's options by reflection when
+   * it is added, about 200 ms of the service's start-to-ready for the client commands' hundred options
+   * (docs/performance.md). A serve command line never reaches the others.
+   */
+  static CommandLine commandLine(boolean serveOnly) {
     CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand(new ServeCommand());
+    if (!serveOnly) {
+      cli.addSubcommand(new TestLbCommand());
+      cli.addSubcommand(new BenchCommand());
+      cli.addSubcommand(new HealthcheckCommand());
+      cli.addSubcommand(new CommandLine.HelpCommand());
+    }
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
     CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof ScenarioCommand

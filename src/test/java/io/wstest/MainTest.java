@@ -39,7 +39,7 @@ class MainTest {
       assertTrue(help.contains("env: " + setting.env()), "help lacks " + setting.env() + ":\n" + result.out());
     }
     assertTrue(help.contains("default: 8080"), result.out());
-    // the variables read outside the settings table, by the identity resolver and logback.xml
+    // the variables read outside the settings table, by the identity resolver and ops/LogConfigurator
     for (String env : IdentityResolver.ENV_VARS) {
       assertTrue(help.contains(env), "help lacks " + env + ":\n" + result.out());
     }

@@ -38,6 +38,11 @@ public final class BenchOptions {
     description = "JVM flags of spawned servers, space separated (default: the recommended docker/jvm.options)")
   String serverJvmOptions;
 
+  @Option(names = "--server-cds", description = "start spawned servers from an AppCDS archive of their classes, as "
+    + "the container image starts the service; made once per jar, JVM and flags by a training run (start, a few "
+    + "WebSockets, stop) and kept in the temp directory (websocket-test-service-cds/)")
+  boolean serverCds;
+
   @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
   Path json;
 

@@ -130,7 +130,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
         .put("url", server.url().toString());
       if (server.spawned()) {
         result.put("jvm_options", String.join(" ", spawn.jvmOptions()))
-          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus());
+          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus())
+          .put("server_cds", spawn.cds());
         figures.put("start_to_ready_ms", server.startToReadyMs());
       }
       return result.put("figures", figures);
@@ -156,7 +157,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     List<String> jvm = common.serverJvmOptions != null
       ? SpawnSettings.parseOptions(common.serverJvmOptions) : SpawnSettings.recommendedJvmOptions();
     String cpus = tasksetAvailable() && !"none".equals(common.serverCpus) ? common.serverCpus : null;
-    return new SpawnSettings(ownJar(), jvm, cpus);
+    return new SpawnSettings(ownJar(), jvm, cpus, common.serverCds);
   }
 
   private void validateCommon() {
@@ -168,6 +169,9 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     if (common.baseline && !common.spawn) {
       throw bad("--baseline", "needs --spawn (the baseline is spawned next to the spawned service)");
+    }
+    if (common.serverCds && !common.spawn) {
+      throw bad("--server-cds", "needs --spawn (it changes how spawned servers start)");
     }
     if (common.serverPid != null && common.url == null) {
       throw bad("--server-pid", "only with --url (spawned servers are measured anyway)");

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The server a scenario runs against: either a URL given by the user (optionally with the pid to read /proc of),
@@ -45,34 +47,57 @@ final class ServerUnderTest implements AutoCloseable {
     return new ServerUnderTest("target", url, null, pid, -1, List.of());
   }
 
-  /** Spawns the service ({@code serve}) on free loopback ports and waits for its start-up line. */
-  static ServerUnderTest spawnService(SpawnSettings spawn) {
+  /** How to start one kind of server: its command-line arguments (fresh free ports each time), ready line, URL. */
+  record Launch(String name, List<String> args, String readyLine, URI url) { }
+
+  /** The service ({@code serve}) on free loopback ports; ready at its start-up line. */
+  static Launch serviceLaunch() {
     int http = freePort();
     int ws = freePort();
-    List<String> args = List.of("serve", "--bind", "127.0.0.1", "--http-port", Integer.toString(http),
-      "--ws-port", Integer.toString(ws));
-    return spawn("service", spawn, args, SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
+    return new Launch("service", List.of("serve", "--bind", "127.0.0.1", "--http-port", Integer.toString(http),
+      "--ws-port", Integer.toString(ws)), SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
   }
 
-  /** Spawns the bare Vert.x baseline server from this same jar. */
-  static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
+  /** The bare Vert.x baseline server from this same jar. */
+  static Launch baselineLaunch() {
     int port = freePort();
-    List<String> args = List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port", Integer.toString(port));
-    return spawn("baseline", spawn, args, BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
+    return new Launch("baseline", List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port",
+      Integer.toString(port)), BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
   }
 
-  private static ServerUnderTest spawn(String name, SpawnSettings spawn, List<String> args, String readyLine, URI url) {
+  /** Spawns the service and waits for its start-up line. */
+  static ServerUnderTest spawnService(SpawnSettings spawn) {
+    return spawn(spawn, ServerUnderTest::serviceLaunch);
+  }
+
+  /** Spawns the bare Vert.x baseline server. */
+  static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
+    return spawn(spawn, ServerUnderTest::baselineLaunch);
+  }
+
+  private static ServerUnderTest spawn(SpawnSettings spawn, Supplier<Launch> launch) {
+    List<String> jvm = new ArrayList<>(spawn.jvmOptions());
+    if (spawn.cds()) {
+      jvm.add("-XX:SharedArchiveFile=" + CdsArchive.of(spawn, launch));
+    }
+    return start(spawn, jvm, launch.get(), Map.of());
+  }
+
+  /** Starts a server with exactly these JVM flags and extra environment, and waits until it printed its ready line. */
+  static ServerUnderTest start(SpawnSettings spawn, List<String> jvmOptions, Launch launch, Map<String, String> env) {
+    String name = launch.name();
     List<String> command = new ArrayList<>();
     if (spawn.serverCpus() != null) {
       command.addAll(List.of("taskset", "-c", spawn.serverCpus()));
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(spawn.jvmOptions());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(spawn.jar().toString());
-    command.addAll(args);
+    command.addAll(launch.args());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("LOG_LEVEL", "INFO");
+    builder.environment().putAll(env);
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Long> ready = new CompletableFuture<>();
     long started = System.nanoTime();
@@ -82,7 +107,7 @@ final class ServerUnderTest implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name + ": " + command + ": " + e.getMessage(), e);
     }
-    Thread pump = new Thread(() -> pump(process.getInputStream(), output, readyLine, ready, started),
+    Thread pump = new Thread(() -> pump(process.getInputStream(), output, launch.readyLine(), ready, started),
       name + "-output");
     pump.setDaemon(true);
     pump.start();
@@ -90,12 +115,18 @@ final class ServerUnderTest implements AutoCloseable {
       name + " exited with " + process.exitValue() + " before it was ready:\n" + String.join("\n", output))));
     try {
       long readyNanos = ready.get(60, TimeUnit.SECONDS);
-      return new ServerUnderTest(name, url, process, process.pid(), TimeUnit.NANOSECONDS.toMillis(readyNanos - started),
-        output);
+      return new ServerUnderTest(name, launch.url(), process, process.pid(),
+        TimeUnit.NANOSECONDS.toMillis(readyNanos - started), output);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not become ready: " + e.getMessage(), e);
     }
+  }
+
+  /** Stops a spawned server like {@link #close} and returns its exit code (-1 if it had to be killed). */
+  int stop() {
+    close();
+    return process == null || process.isAlive() ? -1 : process.exitValue();
   }
 
   private static void pump(InputStream in, List<String> output, String readyLine, CompletableFuture<Long> ready,

@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How spawned servers are started: which jar, which JVM flags, which CPUs. */
-record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus) {
+/**
+ * How spawned servers are started: which jar, which JVM flags, which CPUs, and whether from an AppCDS archive of
+ * their own classes (as the container image starts the service; see {@link CdsArchive}).
+ */
+record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds) {
 
   /** The recommended flags, the same file the Dockerfile uses (docker/jvm.options, packed into the jar). */
   static List<String> recommendedJvmOptions() {

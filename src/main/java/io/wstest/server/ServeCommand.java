@@ -23,7 +23,7 @@ import java.util.concurrent.ExecutionException;
   footer = {"",
     "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
       + "SERVICE_VERSION.",
-    // read by logback.xml, not by ServerConfig: it must apply before the first log line
+    // read by ops/LogConfigurator, not by ServerConfig: it must apply before the first log line
     "Logging: LOG_LEVEL (env only, default: INFO) = ERROR, WARN, INFO, DEBUG or TRACE.",
     "Other commands: see `java -jar websocket-test-service.jar help`."})
 public final class ServeCommand implements Callable<Integer> {

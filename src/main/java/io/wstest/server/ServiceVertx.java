@@ -20,7 +20,7 @@ public final class ServiceVertx {
 
   /**
    * Vert.x options for this configuration: native epoll where available and one event loop per CPU (see
-   * docs/performance.md), Micrometer metrics with JVM series when METRICS_ENABLED.
+   * docs/performance.md), Micrometer metrics when METRICS_ENABLED.
    */
   public static VertxOptions options(ServerConfig config) {
     VertxOptions options = new VertxOptions()
@@ -33,7 +33,9 @@ public final class ServiceVertx {
       // the gauge still counts every consumer (checked against a scrape); not a double registration of ours.
       options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setJvmMetricsEnabled(true)
+        // JVM series are bound by Metrics.bindJvmMetrics instead: Vert.x's set includes Micrometer's
+        // JvmGcMetrics and JvmHeapPressureMetrics, which handle a JMX notification after every GC
+        .setJvmMetricsEnabled(false)
         // a name of its own: Vert.x keeps backends in a JVM-wide table keyed by it
         .setRegistryName("wstest-" + UUID.randomUUID()));
     }
@@ -48,6 +50,7 @@ public final class ServiceVertx {
     }
     PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Metrics.bindJvmMetrics(registry);
     Metrics.install(vertx, registry);
     return vertx;
   }

@@ -55,6 +55,7 @@ class BenchFlagsTest {
     assertBadFlag("--url", "echo");
     assertBadFlag("--url", "echo", "--spawn", "--url", "ws://127.0.0.1:1/");
     assertBadFlag("--baseline", "echo", "--url", "ws://127.0.0.1:1/", "--baseline");
+    assertBadFlag("--server-cds", "echo", "--url", "ws://127.0.0.1:1/", "--server-cds");
     assertBadFlag("--url", "echo", "--url", "http://127.0.0.1:1/");
   }
 

@@ -24,11 +24,17 @@ class BenchIT {
   private static final Path REPORTS = Path.of("target", "bench-it");
 
   private static JsonObject bench(String scenario, String... args) throws IOException, InterruptedException {
+    return bench(List.of(), scenario, args);
+  }
+
+  private static JsonObject bench(List<String> jvmOptions, String scenario, String... args)
+    throws IOException, InterruptedException {
     Files.createDirectories(REPORTS);
     Path json = REPORTS.resolve(scenario + "-" + System.nanoTime() + ".json");
     List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-      "-jar", ServiceProcess.jar().toAbsolutePath().toString(), "bench", scenario));
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", ServiceProcess.jar().toAbsolutePath().toString(), "bench", scenario));
     command.addAll(List.of(args));
     command.addAll(List.of("--json", json.toString()));
     Path log = REPORTS.resolve(json.getFileName() + ".log");
@@ -104,6 +110,39 @@ class BenchIT {
       assertTrue(figures.getInteger("handshakes") <= 200, "bounded by --max-handshakes: " + figures.encode());
       assertEquals(0, figures.getInteger("failures"));
       assertTrue(service.isAlive(), "the service survives the churn");
+    }
+  }
+
+  /**
+   * --server-cds trains one AppCDS archive per server kind in the temp directory, starts both servers from it (the
+   * JVM refuses an archive it cannot map only under -Xshare:on, so the proof it was used is that the run works and
+   * says so), and a second run reuses the archives instead of training again.
+   */
+  @Test
+  void serverCdsTrainsAnArchivePerServerOnceAndStartsFromIt() throws Exception {
+    Path tmp = Files.createDirectories(REPORTS.resolve("tmp-" + System.nanoTime())).toAbsolutePath();
+    List<String> jvm = List.of("-Djava.io.tmpdir=" + tmp);
+    String[] args = {"--spawn", "--baseline", "--server-cds", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "2", "--hold", "0"};
+    JsonObject first = bench(jvm, "hold", args);
+    Path archives = tmp.resolve(CdsArchive.DIRECTORY);
+    List<Path> made;
+    try (var files = Files.list(archives)) {
+      made = files.sorted().toList();
+    }
+    assertEquals(2, made.size(), "one archive per server kind: " + made);
+    assertTrue(made.get(0).getFileName().toString().startsWith("baseline-"), made.toString());
+    assertTrue(made.get(1).getFileName().toString().startsWith("service-"), made.toString());
+    var firstWritten = Files.getLastModifiedTime(made.get(1));
+    for (int run = 0; run < 2; run++) {
+      assertTrue(first.getJsonArray("runs").getJsonObject(run).getBoolean("server_cds"));
+      assertPositive(figures(first, run), "start_to_ready_ms");
+    }
+    JsonObject second = bench(jvm, "hold", args);
+    assertEquals(0, figures(second, 0).getInteger("failures"));
+    assertEquals(firstWritten, Files.getLastModifiedTime(made.get(1)), "the second run reused the archive");
+    try (var files = Files.list(archives)) {
+      assertEquals(2, files.count(), "no new archive, no partial file left");
     }
   }
 }

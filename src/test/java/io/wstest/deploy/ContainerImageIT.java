@@ -92,7 +92,8 @@ class ContainerImageIT {
 
     assertTrue(Files.isRegularFile(ServiceProcess.jar()), "fat jar missing: " + ServiceProcess.jar());
     // docker format: the OCI format has no HEALTHCHECK and podman would drop it.
-    check(podman(Duration.ofSeconds(240), "build", "--format", "docker",
+    // --network none: the build's AppCDS training run listens on 8080/8765 of its own loopback, not the host's
+    check(podman(Duration.ofSeconds(240), "build", "--format", "docker", "--network", "none",
       "--build-arg", "RUNTIME_IMAGE=" + BASE_IMAGE, "--build-arg", "JAR_FROM=prebuilt",
       "-t", IMAGE, "-f", "Dockerfile", "."), "podman build");
 
@@ -178,7 +179,8 @@ class ContainerImageIT {
     Result top = podman(Duration.ofSeconds(30), "top", CONTAINER, "pid", "args");
     check(top, "podman top");
     String pid1 = top.output.lines().filter(l -> l.strip().startsWith("1 ")).findFirst().orElse("");
-    assertTrue(pid1.contains("java @/app/jvm.options -jar "), "PID 1 should be java with JAVA_OPTS:\n" + top.output);
+    assertTrue(pid1.contains("java @/app/jvm.options -XX:SharedArchiveFile=/app/app.jsa -jar "),
+      "PID 1 should be java with JAVA_OPTS:\n" + top.output);
     Path copied = work.resolve("jvm.options-from-image");
     check(podman(Duration.ofSeconds(30), "cp", CONTAINER + ":/app/jvm.options", copied.toString()), "podman cp");
     assertEquals(Files.readString(Path.of("docker/jvm.options")), Files.readString(copied),
@@ -190,6 +192,20 @@ class ContainerImageIT {
           "the serial collector's old generation: -XX:+UseSerialGC from /app/jvm.options is in effect");
         test.completeNow();
       })));
+  }
+
+  /**
+   * The image build trained an AppCDS archive and the JVM started from it: PID 1 has /app/app.jsa mapped (a JVM that
+   * cannot use an archive starts without it, silently, so the mapping is the proof). Read with the shell's own
+   * {@code read}: the base image has no cat or grep.
+   */
+  @Test
+  @Order(1)
+  void javaStartedFromTheImagesAppCdsArchive() throws Exception {
+    Result maps = podman(Duration.ofSeconds(30), "exec", CONTAINER, "/bin/sh", "-c",
+      "while read -r line; do case \"$line\" in *app.jsa*) echo \"$line\";; esac; done < /proc/1/maps");
+    check(maps, "reading /proc/1/maps");
+    assertTrue(maps.output.contains("/app/app.jsa"), "PID 1 has not mapped the AppCDS archive:\n" + maps.output);
   }
 
   @Test

@@ -30,6 +30,7 @@ class DockerFilesTest {
   static final Path COMPOSE = DeployFiles.file("docker/compose.yaml");
   static final String REPLICAS = "websocket-test";
   static final String JVM_OPTIONS_IN_IMAGE = "/app/jvm.options";
+  static final String CDS_ARCHIVE_IN_IMAGE = "/app/app.jsa";
 
   private final String http = Integer.toString(defaultPort(ServerConfig.HTTP_PORT));
   private final String ws = Integer.toString(defaultPort(ServerConfig.WS_PORT));
@@ -103,9 +104,9 @@ class DockerFilesTest {
 
   /**
    * docker/jvm.options is the one source of the JVM flags: the runtime stage copies it and the default JAVA_OPTS is
-   * that file as a java launcher argument file (JAVA_OPTS stays overridable); the Maven stage packs it into the jar
-   * for bench --spawn (BenchFlagsTest checks it holds only plain flags). ContainerImageIT checks the running
-   * container uses it.
+   * that file as a java launcher argument file, plus the AppCDS archive that the runtime stage trains with the same
+   * file (JAVA_OPTS stays overridable); the Maven stage packs it into the jar for bench --spawn (BenchFlagsTest
+   * checks it holds only plain flags). ContainerImageIT checks the running container uses both.
    */
   @Test
   void defaultJavaOptsAreDockerJvmOptions() throws IOException {
@@ -113,7 +114,14 @@ class DockerFilesTest {
     int runtime = all.indexOf("FROM ${RUNTIME_IMAGE} AS runtime");
     List<String> runtimeStage = all.subList(runtime, all.size());
     assertTrue(runtimeStage.contains("COPY docker/jvm.options " + JVM_OPTIONS_IN_IMAGE), runtimeStage.toString());
-    assertEquals(List.of("ENV JAVA_OPTS=\"@" + JVM_OPTIONS_IN_IMAGE + "\""), withKeyword(runtimeStage, "ENV"));
+    assertEquals(List.of("ENV JAVA_OPTS=\"@" + JVM_OPTIONS_IN_IMAGE + " -XX:SharedArchiveFile=" + CDS_ARCHIVE_IN_IMAGE
+      + "\""), withKeyword(runtimeStage, "ENV"));
+    String training = withKeyword(runtimeStage, "RUN").stream().filter(r -> r.contains("-XX:ArchiveClassesAtExit="))
+      .findFirst().orElseThrow(() -> new AssertionError("no AppCDS training RUN in the runtime stage"));
+    assertTrue(training.contains("java @" + JVM_OPTIONS_IN_IMAGE + " -XX:ArchiveClassesAtExit=" + CDS_ARCHIVE_IN_IMAGE),
+      "trained with the flags it runs with: " + training);
+    assertTrue(runtimeStage.indexOf(training) < indexOfContaining(runtimeStage, "USER "),
+      "trained as root, before USER, so /app can be written");
 
     int mavenBuild = all.indexOf("FROM ${BUILD_IMAGE} AS maven-build");
     int copy = all.indexOf("COPY docker/jvm.options ./docker/jvm.options");

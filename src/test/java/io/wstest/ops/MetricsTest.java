@@ -52,6 +52,8 @@ class MetricsTest {
           assertEquals(0.0, before.value("websocket_connections_active", "server", "raw"));
           assertEquals(0.0, before.value("websocket_closes_total", "code", "1000"));
           assertTrue(before.hasSeriesStartingWith("jvm_memory_used_bytes"), "JVM series");
+          assertTrue(before.hasSeriesStartingWith("jvm_gc_collections_total"), "GC series read from the MXBeans");
+          assertTrue(before.hasSeriesStartingWith("jvm_gc_collection_seconds_total"), "GC time");
           assertTrue(before.hasSeriesStartingWith("vertx_"), "Vert.x series");
         });
         return WsTestClient.connect(vertx, service.httpPort(), "/ws");
