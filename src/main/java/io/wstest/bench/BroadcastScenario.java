@@ -25,6 +25,11 @@ final class BroadcastScenario extends Scenario {
   @Option(names = "--rounds", defaultValue = "10", description = "broadcasts sent, one at a time (default: ${DEFAULT-VALUE})")
   int rounds;
 
+  @Option(names = "--warmup-rounds", defaultValue = "5", paramLabel = "N",
+    description = "broadcasts sent before the measured rounds, for the JIT; not in the figures "
+      + "(default: ${DEFAULT-VALUE})")
+  int warmupRounds;
+
   @Option(names = "--rate", defaultValue = "2000", paramLabel = "PER_SECOND",
     description = "receiver connections opened per second (default: ${DEFAULT-VALUE})")
   int rate;
@@ -37,6 +42,9 @@ final class BroadcastScenario extends Scenario {
     if (rounds < 1 || rounds > 1000) {
       throw bad("--rounds", rounds + " is not between 1 and 1000");
     }
+    if (warmupRounds < 0 || warmupRounds > 1000) {
+      throw bad("--warmup-rounds", warmupRounds + " is not between 0 and 1000");
+    }
     if (rate < 1 || rate > 100_000) {
       throw bad("--rate", rate + " is not between 1 and 100000 per second");
     }
@@ -44,12 +52,13 @@ final class BroadcastScenario extends Scenario {
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("receivers", receivers).put("rounds", rounds).put("rate_per_s", rate);
+    return new JsonObject().put("receivers", receivers).put("rounds", rounds).put("warmup_rounds", warmupRounds)
+      .put("rate_per_s", rate);
   }
 
   @Override
   long timeLimitMs() {
-    return Opener.deadlineMs(receivers + 1, rate) + rounds * (ROUND_TIMEOUT_MS + GAP_MS) + 60_000;
+    return Opener.deadlineMs(receivers + 1, rate) + (warmupRounds + rounds) * (ROUND_TIMEOUT_MS + GAP_MS) + 60_000;
   }
 
   @Override
@@ -68,6 +77,7 @@ final class BroadcastScenario extends Scenario {
     long sentAt;
     int received;
     int missing;
+    boolean measuring;
     Promise<Void> roundDone;
 
     Run(LoadClient client, ServerUnderTest server) {
@@ -87,22 +97,26 @@ final class BroadcastScenario extends Scenario {
             return Future.failedFuture("the sender could not connect");
           }
           sender = senderOpener.sockets.get(0);
-          return round(0);
+          return round(-warmupRounds);
         })
         .map(v -> figures())
         .eventually(() -> Future.join(opener.closeAll(), senderOpener.closeAll()));
     }
 
+    /** Round {@code r}: negative ones are the warm-up, sent and awaited like the others but not measured. */
     private Future<Void> round(int r) {
       if (r == rounds) {
         return Future.succeededFuture();
       }
+      measuring = r >= 0;
       marker = "bench-round-" + r + "-" + System.nanoTime();
       received = 0;
       roundDone = Promise.promise();
       long timeout = client.vertx().setTimer(ROUND_TIMEOUT_MS, id -> {
         missing += receivers - received;
-        allDelivered[r] = -1;
+        if (r >= 0) {
+          allDelivered[r] = -1;
+        }
         roundDone.tryComplete();
       });
       sentAt = System.nanoTime();
@@ -110,7 +124,7 @@ final class BroadcastScenario extends Scenario {
       return roundDone.future()
         .compose(v -> {
           client.vertx().cancelTimer(timeout);
-          if (allDelivered[r] == 0) {
+          if (r >= 0 && allDelivered[r] == 0) {
             allDelivered[r] = System.nanoTime() - sentAt;
           }
           return client.timer(GAP_MS);
@@ -120,7 +134,9 @@ final class BroadcastScenario extends Scenario {
 
     private void onMessage(String text) {
       if (marker != null && text.contains(marker) && roundDone != null && !roundDone.future().isComplete()) {
-        delivery.recordValue(Math.min(System.nanoTime() - sentAt, delivery.getHighestTrackableValue()));
+        if (measuring) {
+          delivery.recordValue(Math.min(System.nanoTime() - sentAt, delivery.getHighestTrackableValue()));
+        }
         if (++received == receivers) {
           roundDone.tryComplete();
         }

@@ -1,5 +1,6 @@
 package io.wstest.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,8 +13,8 @@ final class Broadcast {
   static final String ADDRESS = "wstest.broadcast";
   static final String CODEC = "wstest.broadcast.local";
 
-  /** The encoded message without its closing brace, ready for {@code ,"seq":N}}. */
-  final String jsonPrefix;
+  /** The encoded message without its closing brace, ready for {@code ,"seq":N}}, as UTF-8 (shared, never written). */
+  final byte[] jsonPrefix;
   private final AtomicInteger delivered = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
   private final AtomicInteger hubsRemaining;
@@ -25,7 +26,7 @@ final class Broadcast {
   }
 
   Broadcast(String jsonPrefix, int hubs, Outcome onAllDelivered) {
-    this.jsonPrefix = jsonPrefix;
+    this.jsonPrefix = jsonPrefix.getBytes(StandardCharsets.UTF_8);
     this.hubsRemaining = new AtomicInteger(hubs);
     this.onAllDelivered = onAllDelivered;
   }

@@ -303,14 +303,19 @@ final class Connection {
     writeDecimal(reply, ++seq);
     reply.writeByte('}');
     metrics.sent.increment();
-    if (reply.readableBytes() <= handler.maxMessageBytes()) {
-      written(ws.writeFrame(TextFrames.of(reply)));
+    writeJson(reply);
+    pauseWhileBacklogged();
+  }
+
+  /** Writes a message that is UTF-8 JSON already (and takes over its buffer). */
+  private void writeJson(ByteBuf utf8) {
+    if (utf8.readableBytes() <= handler.maxMessageBytes()) {
+      written(ws.writeFrame(TextFrames.of(utf8)));
     } else {
       // larger than one frame may be: let Vert.x split it
-      written(ws.writeTextMessage(reply.toString(StandardCharsets.UTF_8)));
-      reply.release();
+      written(ws.writeTextMessage(utf8.toString(StandardCharsets.UTF_8)));
+      utf8.release();
     }
-    pauseWhileBacklogged();
   }
 
   /** {@code value} (not negative) in ASCII digits, without a String; package-private for its test. */
@@ -377,7 +382,7 @@ final class Connection {
    * queue (DROPPED, and counted: the handler closes the socket once {@link #droppedBroadcasts()} reaches
    * SLOW_CONSUMER_LIMIT).
    */
-  Delivery deliverBroadcast(String jsonPrefix) {
+  Delivery deliverBroadcast(byte[] jsonPrefix) {
     // /echo promises its peers nothing but their own messages back: a JSON broadcast there would be an
     // unexpected frame to a plain echo client, and counting it would overstate broadcast_ack's recipients.
     if (endpoint != Endpoint.PROTOCOL) {
@@ -390,7 +395,12 @@ final class Connection {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
-    written(ws.writeTextMessage(jsonPrefix + ",\"seq\":" + (++seq) + "}"));
+    // bytes straight into the frame, as in sendEcho: one buffer per receiver, no String built and encoded again
+    ByteBuf message = VertxByteBufAllocator.DEFAULT.heapBuffer(jsonPrefix.length + 24);
+    message.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
+    writeDecimal(message, ++seq);
+    message.writeByte('}');
+    writeJson(message);
     return Delivery.DELIVERED;
   }
 
