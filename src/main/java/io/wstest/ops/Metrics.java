@@ -53,9 +53,9 @@ public final class Metrics implements Shareable {
    * collection is read from the collectors' MXBeans when scraped ({@code jvm_gc_collections_total},
    * {@code jvm_gc_collection_seconds_total} per collector) instead of by Micrometer's {@code JvmGcMetrics} and
    * {@code JvmHeapPressureMetrics}. Those two handle a JMX notification on the JVM's notification thread after every
-   * collection (about 0.6 ms of CPU each, several times a second under echo load), and on a service pinned to one
-   * CPU that thread, and the JIT compiling its code, preempt the event loop: measured, p999 at C=50 fell from
-   * 4.6 to 3 ms without them (docs/performance.md).
+   * collection: measured with {@code perf sched}, about 0.6 ms of CPU each time, three times a second under echo
+   * load, plus the JIT compiling that code; on a service pinned to one CPU all of it preempts the event loop
+   * (docs/performance.md).
    */
   public static void bindJvmMetrics(MeterRegistry registry) {
     new ClassLoaderMetrics().bindTo(registry);
