@@ -45,6 +45,7 @@ class BenchFlagsTest {
     assertBadFlag("--payload", "echo", "--spawn", "--payload", "5");
     assertBadFlag("--duration", "connect", "--spawn", "--duration", "-1");
     assertBadFlag("--receivers", "broadcast", "--spawn", "--receivers", "0");
+    assertBadFlag("--warmup-rounds", "broadcast", "--spawn", "--warmup-rounds", "-1");
     assertBadFlag("--connections", "hold", "--spawn", "--connections", "19000");
     assertBadFlag("--connections", "echo", "--spawn", "--connections", "many");
     assertBadFlag("--server-cpus", "echo", "--spawn", "--server-cpus", "zero");
