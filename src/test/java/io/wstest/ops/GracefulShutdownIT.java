@@ -21,10 +21,13 @@ import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,7 +243,14 @@ class GracefulShutdownIT {
     service.sigterm();
   }
 
+  /**
+   * Not run when this build runs with SIGINT ignored, as a background job of a non-interactive shell (`mvn verify &`
+   * in a script) does: the service inherits that and, like any JVM, then installs no SIGINT handler, so Ctrl-C
+   * cannot reach it and the test would wait for a drain that never starts. Run the build in the foreground.
+   */
   @Test
+  @DisabledIf(value = "sigintIgnoredHere", disabledReason = "SIGINT is ignored by this build's process (SigIgn in "
+    + "/proc/self/status), and so by the service it starts")
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void sigintDrainsLikeSigterm(Vertx vertx, VertxTestContext test) throws IOException {
     service = ServiceProcess.builder().podName("drain-sigint").env("DRAIN_DELAY", "0").start();
@@ -265,6 +275,20 @@ class GracefulShutdownIT {
           });
       }).onComplete(test.succeedingThenComplete());
     });
+  }
+
+  /** Whether this JVM was started with SIGINT ignored (bit 2 of the SigIgn mask), which every child inherits. */
+  static boolean sigintIgnoredHere() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no /proc: assume signals reach the service, as they do on a terminal
+    }
+    return false;
   }
 
   /**
