@@ -33,14 +33,16 @@ final class CdsArchive {
   private CdsArchive() {
   }
 
-  /** The archive for this server kind, jar, JVM and flags; trains it first when there is none yet. */
-  static synchronized Path of(SpawnSettings spawn, Supplier<ServerUnderTest.Launch> launch) {
-    ServerUnderTest.Launch training = launch.get();
-    Path archive = Path.of(System.getProperty("java.io.tmpdir"), DIRECTORY,
-      training.name() + "-" + key(spawn) + ".jsa");
+  /**
+   * The archive for this server kind ({@code name}), jar, JVM and flags; when there is none yet, trains it first
+   * on a server from {@code launches} (its own free ports).
+   */
+  static synchronized Path of(SpawnSettings spawn, String name, Supplier<ServerUnderTest.Launch> launches) {
+    Path archive = Path.of(System.getProperty("java.io.tmpdir"), DIRECTORY, name + "-" + key(spawn) + ".jsa");
     if (Files.isRegularFile(archive)) {
       return archive;
     }
+    ServerUnderTest.Launch training = launches.get();
     try {
       Files.createDirectories(archive.getParent());
       Path partial = Files.createTempFile(archive.getParent(), training.name(), ".jsa.partial");

@@ -67,20 +67,21 @@ final class ServerUnderTest implements AutoCloseable {
 
   /** Spawns the service and waits for its start-up line. */
   static ServerUnderTest spawnService(SpawnSettings spawn) {
-    return spawn(spawn, ServerUnderTest::serviceLaunch);
+    return spawn(spawn, "service", ServerUnderTest::serviceLaunch);
   }
 
   /** Spawns the bare Vert.x baseline server. */
   static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
-    return spawn(spawn, ServerUnderTest::baselineLaunch);
+    return spawn(spawn, "baseline", ServerUnderTest::baselineLaunch);
   }
 
-  private static ServerUnderTest spawn(SpawnSettings spawn, Supplier<Launch> launch) {
+  /** {@code name} is the kind {@code launches} makes; the ports are picked last, right before the start. */
+  private static ServerUnderTest spawn(SpawnSettings spawn, String name, Supplier<Launch> launches) {
     List<String> jvm = new ArrayList<>(spawn.jvmOptions());
     if (spawn.cds()) {
-      jvm.add("-XX:SharedArchiveFile=" + CdsArchive.of(spawn, launch));
+      jvm.add("-XX:SharedArchiveFile=" + CdsArchive.of(spawn, name, launches));
     }
-    return start(spawn, jvm, launch.get(), Map.of());
+    return start(spawn, jvm, launches.get(), Map.of());
   }
 
   /** Starts a server with exactly these JVM flags and extra environment, and waits until it printed its ready line. */
