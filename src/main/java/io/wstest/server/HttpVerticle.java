@@ -66,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/health/ready").handler(readiness);
     getOrHead(router, "/readyz").handler(readiness);
     if (config.adminEnabled()) {
-      new AdminRoutes(vertx, config.adminToken()).mount(router);
+      new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
     }
     Metrics metrics = Metrics.of(vertx);
     if (metrics.enabled()) {
