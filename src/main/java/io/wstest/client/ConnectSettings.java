@@ -77,13 +77,27 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     }
   }
 
+  private static String ordinal(int n) {
+    int tens = n % 100;
+    String suffix = tens >= 11 && tens <= 13 ? "th" : switch (n % 10) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+    return n + suffix;
+  }
+
   static List<Map.Entry<String, String>> headers(List<String> raw) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (String header : raw) {
+    for (int i = 0; i < raw.size(); i++) {
+      String header = raw.get(i);
       int colon = header.indexOf(':');
       String name = colon > 0 ? header.substring(0, colon).trim() : "";
       if (!HEADER_NAME.matcher(name).matches()) {
-        throw new InvalidOption("--header", "'" + header + "' is not 'Name: value'");
+        // not echoed: headers carry credentials (Authorization, Cookie) and a missing colon leaves no name to show
+        throw new InvalidOption("--header", "the " + ordinal(i + 1) + " --header is not a header name, a colon"
+          + " and the value (it is not shown here: headers often carry credentials)");
       }
       String value = header.substring(colon + 1).trim();
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
