@@ -199,6 +199,7 @@ public final class AdminRoutes {
       .setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader("X-Content-Type-Options", "nosniff")
       .end(body.encode());
   }
 
