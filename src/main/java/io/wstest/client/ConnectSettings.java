@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.SafeEcho;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
       }
       String value = header.substring(colon + 1).trim();
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw new InvalidOption("--header", "the value of '" + name + "' contains a line break");
+        throw new InvalidOption("--header", "the value of the " + name + " header contains a line break");
       }
       headers.add(Map.entry(name, value));
     }
@@ -116,7 +117,9 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     JsonArray urls = new JsonArray();
     targets.forEach(t -> urls.add(new JsonObject().put("name", t.name()).put("url", t.url())));
     JsonArray headerList = new JsonArray();
-    headers.forEach(h -> headerList.add(h.getKey() + ": " + h.getValue()));
+    // credentials stay out of report files; a Cookie (the load balancer's routing cookie, as a rule) is shown
+    headers.forEach(h -> headerList.add(h.getKey() + ": " + (SafeEcho.isSecretName(h.getKey())
+      && !h.getKey().equalsIgnoreCase("Cookie") ? SafeEcho.describe(h.getValue()) : h.getValue())));
     return new JsonObject()
       .put("endpoints", urls)
       .put("health_url", healthTarget.healthUrl())
