@@ -5,6 +5,7 @@ import io.wstest.client.ScenarioCommand;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.ops.HealthcheckCommand;
+import io.wstest.options.SafeEcho;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,8 +57,27 @@ public final class Main {
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
     CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof ScenarioCommand
-      ? TestLbCommand.usageError(error) : standard.handleParseException(error, args));
+      ? TestLbCommand.usageError(error) : secretSafe(standard, error, args));
     return cli;
+  }
+
+  /**
+   * picocli's own messages quote the arguments they could not use ("Unknown option: '--admin-tokn=...'"): when
+   * that would show a secret or an overlong value, the message is printed without it, still naming the option,
+   * with the same exit code (2).
+   */
+  private static int secretSafe(CommandLine.IParameterExceptionHandler standard, CommandLine.ParameterException error,
+                                String[] args) throws Exception {
+    String scrubbed = SafeEcho.scrub(error.getMessage());
+    if (scrubbed.equals(error.getMessage())) {
+      return standard.handleParseException(error, args);
+    }
+    CommandLine cli = error.getCommandLine();
+    cli.getErr().println("Error: " + scrubbed);
+    cli.getErr().println("Run '" + cli.getCommandSpec().qualifiedName(" ").replaceFirst("^websocket-test-service ", "")
+      + " --help' to see every option.");
+    cli.getErr().flush();
+    return cli.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** No command, or options only: the user means {@code serve}. */

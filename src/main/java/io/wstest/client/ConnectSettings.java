@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.SafeEcho;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,17 +78,31 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     }
   }
 
+  private static String ordinal(int n) {
+    int tens = n % 100;
+    String suffix = tens >= 11 && tens <= 13 ? "th" : switch (n % 10) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+    return n + suffix;
+  }
+
   static List<Map.Entry<String, String>> headers(List<String> raw) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (String header : raw) {
+    for (int i = 0; i < raw.size(); i++) {
+      String header = raw.get(i);
       int colon = header.indexOf(':');
       String name = colon > 0 ? header.substring(0, colon).trim() : "";
       if (!HEADER_NAME.matcher(name).matches()) {
-        throw new InvalidOption("--header", "'" + header + "' is not 'Name: value'");
+        // not echoed: headers carry credentials (Authorization, Cookie) and a missing colon leaves no name to show
+        throw new InvalidOption("--header", "the " + ordinal(i + 1) + " --header is not a header name, a colon"
+          + " and the value (it is not shown here: headers often carry credentials)");
       }
       String value = header.substring(colon + 1).trim();
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw new InvalidOption("--header", "the value of '" + name + "' contains a line break");
+        throw new InvalidOption("--header", "the value of the " + name + " header contains a line break");
       }
       headers.add(Map.entry(name, value));
     }
@@ -102,7 +117,9 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     JsonArray urls = new JsonArray();
     targets.forEach(t -> urls.add(new JsonObject().put("name", t.name()).put("url", t.url())));
     JsonArray headerList = new JsonArray();
-    headers.forEach(h -> headerList.add(h.getKey() + ": " + h.getValue()));
+    // credentials stay out of report files; a Cookie (the load balancer's routing cookie, as a rule) is shown
+    headers.forEach(h -> headerList.add(h.getKey() + ": " + (SafeEcho.isSecretName(h.getKey())
+      && !h.getKey().equalsIgnoreCase("Cookie") ? SafeEcho.describe(h.getValue()) : h.getValue())));
     return new JsonObject()
       .put("endpoints", urls)
       .put("health_url", healthTarget.healthUrl())

@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.wstest.Main;
+import io.wstest.options.SafeEcho;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +43,7 @@ public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
   /** A bad flag or value: one line naming it and a pointer to --help, exit 2 (not the whole usage text). */
   public static int usageError(ParameterException error) {
     PrintWriter err = error.getCommandLine().getErr();
-    err.println("Error: " + error.getMessage());
+    err.println("Error: " + SafeEcho.scrub(error.getMessage()));
     err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName(" ")
       .replaceFirst("^websocket-test-service ", "") + " --help' to see every option.");
     err.flush();

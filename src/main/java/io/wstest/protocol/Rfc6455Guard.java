@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * violation with close 1000 and echoes any close code it receives, so this handler fails the connection itself
  * (RFC 6455 7.1.7: close frame with the right code, then TCP close): 1002 for protocol violations (reserved bits,
  * unknown opcodes, unmasked or bad control frames, bad fragment order, bad close payloads), 1007 for invalid
- * UTF-8 in a text message, 1009 for a message over the limit. Frames that pass reach Vert.x unchanged.
+ * UTF-8 in a text message or a close reason, 1009 for a message over the limit. Frames that pass reach Vert.x unchanged.
  */
 final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
 
@@ -116,7 +116,9 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       return fail(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
     }
     if (!Utf8Validator.isValid(payload.slice(payload.readerIndex() + 2, length - 2))) {
-      return fail(CloseCodes.PROTOCOL_ERROR, "close reason is not valid UTF-8");
+      // 1007 like invalid UTF-8 in a text message: one code for text that is not UTF-8 (RFC 6455 7.4.1), the
+      // code Netty's own decoder sends for this, and one of the two Autobahn case 7.5.1 accepts
+      return fail(CloseCodes.INVALID_PAYLOAD, "close reason is not valid UTF-8");
     }
     return null;
   }

@@ -46,6 +46,8 @@ public final class HttpVerticle extends VerticleBase {
         if (endpoint != null) {
           upgrade.accept(request, connections, endpoint);
         } else {
+          // every answer of the router (JSON, probes, metrics, the dashboard, errors): never sniffed as HTML
+          request.response().putHeader(Responses.NOSNIFF, "nosniff");
           router.handle(request);
         }
       })
@@ -66,16 +68,17 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/health/ready").handler(readiness);
     getOrHead(router, "/readyz").handler(readiness);
     if (config.adminEnabled()) {
-      new AdminRoutes(vertx, config.adminToken()).mount(router);
+      new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
     }
     Metrics metrics = Metrics.of(vertx);
     if (metrics.enabled()) {
       router.get("/metrics").handler(metrics.scrapeHandler());
     }
 
-    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
+    // neither the path nor the method is repeated: an error page must not reflect what a link put there
+    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path"));
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
-      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+      "this method is not allowed on this path"));
     router.errorHandler(500, ctx -> Responses.error(ctx, 500, "internal_error", "the server failed this request"));
   }
 

@@ -2,11 +2,17 @@ package io.wstest.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.spi.observability.HttpRequest;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.wstest.ops.Metrics;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -14,6 +20,10 @@ import java.util.UUID;
  * one place that does it, for the serve command and for tests alike.
  */
 public final class ServiceVertx {
+
+  /** The methods RFC 9110 and RFC 5789 define; any other method a client sends is counted as {@code other}. */
+  static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
+    "CONNECT", "TRACE");
 
   private ServiceVertx() {
   }
@@ -37,9 +47,32 @@ public final class ServiceVertx {
         // JvmGcMetrics and JvmHeapPressureMetrics, which handle a JMX notification after every GC
         .setJvmMetricsEnabled(false)
         // a name of its own: Vert.x keeps backends in a JVM-wide table keyed by it
-        .setRegistryName("wstest-" + UUID.randomUUID()));
+        .setRegistryName("wstest-" + UUID.randomUUID())
+        // Every label value a peer can choose is a new series (about 11 for HTTP) that lives until the process
+        // ends: Vert.x labels HTTP requests with the method as sent, and a client inventing methods grew /metrics
+        // without limit. So the method label is set here, from a fixed set; the defaults without it are code
+        // (chosen by the server), pool_type, pool_name and side. Path and route labels stay off.
+        .setLabels(labelsWithoutMethod())
+        .setServerRequestTagsProvider(ServiceVertx::methodTag)
+        .setClientRequestTagsProvider(ServiceVertx::methodTag));
     }
     return options;
+  }
+
+  private static Set<Label> labelsWithoutMethod() {
+    EnumSet<Label> labels = EnumSet.copyOf(MicrometerMetricsOptions.DEFAULT_LABELS);
+    labels.remove(Label.HTTP_METHOD);
+    return labels;
+  }
+
+  /** {@code method="GET"} for a known method, {@code method="other"} for any other. */
+  static Tags methodTag(HttpRequest request) {
+    return Tags.of(Label.HTTP_METHOD.toString(), boundedMethod(request.method()));
+  }
+
+  static String boundedMethod(HttpMethod method) {
+    String name = method == null ? null : method.name();
+    return name != null && KNOWN_METHODS.contains(name) ? name : "other";
   }
 
   /** A Vert.x instance whose metrics (its own and the service's) land in one Prometheus registry. */

@@ -1,6 +1,7 @@
 package io.wstest.server;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
@@ -63,8 +64,16 @@ public final class Setting<T> {
   /** A path to a file that must exist and be readable when the service starts. */
   public static Setting<String> readableFile(String env, String flag, String description) {
     return new Setting<>(env, flag, "FILE", null, description, raw -> {
-      if (!Files.isReadable(Path.of(raw))) {
-        throw new IllegalArgumentException("no readable file at that path");
+      if (raw.contains("-----BEGIN")) {
+        throw new IllegalArgumentException(env + " looks like PEM content, not a path: mount it as a file (in"
+          + " Kubernetes a secret volume, not an env var from secretKeyRef) and pass the file's path");
+      }
+      try {
+        if (!Files.isReadable(Path.of(raw))) {
+          throw new IllegalArgumentException("no readable file at that path");
+        }
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException("not a file path"); // its own message would repeat the value
       }
       return raw;
     });

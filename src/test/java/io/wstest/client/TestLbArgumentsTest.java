@@ -98,6 +98,20 @@ class TestLbArgumentsTest {
   }
 
   @Test
+  void credentialsInHeadersStayOutOfReportsAndErrors() {
+    TestLbSettings s = settings("--header", "Authorization: Bearer s3cr3t-value", "--header", "Cookie: SRV=b1",
+      "--header", "X-Api-Key: s3cr3t-key");
+    String json = s.connect().toJson().encode();
+    assertFalse(json.contains("s3cr3t"), json);
+    assertTrue(json.contains("Authorization: <a value of 19 characters, not shown>"), json);
+    assertTrue(json.contains("Cookie: SRV=b1"), json);
+    Map.Entry<Integer, String> broken = run("--header", "Authorization: Bearer s3cr3t\nvalue");
+    assertEquals(2, broken.getKey());
+    assertTrue(broken.getValue().contains("the Authorization header contains a line break"), broken.getValue());
+    assertFalse(broken.getValue().contains("s3cr3t"), broken.getValue());
+  }
+
+  @Test
   void badValuesExitTwoNamingTheFlag() {
     String[][] cases = {
       {"--bogus"}, {"--connections", "0"}, {"--connections", "many"}, {"--concurrency", "0"},
