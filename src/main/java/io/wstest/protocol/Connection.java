@@ -89,7 +89,7 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
     directWrites = SocketFootprint.trimConnection(ws);
-    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
+    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
@@ -197,7 +197,7 @@ final class Connection {
         }
         break;
       default:
-        // ping, pong and close frames are answered by Vert.x itself
+        // pings are answered by Rfc6455Guard and never arrive here; pongs and close frames need no answer here
         break;
     }
   }
