@@ -11,6 +11,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.wstest.ops.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,11 @@ final class Connection {
     ws.frameHandler(this::onFrame);
     // unlike the frame handler, this runs even while reading is paused for backlog
     ws.pongHandler(data -> heardSinceTick = true);
-    ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
+    ws.exceptionHandler(e -> {
+      // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
+      FatalErrors.haltIfFatal(e);
+      LOG.debug("WebSocket {} error: {}", id, e.toString());
+    });
     ws.closeHandler(v -> {
       closing = true;
       if (graceTimer >= 0) {

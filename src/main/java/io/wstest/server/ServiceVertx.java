@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.wstest.ops.FatalErrors;
 import io.wstest.ops.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
@@ -14,6 +17,8 @@ import java.util.UUID;
  * one place that does it, for the serve command and for tests alike.
  */
 public final class ServiceVertx {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceVertx.class);
 
   private ServiceVertx() {
   }
@@ -45,13 +50,22 @@ public final class ServiceVertx {
   /** A Vert.x instance whose metrics (its own and the service's) land in one Prometheus registry. */
   public static Vertx create(ServerConfig config) {
     VertxOptions options = options(config);
+    Vertx vertx;
     if (!config.metricsEnabled()) {
-      return Vertx.vertx(options);
+      vertx = Vertx.vertx(options);
+    } else {
+      PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      Metrics.bindJvmMetrics(registry);
+      Metrics.install(vertx, registry);
     }
-    PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-    Metrics.bindJvmMetrics(registry);
-    Metrics.install(vertx, registry);
+    // what a handler throws and nothing else catches: Vert.x would log it and carry on, out of memory included
+    vertx.exceptionHandler(ServiceVertx::unhandled);
     return vertx;
+  }
+
+  private static void unhandled(Throwable t) {
+    FatalErrors.haltIfFatal(t);
+    LOG.error("Unhandled exception", t);
   }
 }
