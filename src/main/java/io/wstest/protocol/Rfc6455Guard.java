@@ -3,6 +3,7 @@ package io.wstest.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -78,9 +79,12 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   /**
    * Drops the TCP connection now, without a closing handshake: for a peer that never read the close frame. Like
    * {@link #failChannel}, the close starts here, past Vert.x's handler, which would only queue another close frame.
+   * An abortive close (SO_LINGER 0: the peer gets a reset): a graceful one would leave what the peer never read,
+   * up to megabytes, in the kernel's send buffer until TCP gives up on it, minutes later.
    */
   void dropConnection() {
     if (ctx != null) {
+      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
       ctx.close();
     }
   }
