@@ -7,9 +7,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.wstest.ops.FatalErrors;
 import io.wstest.ops.Metrics;
+import io.wstest.ops.PeerErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.UUID;
 
 /**
@@ -59,13 +61,19 @@ public final class ServiceVertx {
       Metrics.bindJvmMetrics(registry);
       Metrics.install(vertx, registry);
     }
-    // what a handler throws and nothing else catches: Vert.x would log it and carry on, out of memory included
+    // what a handler throws and nothing else catches: Vert.x would log it (a line per peer that went away) and
+    // carry on, out of memory included
     vertx.exceptionHandler(ServiceVertx::unhandled);
     return vertx;
   }
 
+  /** An I/O error is a peer that went away, counted as such; anything else a handler of the service threw. */
   private static void unhandled(Throwable t) {
     FatalErrors.haltIfFatal(t);
-    LOG.error("Unhandled exception", t);
+    if (t instanceof IOException) {
+      PeerErrors.connectionError(t);
+    } else {
+      LOG.error("Unhandled exception", t);
+    }
   }
 }
