@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,6 +101,48 @@ class PingFloodTest {
         // the bound was reached (the flood did fill the queue), and the server then stopped reading the flooder
         assertTrue(atEnd[0] >= ConnectionOptions.WRITE_QUEUE_MAX_BYTES / 2, "backlog at the end: " + atEnd[0]);
         assertEquals(0, atEnd[1], "the flooder's socket is still read");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void aFlooderThatReadsAgainGetsThePongOfItsLatestPingAndIsServedAgain(Vertx vertx, VertxTestContext ctx) {
+    ProtocolServerWithChannels server = new ProtocolServerWithChannels();
+    byte[] last = "the last ping".getBytes(StandardCharsets.UTF_8);
+    vertx.deployVerticle(server)
+      .compose(id -> vertx.executeBlocking(() -> {
+        flooder = RawWebSocket.connect(server.port, "/ws", 4096);
+        flooder.readFrame(); // the welcome
+        // far more pongs than the server queues and the kernel buffers hold; the writes block while the server
+        // does not read, and go on once the reader below has caught up
+        floodThread = new Thread(() -> {
+          try {
+            for (int i = 0; i < 200; i++) {
+              flooder.writeFrames(RawWebSocket.PING, PING_PAYLOAD, PINGS_PER_WRITE);
+            }
+            flooder.writeFrame(RawWebSocket.PING, last);
+          } catch (IOException closed) {
+            // the test ended early and closed the socket
+          }
+        }, "ping-flood");
+        floodThread.start();
+        int pongs = 0;
+        while (true) {
+          RawWebSocket.Frame frame = flooder.readFrame();
+          assertEquals(RawWebSocket.PONG, frame.opcode(), "only pongs while flooding");
+          pongs++;
+          if (Arrays.equals(last, frame.payload())) {
+            break;
+          }
+        }
+        floodThread.join(10_000);
+        flooder.writeFrame(RawWebSocket.TEXT, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+        JsonObject reply = new JsonObject(flooder.readFrame().text());
+        LOG.info("{} pings answered with {} pongs, the latest one included", 200 * PINGS_PER_WRITE + 1, pongs);
+        return reply;
+      }))
+      .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertEquals("pong", reply.getString("type"), reply.encode());
         ctx.completeNow();
       })));
   }
