@@ -11,6 +11,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.wstest.ops.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
     directWrites = SocketFootprint.trimConnection(ws);
-    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
+    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
@@ -97,7 +98,11 @@ final class Connection {
     ws.frameHandler(this::onFrame);
     // unlike the frame handler, this runs even while reading is paused for backlog
     ws.pongHandler(data -> heardSinceTick = true);
-    ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
+    ws.exceptionHandler(e -> {
+      // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
+      FatalErrors.haltIfFatal(e);
+      LOG.debug("WebSocket {} error: {}", id, e.toString());
+    });
     ws.closeHandler(v -> {
       closing = true;
       if (graceTimer >= 0) {
@@ -197,7 +202,7 @@ final class Connection {
         }
         break;
       default:
-        // ping, pong and close frames are answered by Vert.x itself
+        // pings are answered by Rfc6455Guard and never arrive here; pongs and close frames need no answer here
         break;
     }
   }

@@ -10,6 +10,7 @@ import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.AdminRoutes;
 import io.wstest.ops.Metrics;
 import io.wstest.ops.Probes;
+import io.wstest.ops.PeerErrors;
 import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
@@ -39,6 +40,8 @@ public final class HttpVerticle extends VerticleBase {
     setupRouter(router);
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
+      // errors of connections no request or socket handler has taken yet: counted, not a line each
+      .exceptionHandler(PeerErrors::connectionError)
       .requestHandler(request -> {
         // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
         // pipeline) and a handshake costs no route matching.

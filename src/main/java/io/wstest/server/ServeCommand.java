@@ -3,6 +3,7 @@ package io.wstest.server;
 import io.vertx.core.Vertx;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.FatalErrors;
 import io.wstest.ops.GracefulShutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,12 +58,15 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
+    FatalErrors.installUncaughtExceptionHandler();
     Vertx vertx = ServiceVertx.create(config);
+    EventLoopWatchdog watchdog = EventLoopWatchdog.arm(vertx);
     GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
       config.shutdownTimeout());
     CountDownLatch stopped = new CountDownLatch(1);
     // Registered before start-up, so a SIGTERM right after the "Started" line is drained too.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      watchdog.disarm(); // Vert.x is closed on purpose now: its event loops end
       boolean drained = shutdown.run();
       stopped.countDown();
       if (drained) {
@@ -79,6 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
       Throwable cause = e.getCause();
       err.println("Error: " + (cause instanceof PortInUseException ? cause.getMessage() : "start-up failed: " + cause));
       err.flush();
+      watchdog.disarm();
       vertx.close();
       return 1;
     } catch (InterruptedException e) {

@@ -1,16 +1,21 @@
 package io.wstest.server;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.micrometer.core.instrument.Tags;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.wstest.ops.FatalErrors;
 import io.wstest.ops.Metrics;
+import io.wstest.ops.PeerErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +29,7 @@ public final class ServiceVertx {
   /** The methods RFC 9110 and RFC 5789 define; any other method a client sends is counted as {@code other}. */
   static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
     "CONNECT", "TRACE");
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceVertx.class);
 
   private ServiceVertx() {
   }
@@ -78,13 +84,28 @@ public final class ServiceVertx {
   /** A Vert.x instance whose metrics (its own and the service's) land in one Prometheus registry. */
   public static Vertx create(ServerConfig config) {
     VertxOptions options = options(config);
+    Vertx vertx;
     if (!config.metricsEnabled()) {
-      return Vertx.vertx(options);
+      vertx = Vertx.vertx(options);
+    } else {
+      PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      Metrics.bindJvmMetrics(registry);
+      Metrics.install(vertx, registry);
     }
-    PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-    Metrics.bindJvmMetrics(registry);
-    Metrics.install(vertx, registry);
+    // what a handler throws and nothing else catches: Vert.x would log it (a line per peer that went away) and
+    // carry on, out of memory included
+    vertx.exceptionHandler(ServiceVertx::unhandled);
     return vertx;
+  }
+
+  /** An I/O error is a peer that went away, counted as such; anything else a handler of the service threw. */
+  private static void unhandled(Throwable t) {
+    FatalErrors.haltIfFatal(t);
+    if (t instanceof IOException) {
+      PeerErrors.connectionError(t);
+    } else {
+      LOG.error("Unhandled exception", t);
+    }
   }
 }
