@@ -3,11 +3,12 @@ package io.wstest;
 import io.wstest.bench.BenchCommand;
 import io.wstest.client.ScenarioCommand;
 import io.wstest.client.TestLbCommand;
-import io.wstest.identity.IdentityResolver;
+import io.wstest.identity.Version;
 import io.wstest.ops.HealthcheckCommand;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 import java.util.Set;
 
@@ -15,7 +16,9 @@ import java.util.Set;
  * The fat jar's entry point: {@code serve} (the default), plus the client-side commands. Exit codes: 0 ok,
  * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
  */
-@Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// scope INHERIT: every command and scenario gets --help and --version from here
+@Command(name = "websocket-test-service", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+  versionProvider = Version.class,
   description = "WebSocket load-balancer test service and client.")
 public final class Main {
 
@@ -50,7 +53,7 @@ public final class Main {
     if (!serveOnly) {
       cli.addSubcommand(new TestLbCommand());
       cli.addSubcommand(new BenchCommand());
-      cli.addSubcommand(new HealthcheckCommand());
+      cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
       cli.addSubcommand(new CommandLine.HelpCommand());
     }
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
@@ -73,12 +76,5 @@ public final class Main {
 
   private static boolean isServe(String[] args) {
     return withDefaultCommand(args)[0].equals("serve");
-  }
-
-  public static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"websocket-test-service " + IdentityResolver.buildVersion()};
-    }
   }
 }

@@ -11,8 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Connection churn: connect, wait for the welcome, close, repeat, from C concurrent workers. */
-@Command(name = "connect", mixinStandardHelpOptions = true,
-  description = "Connect + welcome + close churn: handshakes/s and handshake latency.")
+@Command(name = "connect", description = "Connect + welcome + close churn: handshakes/s and handshake latency.")
 final class ConnectScenario extends Scenario {
 
   @Option(names = {"-c", "--concurrency"}, defaultValue = "10",

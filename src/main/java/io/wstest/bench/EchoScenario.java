@@ -14,8 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** C connections in a closed loop: each sends one message, waits for the answer, sends the next. */
-@Command(name = "echo", mixinStandardHelpOptions = true,
-  description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, server CPU per message.")
+@Command(name = "echo", description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, server CPU per message.")
 final class EchoScenario extends Scenario {
 
   @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")

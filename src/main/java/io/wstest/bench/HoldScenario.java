@@ -8,8 +8,7 @@ import picocli.CommandLine.Option;
 import java.util.Optional;
 
 /** Opens N idle connections at a rate, holds them, and measures what they cost the server. */
-@Command(name = "hold", mixinStandardHelpOptions = true,
-  description = "Idle connections: connect rate, failures, server RSS and heap per connection.")
+@Command(name = "hold", description = "Idle connections: connect rate, failures, server RSS and heap per connection.")
 final class HoldScenario extends Scenario {
 
   @Option(names = {"-n", "--connections"}, defaultValue = "1000",

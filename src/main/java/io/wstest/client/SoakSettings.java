@@ -1,6 +1,8 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
+import io.wstest.options.InvalidOption;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,6 +1,8 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Fractions;
+import io.wstest.options.InvalidOption;
 
 import java.util.ArrayList;
 import java.util.List;

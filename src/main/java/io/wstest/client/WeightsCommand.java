@@ -1,6 +1,5 @@
 package io.wstest.client;
 
-import io.wstest.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,8 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb weights}: is the canary split what it should be? */
-@Command(name = "weights", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
+@Command(name = "weights", description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
     + "identity field (version by default: set SERVICE_VERSION=v1 / v2 on the replicas) and checks the observed "
     + "shares against --weights with a Wilson score interval per group.",
     "One endpoint per run: --endpoint http (default) or raw, or --url."},

@@ -2,6 +2,8 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.options.Fractions;
+import io.wstest.options.InvalidOption;
 
 /**
  * The weights scenario's settings, checked: one endpoint (http by default), the intended split, the identity

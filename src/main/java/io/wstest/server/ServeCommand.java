@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.GracefulShutdown;
+import io.wstest.ops.LocalService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -11,15 +12,14 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /** {@code serve}: runs the service until the process is stopped. Its options come from {@link ServerConfig#SETTINGS}. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-  versionProvider = io.wstest.Main.Version.class,
-  description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
+@Command(name = "serve", description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
   footer = {"",
     "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
       + "SERVICE_VERSION.",
@@ -43,6 +43,13 @@ public final class ServeCommand implements Callable<Integer> {
       }
       serve.addOption(option.build());
     }
+  }
+
+  /** The service this environment describes, for {@code healthcheck}; throws ConfigException like the service would. */
+  public static LocalService localService(Map<String, String> env) {
+    ServerConfig config = ServerConfig.fromEnv(env);
+    return new LocalService(config.bindHost(), config.httpPort(), config.tls(),
+      config.tls() ? TlsPem.certificates(config.tlsCert()) : List.of());
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
 import io.wstest.Main;
+import io.wstest.server.ServeCommand;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,10 @@ class HealthcheckCommandTest {
     server.close().await(10, TimeUnit.SECONDS);
   }
 
+  private static HealthcheckCommand healthcheck() {
+    return new HealthcheckCommand(ServeCommand::localService);
+  }
+
   private static String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
@@ -80,10 +85,10 @@ class HealthcheckCommandTest {
 
   @Test
   void defaultUrlFollowsTheServiceSettings() {
-    assertEquals("http://127.0.0.1:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of()));
+    assertEquals("http://127.0.0.1:8080/health/ready", healthcheck().defaultUrl(Map.of()));
     assertEquals("http://127.0.0.1:9090/health/ready",
-      HealthcheckCommand.defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
-    assertEquals("http://127.0.0.2:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
+      healthcheck().defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
+    assertEquals("http://127.0.0.2:8080/health/ready", healthcheck().defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
   }
 
   @Test
@@ -91,8 +96,8 @@ class HealthcheckCommandTest {
     SelfSignedCert cert = SelfSignedCert.create(dir);
     Map<String, String> env = Map.of("HTTP_PORT", "9443", "TLS_CERT", cert.certPem().toString(),
       "TLS_KEY", cert.keyPem().toString());
-    assertEquals("https://127.0.0.1:9443/health/ready", HealthcheckCommand.defaultUrl(env));
-    assertEquals(1, HealthcheckCommand.ownCertificates(env, true).size());
-    assertEquals(List.of(), HealthcheckCommand.ownCertificates(Map.of(), true));
+    assertEquals("https://127.0.0.1:9443/health/ready", healthcheck().defaultUrl(env));
+    assertEquals(1, healthcheck().ownCertificates(env, true).size());
+    assertEquals(List.of(), healthcheck().ownCertificates(Map.of(), true));
   }
 }
