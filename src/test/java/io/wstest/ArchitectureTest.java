@@ -8,6 +8,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 
+import java.lang.reflect.AccessibleObject;
 import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -23,6 +24,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 @AnalyzeClasses(packages = "io.wstest", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+  private static final String VERTX_INTERNALS_CLASS = "io.wstest.protocol.VertxInternals";
+  private static final Class<?> VERTX_INTERNALS = load(VERTX_INTERNALS_CLASS);
   private static final String[] FOUNDATION = {"Identity", "Wire", "Options"};
 
   /** Every package of ours, including the client's subpackages, is a slice; slices must form no cycle. */
@@ -72,11 +75,32 @@ class ArchitectureTest {
     .should().notDependOnEachOther()
     .allowEmptyShould(true);
 
+  /**
+   * Vert.x and Netty internals (their impl and internal packages, private fields through reflection) are used in
+   * one class only, so a Vert.x upgrade needs a look at that class alone; public Netty APIs (io.netty.buffer,
+   * io.netty.channel, ...) are fine anywhere.
+   */
+  @ArchTest
+  static final ArchRule internalsOnlyBehindOneDoor = noClasses().that().doNotBelongToAnyOf(VERTX_INTERNALS)
+    .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..",
+      "io.netty..impl..", "io.netty..internal..")
+    .orShould().callMethod(AccessibleObject.class, "setAccessible", boolean.class)
+    .orShould().callMethod(Class.class, "getDeclaredField", String.class)
+    .because("Vert.x internals change without notice: VertxInternals is the one door to them");
+
   private static String[] with(String[] base, String... more) {
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
+  }
+
+  private static Class<?> load(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(name + " moved: update ArchitectureTest", e);
+    }
   }
 
   /** One slice per client subpackage that is not shared by every scenario; everything else is left out. */
