@@ -100,6 +100,10 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     return Durations.parse("--timeout", text, MIN_TIMEOUT, MAX_TIMEOUT);
   }
 
+  static Duration parseTimeout(Duration timeout) {
+    return Durations.parse("--timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+  }
+
   public JsonObject toJson() {
     JsonArray urls = new JsonArray();
     targets.forEach(t -> urls.add(new JsonObject().put("name", t.name()).put("url", t.url())));

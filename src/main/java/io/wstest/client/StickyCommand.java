@@ -1,5 +1,6 @@
 package io.wstest.client;
 
+import io.wstest.options.FractionConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,10 +31,10 @@ public final class StickyCommand implements Callable<Integer>, ScenarioCommand {
     description = "Connections in the replay run, and again in the control run (2-10000, default: ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--min-sticky", paramLabel = "SHARE", defaultValue = "0.99",
+  @Option(names = "--min-sticky", paramLabel = "SHARE", defaultValue = "0.99", converter = FractionConverter.class,
     description = "Fail (exit 1) when fewer than this share of the connections after the first returned to the "
       + "first one's instance: 0.99 or 99%% (default: ${DEFAULT-VALUE}).")
-  String minSticky;
+  double minSticky;
 
   @Option(names = "--control", negatable = true, defaultValue = "true", fallbackValue = "true",
     description = "Also run K connections without cookies and without --header values, to tell cookie affinity "

@@ -1,12 +1,12 @@
 package io.wstest.client;
 
+import io.wstest.options.UsageError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
@@ -39,12 +39,7 @@ public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
 
   /** A bad flag or value: one line naming it and a pointer to --help, exit 2 (not the whole usage text). */
   public static int usageError(ParameterException error) {
-    PrintWriter err = error.getCommandLine().getErr();
-    err.println("Error: " + error.getMessage());
-    err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName(" ")
-      .replaceFirst("^websocket-test-service ", "") + " --help' to see every option.");
-    err.flush();
-    return Verdict.CANNOT_TEST;
+    return UsageError.report(error);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.wstest.client;
 
+import io.wstest.options.FractionConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,10 +45,10 @@ public final class WeightsCommand implements Callable<Integer>, ScenarioCommand 
     description = "Connection attempts in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95",
+  @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95", converter = FractionConverter.class,
     description = "Confidence level of each group's Wilson score interval, 0.5-0.9999 or 50%%-99.99%% "
       + "(default: ${DEFAULT-VALUE}). Higher: fewer false alarms, wider intervals.")
-  String confidence;
+  double confidence;
 
   @Mixin
   OutputOptions output;

@@ -1,5 +1,6 @@
 package io.wstest.ops;
 
+import io.wstest.options.DurationConverter;
 import io.wstest.options.Durations;
 import io.wstest.options.InvalidOption;
 import picocli.CommandLine.Command;
@@ -61,9 +62,9 @@ public final class HealthcheckCommand implements Callable<Integer> {
   @Option(names = "--url", paramLabel = "URL", description = "URL to GET instead of the local readiness probe")
   String url;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
-    description = "connect + read timeout, e.g. 500ms, 3s (default: ${DEFAULT-VALUE})")
-  String timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+    description = "connect + read timeout, e.g. 500ms, 3s, 1m; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration timeout;
 
   public HealthcheckCommand(Function<Map<String, String>, LocalService> localService) {
     this.localService = localService;
@@ -145,9 +146,9 @@ public final class HealthcheckCommand implements Callable<Integer> {
     }
   }
 
-  private static long parseTimeout(String raw) {
+  private static long parseTimeout(Duration timeout) {
     try {
-      return Durations.parse("--timeout", raw, Duration.ZERO, Duration.ofDays(1)).toMillis();
+      return Durations.parse("--timeout", timeout, Duration.ZERO, Duration.ofDays(1)).toMillis();
     } catch (InvalidOption e) {
       throw new IllegalArgumentException(e.getMessage());
     }

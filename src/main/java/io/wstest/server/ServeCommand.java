@@ -5,12 +5,14 @@ import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.GracefulShutdown;
 import io.wstest.ops.LocalService;
+import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ public final class ServeCommand implements Callable<Integer> {
         .paramLabel(setting.label())
         .type(String.class)
         .description(setting.helpText());
+      if (setting.label().equals(Setting.DURATION_LABEL)) {
+        // checked when parsed, as every command's durations are; ServerConfig reads the text again, like the env
+        option.type(Duration.class).converters(new DurationConverter());
+      }
       if (setting.label().equals("true|false")) {
         option.arity("0..1").fallbackValue("true");
       }
@@ -104,7 +110,8 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, String> flags = new HashMap<>();
     for (Setting<?> setting : ServerConfig.SETTINGS) {
       if (spec.commandLine().getParseResult().hasMatchedOption(setting.flag())) {
-        flags.put(setting.flag(), spec.findOption(setting.flag()).getValue());
+        List<String> given = spec.findOption(setting.flag()).stringValues();
+        flags.put(setting.flag(), given.get(given.size() - 1));
       }
     }
     return flags;
