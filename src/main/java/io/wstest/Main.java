@@ -1,14 +1,15 @@
 package io.wstest;
 
 import io.wstest.bench.BenchCommand;
-import io.wstest.client.ScenarioCommand;
+import io.wstest.client.EndpointHelp;
 import io.wstest.client.TestLbCommand;
-import io.wstest.identity.IdentityResolver;
+import io.wstest.identity.Version;
 import io.wstest.ops.HealthcheckCommand;
-import io.wstest.options.SafeEcho;
+import io.wstest.options.UsageError;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 import java.util.Set;
 
@@ -16,7 +17,9 @@ import java.util.Set;
  * The fat jar's entry point: {@code serve} (the default), plus the client-side commands. Exit codes: 0 ok,
  * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
  */
-@Command(name = "websocket-test-service", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// scope INHERIT: every command and scenario gets --help and --version from here
+@Command(name = "websocket-test-service", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+  versionProvider = Version.class,
   description = "WebSocket load-balancer test service and client.")
 public final class Main {
 
@@ -50,34 +53,14 @@ public final class Main {
     cli.addSubcommand(new ServeCommand());
     if (!serveOnly) {
       cli.addSubcommand(new TestLbCommand());
+      EndpointHelp.tailor(cli.getSubcommands().get("test-lb"));
       cli.addSubcommand(new BenchCommand());
-      cli.addSubcommand(new HealthcheckCommand());
+      cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
       cli.addSubcommand(new CommandLine.HelpCommand());
     }
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
-    CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
-    cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof ScenarioCommand
-      ? TestLbCommand.usageError(error) : secretSafe(standard, error, args));
+    cli.setParameterExceptionHandler(new UsageError());
     return cli;
-  }
-
-  /**
-   * picocli's own messages quote the arguments they could not use ("Unknown option: '--admin-tokn=...'"): when
-   * that would show a secret or an overlong value, the message is printed without it, still naming the option,
-   * with the same exit code (2).
-   */
-  private static int secretSafe(CommandLine.IParameterExceptionHandler standard, CommandLine.ParameterException error,
-                                String[] args) throws Exception {
-    String scrubbed = SafeEcho.scrub(error.getMessage());
-    if (scrubbed.equals(error.getMessage())) {
-      return standard.handleParseException(error, args);
-    }
-    CommandLine cli = error.getCommandLine();
-    cli.getErr().println("Error: " + scrubbed);
-    cli.getErr().println("Run '" + cli.getCommandSpec().qualifiedName(" ").replaceFirst("^websocket-test-service ", "")
-      + " --help' to see every option.");
-    cli.getErr().flush();
-    return cli.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** No command, or options only: the user means {@code serve}. */
@@ -93,12 +76,5 @@ public final class Main {
 
   private static boolean isServe(String[] args) {
     return withDefaultCommand(args)[0].equals("serve");
-  }
-
-  public static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"websocket-test-service " + IdentityResolver.buildVersion()};
-    }
   }
 }

@@ -12,8 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /** N receivers and one sender: how long until a broadcast reached every receiver. */
-@Command(name = "broadcast", mixinStandardHelpOptions = true,
-  description = "One sender, N receivers: time until all received, p99 delivery latency.")
+@Command(name = "broadcast", description = "One sender, N receivers: time until all received, p99 delivery latency.")
 final class BroadcastScenario extends Scenario {
 
   private static final long ROUND_TIMEOUT_MS = 10_000;

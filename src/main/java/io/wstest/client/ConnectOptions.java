@@ -1,14 +1,17 @@
 package io.wstest.client;
 
+import io.wstest.options.DurationConverter;
+import io.wstest.options.HostConverter;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Where and how test-lb connects; shared by every test-lb scenario (picocli mixin). */
 public final class ConnectOptions {
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost", converter = HostConverter.class,
     description = "Host or load-balancer address to test (default: ${DEFAULT-VALUE}).")
   String host;
 
@@ -36,10 +39,10 @@ public final class ConnectOptions {
       + "e.g. --header 'Cookie: SRV=b1'.")
   List<String> headers = new ArrayList<>();
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
     description = "Limit for each step: health check, handshake, welcome, pong, close (e.g. 500ms, 5s, 1m; "
       + "default: ${DEFAULT-VALUE}).")
-  String timeout;
+  Duration timeout;
 
   @Option(names = "--insecure",
     description = "Accept any TLS certificate (self-signed wss:// and https://).")

@@ -3,6 +3,8 @@ package io.wstest.client;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.options.SafeEcho;
+import io.wstest.options.Durations;
+import io.wstest.options.InvalidOption;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +113,10 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
 
   static Duration parseTimeout(String text) {
     return Durations.parse("--timeout", text, MIN_TIMEOUT, MAX_TIMEOUT);
+  }
+
+  static Duration parseTimeout(Duration timeout) {
+    return Durations.parse("--timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
   }
 
   public JsonObject toJson() {

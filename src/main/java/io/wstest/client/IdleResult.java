@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
 
 import java.time.Instant;
 import java.util.Locale;

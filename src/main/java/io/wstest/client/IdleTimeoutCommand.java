@@ -1,6 +1,5 @@
 package io.wstest.client;
 
-import io.wstest.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,8 +8,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb idle-timeout}: the load balancer's idle timeout, and whether a keepalive beats it. */
-@Command(name = "idle-timeout", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"What is my load balancer's idle timeout, and does a keepalive beat it?",
+@Command(name = "idle-timeout", description = {"What is my load balancer's idle timeout, and does a keepalive beat it?",
     "Opens WebSockets with the server's pings turned off for them (connection option server_ping=off), keeps "
       + "them silent or sends a keepalive, and reports when and how the load balancer cut each one: ms since the "
       + "last frame, close code (1006 = TCP closed without a close frame, or a TCP reset), which instance.",

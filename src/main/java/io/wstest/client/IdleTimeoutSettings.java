@@ -2,6 +2,8 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
+import io.wstest.options.InvalidOption;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public record IdleTimeoutSettings(
     }
     List<Duration> ladder = o.ladder == null ? List.of() : ladder(o.ladder);
     if (!ladder.isEmpty() && o.sockets != null) {
-      throw new InvalidOption("--sockets", "is for the until-cut mode; with --ladder every rung gets one socket "
+      throw new InvalidOption("--connections", "is for the until-cut mode; with --ladder every rung gets one socket "
         + "per keepalive mode");
     }
     if (!ladder.isEmpty() && o.maxIdle != null) {
@@ -50,9 +52,9 @@ public record IdleTimeoutSettings(
     }
     int sockets = o.sockets == null ? DEFAULT_SOCKETS : o.sockets;
     if (sockets < 1 || sockets > MAX_SOCKETS) {
-      throw new InvalidOption("--sockets", sockets + " is outside 1.." + MAX_SOCKETS);
+      throw new InvalidOption("--connections", sockets + " is outside 1.." + MAX_SOCKETS);
     }
-    Duration maxIdle = Durations.parse("--max-idle", o.maxIdle == null ? DEFAULT_MAX_IDLE : o.maxIdle,
+    Duration maxIdle = Durations.parse("--max-idle", o.maxIdle == null ? Durations.parse(DEFAULT_MAX_IDLE) : o.maxIdle,
       MIN_IDLE_TIME, MAX_IDLE_TIME);
     Duration longest = ladder.isEmpty() ? maxIdle : ladder.get(ladder.size() - 1);
     String longestFlag = ladder.isEmpty() ? "--max-idle " + Durations.format(maxIdle)
@@ -63,7 +65,7 @@ public record IdleTimeoutSettings(
       throw new InvalidOption("--keepalive-interval", "has no effect with --keepalive none");
     }
     Duration interval = Durations.parse("--keepalive-interval",
-      o.keepaliveInterval == null ? DEFAULT_KEEPALIVE_INTERVAL : o.keepaliveInterval,
+      o.keepaliveInterval == null ? Durations.parse(DEFAULT_KEEPALIVE_INTERVAL) : o.keepaliveInterval,
       Duration.ofMillis(100), Duration.ofMinutes(10));
     if (sendsKeepalives && interval.compareTo(longest) >= 0) {
       throw new InvalidOption("--keepalive-interval", Durations.format(interval)

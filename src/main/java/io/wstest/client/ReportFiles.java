@@ -1,5 +1,7 @@
 package io.wstest.client;
 
+import io.wstest.options.InvalidOption;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,6 +1,5 @@
 package io.wstest.client;
 
-import io.wstest.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,8 +8,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb soak}: hold sockets that send and reconnect while you roll out, and count what got lost. */
-@Command(name = "soak", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Does a rollout drop messages or connections?",
+@Command(name = "soak", description = {"Does a rollout drop messages or connections?",
     "Holds N sockets (default endpoint: http, ws://HOST:HTTP_PORT/ws), each sending sequence-numbered messages "
       + "that the server answers, for the duration; every socket reconnects whenever it is closed: at once after "
       + "the server's shutdown message (the old socket still collects its answers and its close), else after a "

@@ -1,11 +1,14 @@
 package io.wstest.client;
 
+import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Option;
+
+import java.time.Duration;
 
 /** The soak scenario's own options (picocli mixin): the load it holds, how it reconnects, and what fails it. */
 public final class SoakOptions {
 
-  @Option(names = "--sockets", paramLabel = "N", defaultValue = "20",
+  @Option(names = {"-n", "--connections", "--sockets"}, paramLabel = "N", defaultValue = "20",
     description = "Sockets to hold open, each reconnecting whenever it is closed (1-" + SoakSettings.MAX_SOCKETS
       + ", default: ${DEFAULT-VALUE}).")
   int sockets;
@@ -17,24 +20,24 @@ public final class SoakOptions {
       + "default: ${DEFAULT-VALUE}).")
   String rate;
 
-  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s",
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
     description = "How long to send; roll out meanwhile (1s-1h, default: ${DEFAULT-VALUE}).")
-  String duration;
+  Duration duration;
 
-  @Option(names = "--ramp-up", paramLabel = "DURATION",
+  @Option(names = "--ramp-up", paramLabel = "DURATION", converter = DurationConverter.class,
     description = "Open the sockets spread evenly over this long, as real clients arrive "
       + "(default: 1s, at most a tenth of --duration).")
-  String rampUp;
+  Duration rampUp;
 
-  @Option(names = "--backoff-min", paramLabel = "DURATION", defaultValue = "100ms",
+  @Option(names = "--backoff-min", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
     description = "First wait before reconnecting after an unannounced close or a failed attempt; doubles with "
       + "every failed attempt, with jitter (default: ${DEFAULT-VALUE}). After a shutdown message the client "
       + "reconnects at once.")
-  String backoffMin;
+  Duration backoffMin;
 
-  @Option(names = "--backoff-max", paramLabel = "DURATION", defaultValue = "5s",
+  @Option(names = "--backoff-max", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
     description = "Longest wait between reconnect attempts (default: ${DEFAULT-VALUE}).")
-  String backoffMax;
+  Duration backoffMax;
 
   @Option(names = "--max-lost", paramLabel = "N", defaultValue = "0",
     description = "Fail (exit 1) when more than N messages were lost: sent and never answered "

@@ -1,6 +1,8 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
+import io.wstest.options.InvalidOption;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -37,7 +39,7 @@ public record SoakSettings(
   public static SoakSettings from(ConnectOptions c, SoakOptions s) {
     ConnectSettings connect = ConnectSettings.from(c, "http");
     if (s.sockets < 1 || s.sockets > MAX_SOCKETS) {
-      throw new InvalidOption("--sockets", s.sockets + " is outside 1.." + MAX_SOCKETS);
+      throw new InvalidOption("--connections", s.sockets + " is outside 1.." + MAX_SOCKETS);
     }
     double rate = parseRate(s.rate);
     if (rate * s.sockets > MAX_TOTAL_RATE) {
@@ -53,7 +55,7 @@ public record SoakSettings(
     Duration backoffMin = Durations.parse("--backoff-min", s.backoffMin, MIN_BACKOFF, MAX_BACKOFF);
     Duration backoffMax = Durations.parse("--backoff-max", s.backoffMax, MIN_BACKOFF, MAX_BACKOFF);
     if (backoffMax.compareTo(backoffMin) < 0) {
-      throw new InvalidOption("--backoff-max", "'" + s.backoffMax + "' is shorter than --backoff-min "
+      throw new InvalidOption("--backoff-max", "'" + Durations.format(s.backoffMax) + "' is shorter than --backoff-min "
         + Durations.format(backoffMin));
     }
     if (s.maxLost < 0) {

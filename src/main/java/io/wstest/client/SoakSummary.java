@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.wstest.client;
 
-import io.wstest.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,8 +8,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb spread}: the same test as plain {@code test-lb}, by its name. */
-@Command(name = "spread", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"How are connections spread over the instances? (test-lb's default scenario)",
+@Command(name = "spread", description = {"How are connections spread over the instances? (test-lb's default scenario)",
     "Checks GET /health, opens N WebSockets per endpoint, reads each welcome (which instance served it), "
       + "sends a ping, and reports the spread with statistics."},
   footer = {"", "Exit codes: 0 pass; 1 test failed (fewer instances than expected, skew, weights, failed "

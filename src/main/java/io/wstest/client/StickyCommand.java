@@ -1,6 +1,6 @@
 package io.wstest.client;
 
-import io.wstest.Main;
+import io.wstest.options.FractionConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,8 +10,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb sticky}: does the load balancer send a client back to the same instance? */
-@Command(name = "sticky", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Is my ingress sticky? Connects K times one after another, replaying the cookies the load balancer "
+@Command(name = "sticky", description = {"Is my ingress sticky? Connects K times one after another, replaying the cookies the load balancer "
     + "set in the handshake responses (Set-Cookie) and every --header, and reports the share of connections that "
     + "returned to the first connection's instance and which cookie or header pinned them.",
     "A control run then connects K times with no cookies and no --header values: when it is sticky too, the "
@@ -32,10 +31,10 @@ public final class StickyCommand implements Callable<Integer>, ScenarioCommand {
     description = "Connections in the replay run, and again in the control run (2-10000, default: ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--min-sticky", paramLabel = "SHARE", defaultValue = "0.99",
+  @Option(names = "--min-sticky", paramLabel = "SHARE", defaultValue = "0.99", converter = FractionConverter.class,
     description = "Fail (exit 1) when fewer than this share of the connections after the first returned to the "
       + "first one's instance: 0.99 or 99%% (default: ${DEFAULT-VALUE}).")
-  String minSticky;
+  double minSticky;
 
   @Option(names = "--control", negatable = true, defaultValue = "true", fallbackValue = "true",
     description = "Also run K connections without cookies and without --header values, to tell cookie affinity "

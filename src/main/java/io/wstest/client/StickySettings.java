@@ -1,6 +1,8 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Fractions;
+import io.wstest.options.InvalidOption;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ public record StickySettings(ConnectSettings connect, int connections, double mi
 
   public static final int MAX_CONNECTIONS = 10_000;
 
-  public static StickySettings from(ConnectOptions c, int connections, String minSticky, boolean control) {
+  public static StickySettings from(ConnectOptions c, int connections, double minSticky, boolean control) {
     ConnectSettings connect = ConnectSettings.oneEndpoint(c, "sticky");
     if (connections < 2 || connections > MAX_CONNECTIONS) {
       throw new InvalidOption("--connections", connections + " is outside 2.." + MAX_CONNECTIONS

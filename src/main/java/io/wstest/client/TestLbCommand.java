@@ -1,14 +1,12 @@
 package io.wstest.client;
 
-import io.wstest.Main;
-import io.wstest.options.SafeEcho;
+import io.wstest.options.UsageError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,8 +14,7 @@ import java.util.concurrent.Callable;
  * scenario name it runs {@code spread} (the seed's test); the other scenarios are subcommands that share the
  * connect and output options (mixins).
  */
-@Command(name = "test-lb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
+@Command(name = "test-lb", description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
       + "test-lb sticky --host HOST."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
@@ -42,12 +39,7 @@ public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
 
   /** A bad flag or value: one line naming it and a pointer to --help, exit 2 (not the whole usage text). */
   public static int usageError(ParameterException error) {
-    PrintWriter err = error.getCommandLine().getErr();
-    err.println("Error: " + SafeEcho.scrub(error.getMessage()));
-    err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName(" ")
-      .replaceFirst("^websocket-test-service ", "") + " --help' to see every option.");
-    err.flush();
-    return Verdict.CANNOT_TEST;
+    return UsageError.report(error);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.vertx.core.Vertx;
+import io.wstest.options.InvalidOption;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

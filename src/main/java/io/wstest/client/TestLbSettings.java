@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.InvalidOption;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.wstest.client;
 
-import io.wstest.Main;
+import io.wstest.options.FractionConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,8 +10,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb weights}: is the canary split what it should be? */
-@Command(name = "weights", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-  description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
+@Command(name = "weights", description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
     + "identity field (version by default: set SERVICE_VERSION=v1 / v2 on the replicas) and checks the observed "
     + "shares against --weights with a Wilson score interval per group.",
     "One endpoint per run: --endpoint http (default) or raw, or --url."},
@@ -46,10 +45,10 @@ public final class WeightsCommand implements Callable<Integer>, ScenarioCommand 
     description = "Connection attempts in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95",
+  @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95", converter = FractionConverter.class,
     description = "Confidence level of each group's Wilson score interval, 0.5-0.9999 or 50%%-99.99%% "
       + "(default: ${DEFAULT-VALUE}). Higher: fewer false alarms, wider intervals.")
-  String confidence;
+  double confidence;
 
   @Mixin
   OutputOptions output;

@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wstest.options.Fractions;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,8 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.options.Fractions;
+import io.wstest.options.InvalidOption;
 
 /**
  * The weights scenario's settings, checked: one endpoint (http by default), the intended split, the identity
@@ -15,7 +17,7 @@ public record WeightsSettings(ConnectSettings connect, Weights weights, String f
   static final double MAX_CONFIDENCE = 0.9999;
 
   public static WeightsSettings from(ConnectOptions c, String weights, String field, int connections,
-                                     int concurrency, String confidence) {
+                                     int concurrency, double confidence) {
     ConnectSettings connect = ConnectSettings.oneEndpoint(c, "weights");
     Weights parsed = Weights.fromOption("--weights", weights);
     if (!ServiceIdentity.FIELDS.contains(field)) {

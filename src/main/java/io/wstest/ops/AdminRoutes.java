@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.wstest.protocol.CloseCodes;
 import io.wstest.protocol.ConnectionHandler;
+import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.wstest.protocol.CloseCodes;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
+import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

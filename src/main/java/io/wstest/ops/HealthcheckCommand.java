@@ -1,9 +1,8 @@
 package io.wstest.ops;
 
-import io.wstest.server.ConfigException;
-import io.wstest.server.ServerConfig;
-import io.wstest.server.Setting;
-import io.wstest.server.TlsPem;
+import io.wstest.options.DurationConverter;
+import io.wstest.options.Durations;
+import io.wstest.options.InvalidOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -12,21 +11,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
@@ -38,9 +43,7 @@ import javax.net.ssl.X509TrustManager;
  * the image's HEALTHCHECK, so the container needs no curl; it uses only java.base (no Vert.x start-up) to stay
  * quick and small inside a container's memory limit.
  */
-@Command(name = "healthcheck", mixinStandardHelpOptions = true,
-  versionProvider = io.wstest.Main.Version.class,
-  description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
+@Command(name = "healthcheck", description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
     "Default URL: http://127.0.0.1:$HTTP_PORT/health/ready (HTTP_PORT as the service reads it, default 8080;"
       + " BIND_HOST instead of 127.0.0.1 when it names one address); https:// when TLS_CERT and TLS_KEY are set.",
     "With TLS_CERT set, the service's own certificate is trusted (even self-signed, whatever names it holds) for"
@@ -53,12 +56,19 @@ public final class HealthcheckCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Resolves the local service's settings; throws IllegalArgumentException naming an unusable one. */
+  private final Function<Map<String, String>, LocalService> localService;
+
   @Option(names = "--url", paramLabel = "URL", description = "URL to GET instead of the local readiness probe")
   String url;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
-    description = "connect + read timeout, e.g. 500ms, 3s (default: ${DEFAULT-VALUE})")
-  String timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+    description = "connect + read timeout, e.g. 500ms, 3s, 1m; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  public HealthcheckCommand(Function<Map<String, String>, LocalService> localService) {
+    this.localService = localService;
+  }
 
   @Override
   public Integer call() {
@@ -72,7 +82,7 @@ public final class HealthcheckCommand implements Callable<Integer> {
       target = url != null ? parseUrl(url) : URI.create(defaultUrl(env)).toURL();
       timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, parseTimeout(timeout)));
       own = url == null || isLoopback(target.getHost()) ? ownCertificates(env, url == null) : List.of();
-    } catch (ConfigException | IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | IOException e) {
       err.println("Error: " + e.getMessage());
       return 2;
     }
@@ -84,14 +94,14 @@ public final class HealthcheckCommand implements Callable<Integer> {
       }
       err.println("unhealthy: " + status + " from " + target);
     } catch (IOException e) {
-      err.println("unhealthy: " + target + " did not answer (" + e + ")");
+      err.println("unhealthy: " + target + " did not answer (" + reason(e, target) + ")");
     }
     return 1;
   }
 
   /** The readiness probe of the service this process's environment describes. */
-  static String defaultUrl(Map<String, String> env) {
-    ServerConfig config = ServerConfig.fromEnv(env);
+  String defaultUrl(Map<String, String> env) {
+    LocalService config = localService.apply(env);
     String host = config.bindHost();
     if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
       host = "127.0.0.1";
@@ -105,11 +115,10 @@ public final class HealthcheckCommand implements Callable<Integer> {
    * The certificates of the service this environment describes (its TLS_CERT), or none without TLS. For a
    * given --url the service settings are only a hint: when they do not resolve, nothing extra is trusted.
    */
-  static List<X509Certificate> ownCertificates(Map<String, String> env, boolean settingsMustResolve) {
+  List<X509Certificate> ownCertificates(Map<String, String> env, boolean settingsMustResolve) {
     try {
-      ServerConfig config = ServerConfig.fromEnv(env);
-      return config.tls() ? TlsPem.certificates(config.tlsCert()) : List.of();
-    } catch (ConfigException e) {
+      return localService.apply(env).certificates();
+    } catch (IllegalArgumentException e) {
       if (settingsMustResolve) {
         throw e;
       }
@@ -137,12 +146,30 @@ public final class HealthcheckCommand implements Callable<Integer> {
     }
   }
 
-  private static long parseTimeout(String raw) {
+  private static long parseTimeout(Duration timeout) {
     try {
-      return Setting.parseDurationMillis(raw);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid value for option --timeout: '" + raw + "' (" + e.getMessage() + ")");
+      return Durations.parse("--timeout", timeout, Duration.ZERO, Duration.ofDays(1)).toMillis();
+    } catch (InvalidOption e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
+  }
+
+  /** What went wrong, in the words test-lb uses, rather than an exception's class name. */
+  private static String reason(IOException error, URL target) {
+    String hostPort = target.getHost() + ":" + (target.getPort() < 0 ? target.getDefaultPort() : target.getPort());
+    if (error instanceof ConnectException) {
+      return "connection refused by " + hostPort + " (nothing listening?)";
+    }
+    if (error instanceof SocketTimeoutException) {
+      return "no answer from " + hostPort + " within the timeout";
+    }
+    if (error instanceof UnknownHostException) {
+      return "unknown host " + target.getHost();
+    }
+    if (error instanceof SSLException) {
+      return "TLS handshake with " + hostPort + " failed: " + error.getMessage();
+    }
+    return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
   }
 
   private static int get(URL target, int timeoutMillis, List<X509Certificate> own) throws IOException {

@@ -1,5 +1,6 @@
 package io.wstest.ops;
 
+import io.wstest.runtime.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,12 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.wstest.ops.FatalErrors;
+import io.wstest.runtime.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,7 @@ final class Connection {
   private final ServerWebSocket ws;
   /** The socket's Netty channel, for the backlog check on every reply. */
   private final Channel channel;
-  /** Vert.x writes straight to the channel (see {@link SocketFootprint}); false only if that could not be set up. */
+  /** Vert.x writes straight to the channel (see {@link VertxInternals}); false only if that could not be set up. */
   private boolean directWrites;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
@@ -78,7 +75,7 @@ final class Connection {
   Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint) {
     this.handler = handler;
     this.ws = ws;
-    this.channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
+    this.channel = VertxInternals.handlerContext(ws).channel();
     this.id = id;
     this.endpoint = endpoint;
     this.metrics = handler.metrics();
@@ -88,8 +85,8 @@ final class Connection {
   enum Delivery { DELIVERED, DROPPED, SKIPPED }
 
   void open() {
-    // first, before anything is written: drops Vert.x state this socket never uses again (SocketFootprint)
-    directWrites = SocketFootprint.trimConnection(ws);
+    // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
+    directWrites = VertxInternals.trimConnection(ws);
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -126,7 +123,7 @@ final class Connection {
       }
     }
     // the welcome was the last reader of the upgrade request's headers
-    SocketFootprint.releaseHeaders(ws);
+    VertxInternals.releaseHeaders(ws);
   }
 
   private JsonObject welcome() {
@@ -299,8 +296,8 @@ final class Connection {
       return;
     }
     // written straight into the frame's byte buffer: the constant parts and the timestamp are bytes already
-    ByteBuf in = ((BufferInternal) request).getByteBuf();
-    ByteBuf reply = VertxByteBufAllocator.DEFAULT.heapBuffer(in.readableBytes() + 160);
+    ByteBuf in = VertxInternals.byteBuf(request);
+    ByteBuf reply = VertxInternals.heapBuffer(in.readableBytes() + 160);
     reply.writeBytes(ECHO_HEAD).writeBytes(in, in.readerIndex(), in.readableBytes())
       .writeBytes(TIMESTAMP_KEY).writeBytes(Timestamps.nowAscii())
       .writeBytes(INSTANCE_KEY).writeBytes(handler.instanceIdJson())
@@ -401,7 +398,7 @@ final class Connection {
       return Delivery.DROPPED;
     }
     // bytes straight into the frame, as in sendEcho: one buffer per receiver, no String built and encoded again
-    ByteBuf message = VertxByteBufAllocator.DEFAULT.heapBuffer(jsonPrefix.length + 24);
+    ByteBuf message = VertxInternals.heapBuffer(jsonPrefix.length + 24);
     message.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
     writeDecimal(message, ++seq);
     message.writeByte('}');
@@ -537,7 +534,7 @@ final class Connection {
    * The channel holds more unsent bytes than the write queue limit ({@code setWriteQueueMaxSize}). With direct
    * writes that is exactly Vert.x's {@code writeQueueFull()}, which takes the socket's lock twice per reply and
    * throws once the peer's close frame has arrived. Vert.x's queued writes signal drain only for their own queue,
-   * so such a socket (if {@link SocketFootprint} could not apply) keeps asking Vert.x.
+   * so such a socket (if {@link VertxInternals} could not apply) keeps asking Vert.x.
    */
   private boolean backlogged() {
     return directWrites ? !channel.isWritable() : !ws.isClosed() && ws.writeQueueFull();

@@ -9,7 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
-import io.wstest.ops.ServiceLifecycle;
+import io.wstest.runtime.ServiceLifecycle;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.nio.charset.StandardCharsets;
 
@@ -65,7 +64,7 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
    */
   static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes, Runnable pingReceived) {
     // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
-    ChannelHandlerContext vertxHandler = ((WebSocketInternal) ws).channelHandlerContext();
+    ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(ws);
     Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes, pingReceived);
     vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
     return guard;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +47,7 @@ final class StrictJson {
    * {@code null} when the message is not a strict JSON object (the caller then takes the lenient path).
    */
   static String typeOf(Buffer data) {
-    ByteBuf buf = ((BufferInternal) data).getByteBuf();
+    ByteBuf buf = VertxInternals.byteBuf(data);
     if (buf.hasArray()) {
       int from = buf.arrayOffset() + buf.readerIndex();
       String type = new Scanner(buf.array(), from, from + buf.readableBytes()).document();
@@ -61,7 +60,7 @@ final class StrictJson {
 
   /** Whether the scanner answers by itself (tests check that everyday messages do not fall back to Jackson). */
   static boolean scannerDecides(Buffer data) {
-    ByteBuf buf = ((BufferInternal) data).getByteBuf();
+    ByteBuf buf = VertxInternals.byteBuf(data);
     int from = buf.arrayOffset() + buf.readerIndex();
     return buf.hasArray() && new Scanner(buf.array(), from, from + buf.readableBytes()).document() != UNSURE;
   }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.wstest.ops.Metrics;
+import io.wstest.runtime.Metrics;
 
 /**
  * The service's WebSocket series, registered once per process. Every counter is created up front, one per label

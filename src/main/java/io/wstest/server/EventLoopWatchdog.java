@@ -3,16 +3,14 @@ package io.wstest.server;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
-import io.wstest.ops.FatalErrors;
+import io.wstest.protocol.VertxInternals;
+import io.wstest.runtime.FatalErrors;
 
 /**
  * Ends the process when one of Vert.x's event loops ends while the service runs: its sockets and timers would
  * never be served again while the rest of the process (and its liveness answer, if on another loop) carries on.
  * Netty ends an event loop thread when an error escapes its loop, which Vert.x does not report anywhere.
- *
- * <p>The one class that reaches into Vert.x internals for this ({@code VertxInternal}'s Netty event loop groups):
- * no public API tells when an event loop thread ends.
+ * The loops come from {@link VertxInternals}: no public API tells when an event loop thread ends.
  */
 final class EventLoopWatchdog {
 
@@ -24,9 +22,7 @@ final class EventLoopWatchdog {
   /** Watches every event loop (and acceptor loop) of {@code vertx} until {@link #disarm()}. */
   static EventLoopWatchdog arm(Vertx vertx) {
     EventLoopWatchdog watchdog = new EventLoopWatchdog();
-    VertxInternal internal = (VertxInternal) vertx;
-    watchdog.watch(internal.nettyEventLoopGroup());
-    watchdog.watch(internal.acceptorEventLoopGroup());
+    VertxInternals.eventLoopGroups(vertx).forEach(watchdog::watch);
     return watchdog;
   }
 

@@ -3,9 +3,9 @@ package io.wstest.server;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.wstest.identity.ServiceIdentity;
-import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Timestamps;
+import io.wstest.runtime.ServiceLifecycle;
 
 /** {@code GET /} and {@code GET /health}: the seed's JSON, field for field. */
 final class HealthEndpoint {

@@ -8,13 +8,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.AdminRoutes;
-import io.wstest.ops.Metrics;
 import io.wstest.ops.Probes;
 import io.wstest.ops.PeerErrors;
-import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
+import io.wstest.runtime.Metrics;
+import io.wstest.runtime.ServiceLifecycle;
 
 /**
  * Port 8080: health JSON and probes (GET or HEAD), operator toggles, metrics, the dashboard on /ui/, /ws and a

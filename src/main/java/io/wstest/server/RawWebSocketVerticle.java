@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.PeerErrors;
-import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
+import io.wstest.runtime.ServiceLifecycle;
 
 /** Port 8765: a WebSocket on any path, speaking the same protocol as /ws through the same handler. */
 public final class RawWebSocketVerticle extends VerticleBase {

@@ -3,24 +3,26 @@ package io.wstest.server;
 import io.vertx.core.Vertx;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
-import io.wstest.ops.FatalErrors;
+import io.wstest.runtime.FatalErrors;
 import io.wstest.ops.GracefulShutdown;
+import io.wstest.ops.LocalService;
+import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /** {@code serve}: runs the service until the process is stopped. Its options come from {@link ServerConfig#SETTINGS}. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-  versionProvider = io.wstest.Main.Version.class,
-  description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
+@Command(name = "serve", description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
   footer = {"",
     "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
       + "SERVICE_VERSION.",
@@ -39,11 +41,22 @@ public final class ServeCommand implements Callable<Integer> {
         .paramLabel(setting.label())
         .type(String.class)
         .description(setting.helpText());
+      if (setting.label().equals(Setting.DURATION_LABEL)) {
+        // checked when parsed, as every command's durations are; ServerConfig reads the text again, like the env
+        option.type(Duration.class).converters(new DurationConverter());
+      }
       if (setting.label().equals("true|false")) {
         option.arity("0..1").fallbackValue("true");
       }
       serve.addOption(option.build());
     }
+  }
+
+  /** The service this environment describes, for {@code healthcheck}; throws ConfigException like the service would. */
+  public static LocalService localService(Map<String, String> env) {
+    ServerConfig config = ServerConfig.fromEnv(env);
+    return new LocalService(config.bindHost(), config.httpPort(), config.tls(),
+      config.tls() ? TlsPem.certificates(config.tlsCert()) : List.of());
   }
 
   @Override
@@ -102,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, String> flags = new HashMap<>();
     for (Setting<?> setting : ServerConfig.SETTINGS) {
       if (spec.commandLine().getParseResult().hasMatchedOption(setting.flag())) {
-        flags.put(setting.flag(), spec.findOption(setting.flag()).getValue());
+        List<String> given = spec.findOption(setting.flag()).stringValues();
+        flags.put(setting.flag(), given.get(given.size() - 1));
       }
     }
     return flags;

@@ -1,12 +1,12 @@
 package io.wstest.server;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.identity.ServiceIdentity;
-import io.wstest.ops.Metrics;
-import io.wstest.ops.ServiceLifecycle;
+import io.wstest.runtime.Metrics;
+import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

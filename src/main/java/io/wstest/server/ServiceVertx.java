@@ -9,9 +9,9 @@ import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.wstest.ops.FatalErrors;
-import io.wstest.ops.Metrics;
 import io.wstest.ops.PeerErrors;
+import io.wstest.runtime.FatalErrors;
+import io.wstest.runtime.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,9 @@
 package io.wstest.server;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.impl.KeyStoreHelper;
+import io.vertx.core.net.PemKeyCertOptions;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,20 +14,27 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509KeyManager;
 
 /**
- * TLS_CERT and TLS_KEY checked at start-up, read by the same PEM reader the servers use later (Vert.x's
- * {@code KeyStoreHelper}, behind {@code PemKeyCertOptions}). Without this, a bad file only failed the first
- * listen, with exit 1 and a bare "Missing -----BEGIN ..." that named neither setting.
+ * TLS_CERT and TLS_KEY checked at start-up, the pair read by the same {@code PemKeyCertOptions} the servers use
+ * later, the certificates by the JDK's {@code CertificateFactory}; public APIs only. Without this, a bad file only
+ * failed the first listen, with exit 1 and a bare "Missing -----BEGIN ..." that named neither setting.
  */
 public final class TlsPem {
+
+  private static final Pattern CERTIFICATE_BLOCK =
+    Pattern.compile("-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----");
 
   private TlsPem() {
   }
@@ -40,13 +48,18 @@ public final class TlsPem {
   public static List<X509Certificate> certificates(String certPath) {
     Buffer cert = read(ServerConfig.TLS_CERT, certPath);
     try {
-      KeyStore store = KeyStoreHelper.loadCA(Stream.of(cert));
+      // only the certificate blocks: a PEM file may hold comments or other blocks besides them
+      Matcher blocks = CERTIFICATE_BLOCK.matcher(cert.toString(StandardCharsets.US_ASCII));
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
       List<X509Certificate> certificates = new ArrayList<>();
-      for (String alias : Collections.list(store.aliases())) {
-        Certificate certificate = store.getCertificate(alias);
-        if (certificate instanceof X509Certificate x509) {
+      while (blocks.find()) {
+        byte[] block = blocks.group().getBytes(StandardCharsets.US_ASCII);
+        if (factory.generateCertificate(new ByteArrayInputStream(block)) instanceof X509Certificate x509) {
           certificates.add(x509);
         }
+      }
+      if (certificates.isEmpty()) {
+        throw new IOException("Missing -----BEGIN CERTIFICATE----- delimiter");
       }
       return certificates;
     } catch (Exception e) {
@@ -83,16 +96,26 @@ public final class TlsPem {
     certificates(certPath);
     Buffer cert = read(ServerConfig.TLS_CERT, certPath);
     Buffer key = read(ServerConfig.TLS_KEY, keyPath);
-    KeyStore.PrivateKeyEntry entry;
+    PrivateKey privateKey;
+    Certificate leaf;
     try {
-      // The certificate just loaded on its own, so a failure here is the key's.
-      KeyStore store = KeyStoreHelper.loadKeyCert(List.of(key), List.of(cert));
-      entry = (KeyStore.PrivateKeyEntry) store.getEntry(store.aliases().nextElement(),
-        new KeyStore.PasswordProtection(KeyStoreHelper.DUMMY_PASSWORD.toCharArray()));
+      // The certificate just loaded on its own, so a failure here is the key's. Given as values, not paths, the
+      // options read nothing through a Vertx instance, which does not exist yet at this point of start-up.
+      PemKeyCertOptions pem = new PemKeyCertOptions().setKeyValue(key).setCertValue(cert);
+      KeyStore store = pem.loadKeyStore(null);
+      String alias = Collections.list(store.aliases()).get(0);
+      X509KeyManager keys = null;
+      for (KeyManager manager : pem.getKeyManagerFactory(null).getKeyManagers()) {
+        if (manager instanceof X509KeyManager x509) {
+          keys = x509;
+        }
+      }
+      privateKey = keys.getPrivateKey(alias);
+      leaf = store.getCertificate(alias);
     } catch (Exception e) {
       throw unusable(ServerConfig.TLS_KEY, keyPath, "PEM private key (PKCS#8, PKCS#1 or EC)", e);
     }
-    if (!belongTogether(entry.getPrivateKey(), entry.getCertificate().getPublicKey())) {
+    if (!belongTogether(privateKey, leaf.getPublicKey())) {
       throw new ConfigException(name(ServerConfig.TLS_KEY) + " (" + keyPath + ") is not the private key of the"
         + " certificate in " + name(ServerConfig.TLS_CERT) + " (" + certPath + "); every TLS handshake would fail");
     }

@@ -3,9 +3,9 @@ package io.wstest.server;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.wstest.ops.AllowedOrigins;
-import io.wstest.ops.ServiceLifecycle;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
+import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -106,11 +106,11 @@ class IdleTimeoutArgumentsTest {
   @Test
   void badValuesExitTwoNamingTheFlag() {
     String[][] cases = {
-      {"--sockets", "0"}, {"--sockets", "101"}, {"--sockets", "some"},
+      {"--connections", "0"}, {"--connections", "101"}, {"--connections", "some"},
       {"--max-idle", "2x"}, {"--max-idle", "50ms"}, {"--max-idle", "2h"},
       {"--ladder", "1s,soon"}, {"--ladder", "1s,1000ms"}, {"--ladder", ""},
       {"--ladder", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21"},
-      {"--sockets", "2", "--ladder", "1s"}, {"--max-idle", "2s", "--ladder", "1s"},
+      {"--connections", "2", "--ladder", "1s"}, {"--max-idle", "2s", "--ladder", "1s"},
       {"--keepalive", "tcp"}, {"--keepalive", "none,none"}, {"--keepalive", "none,"},
       {"--keepalive-interval", "1s"}, {"--keepalive-interval", "10s", "--keepalive", "ping", "--max-idle", "10s"},
       {"--keepalive-interval", "50ms", "--keepalive", "ping"},

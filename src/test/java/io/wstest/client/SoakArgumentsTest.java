@@ -87,7 +87,7 @@ class SoakArgumentsTest {
   @Test
   void badValuesExitTwoNamingTheFlag() {
     String[][] cases = {
-      {"--sockets", "0"}, {"--sockets", "many"}, {"--sockets", "10001"}, {"--rate", "-1"}, {"--rate", "fast"},
+      {"--connections", "0"}, {"--connections", "many"}, {"--connections", "10001"}, {"--rate", "-1"}, {"--rate", "fast"},
       {"--rate", "101"}, {"--rate", "NaN"}, {"--rate", "10", "--sockets", "10000"}, {"--duration", "0"},
       {"--duration", "2h"}, {"--duration", "soon"}, {"--ramp-up", "5s", "--duration", "10s"},
       {"--backoff-min", "0"}, {"--backoff-max", "50ms", "--backoff-min", "100ms"}, {"--backoff-max", "2m"},

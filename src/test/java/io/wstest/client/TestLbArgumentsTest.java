@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.wstest.Main;
+import io.wstest.options.InvalidOption;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.Test;

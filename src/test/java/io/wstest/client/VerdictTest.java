@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 import static io.wstest.client.SpreadStatsTest.failed;
@@ -29,7 +30,7 @@ class VerdictTest {
     connect.httpPort = 8080;
     connect.wsPort = 8765;
     connect.endpoint = "http";
-    connect.timeout = "1s";
+    connect.timeout = Duration.ofSeconds(1);
     return TestLbSettings.from(connect, spread, new OutputOptions(), false);
   }
 

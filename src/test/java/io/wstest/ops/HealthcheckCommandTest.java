@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
 import io.wstest.Main;
+import io.wstest.server.ServeCommand;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.AfterAll;
@@ -11,13 +12,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code healthcheck} against a real HTTP server on loopback: 2xx → 0, anything else → 1, bad flags → 2. The
@@ -46,6 +52,10 @@ class HealthcheckCommandTest {
     server.close().await(10, TimeUnit.SECONDS);
   }
 
+  private static HealthcheckCommand healthcheck() {
+    return new HealthcheckCommand(ServeCommand::localService);
+  }
+
   private static String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
@@ -66,6 +76,19 @@ class HealthcheckCommandTest {
   }
 
   @Test
+  void nothingListeningSaysSoInWordsNotAnExceptionName() {
+    int free = FreePorts.next();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(1, cli.execute("healthcheck", "--url", "http://127.0.0.1:" + free + "/health/ready"));
+    assertTrue(err.toString().contains("connection refused by 127.0.0.1:" + free + " (nothing listening?)"),
+      err.toString());
+    assertFalse(err.toString().contains("Exception"), err.toString());
+  }
+
+  @Test
   void noAnswerWithinTheTimeoutIsOne() {
     assertEquals(1, Main.run("healthcheck", "--timeout", "300ms", "--url", url("/hangs")));
   }
@@ -80,10 +103,10 @@ class HealthcheckCommandTest {
 
   @Test
   void defaultUrlFollowsTheServiceSettings() {
-    assertEquals("http://127.0.0.1:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of()));
+    assertEquals("http://127.0.0.1:8080/health/ready", healthcheck().defaultUrl(Map.of()));
     assertEquals("http://127.0.0.1:9090/health/ready",
-      HealthcheckCommand.defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
-    assertEquals("http://127.0.0.2:8080/health/ready", HealthcheckCommand.defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
+      healthcheck().defaultUrl(Map.of("HTTP_PORT", "9090", "BIND_HOST", "0.0.0.0")));
+    assertEquals("http://127.0.0.2:8080/health/ready", healthcheck().defaultUrl(Map.of("BIND_HOST", "127.0.0.2")));
   }
 
   @Test
@@ -91,8 +114,8 @@ class HealthcheckCommandTest {
     SelfSignedCert cert = SelfSignedCert.create(dir);
     Map<String, String> env = Map.of("HTTP_PORT", "9443", "TLS_CERT", cert.certPem().toString(),
       "TLS_KEY", cert.keyPem().toString());
-    assertEquals("https://127.0.0.1:9443/health/ready", HealthcheckCommand.defaultUrl(env));
-    assertEquals(1, HealthcheckCommand.ownCertificates(env, true).size());
-    assertEquals(List.of(), HealthcheckCommand.ownCertificates(Map.of(), true));
+    assertEquals("https://127.0.0.1:9443/health/ready", healthcheck().defaultUrl(env));
+    assertEquals(1, healthcheck().ownCertificates(env, true).size());
+    assertEquals(List.of(), healthcheck().ownCertificates(Map.of(), true));
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.wstest.runtime.ServiceLifecycle;
 import io.wstest.testsupport.InProcessService;
 import io.wstest.testsupport.SelfSignedCert;
 import io.wstest.testsupport.WebSockets;

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.wstest.ops.ServiceLifecycle;
+import io.wstest.runtime.ServiceLifecycle;
 import io.wstest.testsupport.InProcessService;
 import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.AfterEach;

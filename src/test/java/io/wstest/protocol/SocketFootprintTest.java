@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The per-socket trimming of {@link SocketFootprint} on a real upgraded socket: it applies to this Vert.x version
+ * The per-socket trimming of {@link VertxInternals} on a real upgraded socket: it applies to this Vert.x version
  * (fails when an upgrade renames the internals it reaches), and a trimmed socket still echoes, reports a full
  * write queue while the peer does not read, and calls its drain handler once the peer reads again.
  */
@@ -44,7 +44,7 @@ class SocketFootprintTest {
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
       .setStrictThreadMode(true));
     server.webSocketHandler(ws -> {
-      trimmed.set(SocketFootprint.trimConnection(ws));
+      trimmed.set(VertxInternals.trimConnection(ws));
       ws.setWriteQueueMaxSize(64 * 1024);
       ws.textMessageHandler(text -> {
         if (!"fill".equals(text)) {
@@ -70,7 +70,7 @@ class SocketFootprintTest {
         ws.writeTextMessage("hello");
         return echo.future().map(reply -> {
           ctx.verify(() -> {
-            assertEquals(Boolean.TRUE, trimmed.get(), "SocketFootprint reaches this Vert.x version's internals");
+            assertEquals(Boolean.TRUE, trimmed.get(), "VertxInternals reaches this Vert.x version's internals");
             assertEquals("echo:hello", reply);
           });
           return ws;
@@ -105,9 +105,9 @@ class SocketFootprintTest {
       .compose(ws -> vertx.executeBlocking(() -> {
         ctx.verify(() -> {
           assertFalse(Context.isOnEventLoopThread());
-          assertFalse(SocketFootprint.trimConnection(ws), "a worker thread must not swap the write queue");
+          assertFalse(VertxInternals.trimConnection(ws), "a worker thread must not swap the write queue");
           assertTrue(ws.headers().contains("Sec-WebSocket-Key"));
-          SocketFootprint.releaseHeaders(ws);
+          VertxInternals.releaseHeaders(ws);
           assertTrue(ws.headers().isEmpty());
           assertThrows(IllegalStateException.class, () -> ws.headers().add("a", "b"), "shared map is read-only");
         });

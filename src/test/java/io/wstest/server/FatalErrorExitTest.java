@@ -1,6 +1,6 @@
 package io.wstest.server;
 
-import io.wstest.ops.FatalErrors;
+import io.wstest.runtime.FatalErrors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

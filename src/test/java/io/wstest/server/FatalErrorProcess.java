@@ -3,7 +3,7 @@ package io.wstest.server;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.wstest.ops.FatalErrors;
+import io.wstest.runtime.FatalErrors;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

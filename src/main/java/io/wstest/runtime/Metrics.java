@@ -1,4 +1,4 @@
-package io.wstest.ops;
+package io.wstest.runtime;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

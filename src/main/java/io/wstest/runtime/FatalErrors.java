@@ -1,4 +1,4 @@
-package io.wstest.ops;
+package io.wstest.runtime;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.wstest.ops;
+package io.wstest.runtime;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;

@@ -1,4 +1,4 @@
-package io.wstest.client;
+package io.wstest.options;
 
 import io.wstest.options.SafeEcho;
 

@@ -1,11 +1,21 @@
 package io.wstest.protocol;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
@@ -14,10 +24,21 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
+ * The one door to Vert.x and Netty internals ({@code impl} and {@code internal} packages, reflection): checked
+ * against Vert.x 5.1.6. Nothing else in the code base may use them (ArchitectureTest), so a Vert.x upgrade
+ * needs a look at this file only; {@code SocketFootprintTest} is its canary.
+ *
+ * <p>What it offers the protocol engine: the Netty channel under a server WebSocket (to write bytes and to put
+ * {@link Rfc6455Guard} in front of Vert.x's handler), the byte buffer inside a {@link Buffer} and Vert.x's own
+ * heap allocator (so echo replies are spliced as bytes), text frames from bytes (Vert.x has no public factory
+ * for them), and the per-socket footprint trimming below. For the server's watchdog: the Netty event loop groups
+ * of a Vert.x instance (no public API tells when an event loop thread ends).
+ *
+ * <p>Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
  * about 8 of the 13 KB of heap an idle connection took (docs/performance.md, "RSS per idle connection"). Found
  * with heap histograms and a reference walk from the channel of a held socket:
  * <ul>
@@ -41,9 +62,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * upgrade renames them, the lookup fails once, a warning says so, and sockets keep Vert.x's defaults (correct,
  * only bigger); {@code SocketFootprintTest} fails on such an upgrade so it does not go unnoticed.
  */
-final class SocketFootprint {
+public final class VertxInternals {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SocketFootprint.class);
+  private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
   private static final MultiMap NO_HEADERS = HttpHeaders.headers().copy(false);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
@@ -74,7 +95,37 @@ final class SocketFootprint {
     DIRECT_QUEUE = direct;
   }
 
-  private SocketFootprint() {
+  private VertxInternals() {
+  }
+
+  /**
+   * The Netty pipeline context of Vert.x's handler of a server WebSocket: its channel, and the place to add
+   * handlers in front of Vert.x's. Vert.x's own socket (not vertx-web's wrapper): the servers upgrade outside the
+   * router.
+   */
+  /** The event loops and the acceptor loops of {@code vertx}. */
+  public static List<EventLoopGroup> eventLoopGroups(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    return List.of(internal.nettyEventLoopGroup(), internal.acceptorEventLoopGroup());
+  }
+
+  static ChannelHandlerContext handlerContext(ServerWebSocket ws) {
+    return ((WebSocketInternal) ws).channelHandlerContext();
+  }
+
+  /** The bytes of a buffer without a copy (Vert.x 5 keeps {@code getByteBuf()} internal). */
+  static ByteBuf byteBuf(Buffer buffer) {
+    return ((BufferInternal) buffer).getByteBuf();
+  }
+
+  /** A heap buffer from Vert.x's own allocator: unpooled, as Vert.x allocates the buffers it writes itself. */
+  static ByteBuf heapBuffer(int initialCapacity) {
+    return VertxByteBufAllocator.DEFAULT.heapBuffer(initialCapacity);
+  }
+
+  /** A final text frame that takes over {@code utf8}; Vert.x 5 has no public factory for a text frame from bytes. */
+  static WebSocketFrame textFrame(ByteBuf utf8) {
+    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
   }
 
   /**

@@ -1,0 +1,127 @@
+package io.wstest;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+
+import java.lang.reflect.AccessibleObject;
+import java.util.Set;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package layers of README "Project layout", bottom to top: identity, wire, options (L0, each standing on
+ * nothing else of ours); runtime; protocol; ops; server; the CLI root (Main). The client (test-lb) and bench
+ * are side towers on L0 only. A package may use its own layer and the ones below, never one above, and no two
+ * packages may need each other. Only production classes are checked; tests may reach across layers.
+ */
+@AnalyzeClasses(packages = "io.wstest", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  private static final String VERTX_INTERNALS_CLASS = "io.wstest.protocol.VertxInternals";
+  private static final Class<?> VERTX_INTERNALS = load(VERTX_INTERNALS_CLASS);
+  private static final String[] FOUNDATION = {"Identity", "Wire", "Options"};
+
+  /** Every package of ours, including the client's subpackages, is a slice; slices must form no cycle. */
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("io.wstest.(**)").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule layersFollowTheAgreedOrder = layeredArchitecture()
+    .consideringOnlyDependenciesInLayers()
+    // wire arrives with the client's shared protocol vocabulary; the rule holds before and after
+    .withOptionalLayers(true)
+    .layer("Identity").definedBy("io.wstest.identity..")
+    .layer("Wire").definedBy("io.wstest.wire..")
+    .layer("Options").definedBy("io.wstest.options..")
+    .layer("Runtime").definedBy("io.wstest.runtime..")
+    .layer("Protocol").definedBy("io.wstest.protocol..")
+    .layer("Ops").definedBy("io.wstest.ops..")
+    .layer("Server").definedBy("io.wstest.server..")
+    .layer("Cli").definedBy(JavaClass.Predicates.resideInAPackage("io.wstest"))
+    .layer("Client").definedBy("io.wstest.client..")
+    .layer("Bench").definedBy("io.wstest.bench..")
+
+    .whereLayer("Identity").mayOnlyAccessLayers("Identity")
+    .whereLayer("Wire").mayOnlyAccessLayers("Wire")
+    .whereLayer("Options").mayOnlyAccessLayers("Options")
+    .whereLayer("Runtime").mayOnlyAccessLayers(with(FOUNDATION, "Runtime"))
+    .whereLayer("Protocol").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol"))
+    .whereLayer("Ops").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops"))
+    .whereLayer("Server").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops", "Server"))
+    .whereLayer("Client").mayOnlyAccessLayers(with(FOUNDATION, "Client"))
+    .whereLayer("Bench").mayOnlyAccessLayers(with(FOUNDATION, "Client", "Bench"))
+    .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
+
+  /** The load generator shares test-lb's one client socket, nothing else of the client. */
+  @ArchTest
+  static final ArchRule benchUsesOnlyTheClientSocket = noClasses().that().resideInAPackage("io.wstest.bench..")
+    .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.wstest.client..")
+      .and(JavaClass.Predicates.resideOutsideOfPackage("io.wstest.client.socket..")))
+    .allowEmptyShould(true);
+
+  /**
+   * test-lb's scenario packages (client.spread, client.sticky, ...) build on the shared ones (client.socket,
+   * client.report, client.stats) and on the client root, never on one another.
+   */
+  @ArchTest
+  static final ArchRule clientScenariosAreSiblings = slices().assignedFrom(new ClientScenarios())
+    .should().notDependOnEachOther()
+    .allowEmptyShould(true);
+
+  /**
+   * Vert.x and Netty internals (their impl and internal packages, private fields through reflection) are used in
+   * one class only, so a Vert.x upgrade needs a look at that class alone; public Netty APIs (io.netty.buffer,
+   * io.netty.channel, ...) are fine anywhere.
+   */
+  @ArchTest
+  static final ArchRule internalsOnlyBehindOneDoor = noClasses().that().doNotBelongToAnyOf(VERTX_INTERNALS)
+    .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..",
+      "io.netty..impl..", "io.netty..internal..")
+    .orShould().callMethod(AccessibleObject.class, "setAccessible", boolean.class)
+    .orShould().callMethod(Class.class, "getDeclaredField", String.class)
+    .because("Vert.x internals change without notice: VertxInternals is the one door to them");
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  private static Class<?> load(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(name + " moved: update ArchitectureTest", e);
+    }
+  }
+
+  /** One slice per client subpackage that is not shared by every scenario; everything else is left out. */
+  static final class ClientScenarios implements SliceAssignment {
+
+    private static final Set<String> SHARED = Set.of("socket", "report", "stats");
+
+    @Override
+    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+      String prefix = "io.wstest.client.";
+      String pkg = javaClass.getPackageName();
+      if (!pkg.startsWith(prefix)) {
+        return SliceIdentifier.ignore();
+      }
+      String sub = pkg.substring(prefix.length()).split("\\.")[0];
+      return SHARED.contains(sub) ? SliceIdentifier.ignore() : SliceIdentifier.of("client." + sub);
+    }
+
+    @Override
+    public String getDescription() {
+      return "test-lb scenario packages (io.wstest.client.* except socket, report, stats)";
+    }
+  }
+}
