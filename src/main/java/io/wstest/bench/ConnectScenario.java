@@ -21,7 +21,8 @@ final class ConnectScenario extends Scenario {
     description = "concurrent workers (default: ${DEFAULT-VALUE})")
   int concurrency;
 
-  @Option(names = {"-d", "--duration"}, defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = {"-d", "--duration"}, defaultValue = "5s", paramLabel = "DURATION",
+    converter = DurationConverter.class,
     description = "how long to churn, e.g. 500ms, 5s, 2m; a bare number is seconds (default: ${DEFAULT-VALUE})")
   Duration duration;
 

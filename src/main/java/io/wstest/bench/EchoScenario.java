@@ -23,7 +23,8 @@ final class EchoScenario extends Scenario {
   @Option(names = {"-n", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")
   int connections;
 
-  @Option(names = {"-d", "--duration"}, defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = {"-d", "--duration"}, defaultValue = "10s", paramLabel = "DURATION",
+    converter = DurationConverter.class,
     description = "how long to measure, e.g. 500ms, 10s, 2m; a bare number is seconds (default: ${DEFAULT-VALUE})")
   Duration duration;
 
@@ -53,8 +54,8 @@ final class EchoScenario extends Scenario {
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("connections", connections).put("duration_s", seconds(duration)).put("warmup_s", seconds(warmup))
-      .put("payload_bytes", payload);
+    return new JsonObject().put("connections", connections).put("duration_s", seconds(duration))
+      .put("warmup_s", seconds(warmup)).put("payload_bytes", payload);
   }
 
   @Override

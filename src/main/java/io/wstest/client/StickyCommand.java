@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb sticky}: does the load balancer send a client back to the same instance? */
-@Command(name = "sticky", description = {"Is my ingress sticky? Connects K times one after another, replaying the cookies the load balancer "
+@Command(name = "sticky",
+  description = {"Is my ingress sticky? Connects K times one after another, replaying the cookies the load balancer "
     + "set in the handshake responses (Set-Cookie) and every --header, and reports the share of connections that "
     + "returned to the first connection's instance and which cookie or header pinned them.",
     "A control run then connects K times with no cookies and no --header values: when it is sticky too, the "

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
  * scenario name it runs {@code spread} (the seed's test); the other scenarios are subcommands that share the
  * connect and output options (mixins).
  */
-@Command(name = "test-lb", description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
+@Command(name = "test-lb",
+  description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
       + "test-lb sticky --host HOST."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,

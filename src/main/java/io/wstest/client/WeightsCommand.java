@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code test-lb weights}: is the canary split what it should be? */
-@Command(name = "weights", description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
+@Command(name = "weights",
+  description = {"Is my canary split right? Opens N connections, groups the instances that served them by an "
     + "identity field (version by default: set SERVICE_VERSION=v1 / v2 on the replicas) and checks the observed "
     + "shares against --weights with a Wilson score interval per group.",
     "One endpoint per run: --endpoint http (default) or raw, or --url."},

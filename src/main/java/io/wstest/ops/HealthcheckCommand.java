@@ -43,7 +43,8 @@ import javax.net.ssl.X509TrustManager;
  * the image's HEALTHCHECK, so the container needs no curl; it uses only java.base (no Vert.x start-up) to stay
  * quick and small inside a container's memory limit.
  */
-@Command(name = "healthcheck", description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
+@Command(name = "healthcheck",
+  description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
     "Default URL: http://127.0.0.1:$HTTP_PORT/health/ready (HTTP_PORT as the service reads it, default 8080;"
       + " BIND_HOST instead of 127.0.0.1 when it names one address); https:// when TLS_CERT and TLS_KEY are set.",
     "With TLS_CERT set, the service's own certificate is trusted (even self-signed, whatever names it holds) for"

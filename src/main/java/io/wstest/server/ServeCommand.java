@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /** {@code serve}: runs the service until the process is stopped. Its options come from {@link ServerConfig#SETTINGS}. */
-@Command(name = "serve", description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
+@Command(name = "serve",
+  description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
   footer = {"",
     "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
       + "SERVICE_VERSION.",

@@ -47,7 +47,7 @@ public final class Setting<T> {
       raw -> parseInt(raw, min, max, expected));
   }
 
-  /** A whole number of milliseconds, written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or a bare number of seconds. */
+  /** Milliseconds, written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or a bare number of seconds. */
   public static Setting<Long> duration(String env, String flag, String defaultValue, String description) {
     return new Setting<>(env, flag, DURATION_LABEL, defaultValue, description, Setting::parseDurationMillis);
   }
