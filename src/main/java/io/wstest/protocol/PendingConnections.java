@@ -1,0 +1,183 @@
+package io.wstest.protocol;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.shareddata.Shareable;
+import io.wstest.ops.Metrics;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounds the connections of both servers that are not (yet) WebSockets, so that peers which open a connection and
+ * then send half a request, nothing, or one byte every few seconds cannot hold file descriptors forever:
+ * <ul>
+ *   <li>a connection must deliver its first request and get its answer (or its 101) within HANDSHAKE_TIMEOUT of
+ *   being handed to the HTTP server (over TLS: after the TLS handshake, which Vert.x's own TLS handshake timeout,
+ *   set to the same value, bounds from the accept on);</li>
+ *   <li>between keep-alive requests, the next request must have fully arrived within HTTP_IDLE_TIMEOUT of the
+ *   previous response, and then be answered within HANDSHAKE_TIMEOUT;</li>
+ *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process; the next one is closed at once.</li>
+ * </ul>
+ * Every deadline is absolute: a timer armed when the phase starts and never pushed back by incoming bytes, so a
+ * byte-dribbler cannot extend it (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut
+ * upgraded WebSockets, which have their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
+ * Netty's codec and Vert.x: a decoded {@link HttpRequest} is a complete request head, an outgoing
+ * {@link LastHttpContent} the end of a response, an outgoing 101 the upgrade, after which it removes itself.
+ * It reaches the channel through Vert.x's internal connection type, like {@link Rfc6455Guard} does for WebSockets.
+ */
+public final class PendingConnections implements Shareable {
+
+  private static final String MAP = "wstest.process";
+  private static final String KEY = "pending-connections";
+  private static final String NAME = "wstest-pending-deadline";
+
+  private final long handshakeTimeoutMillis;
+  private final long httpIdleTimeoutMillis;
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Counter handshakeTimeouts;
+  private final Counter httpIdleCloses;
+  private final Counter rejected;
+
+  private PendingConnections(MeterRegistry registry, long handshakeTimeoutMillis, long httpIdleTimeoutMillis,
+                             int maxPending) {
+    this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.httpIdleTimeoutMillis = httpIdleTimeoutMillis;
+    this.maxPending = maxPending;
+    Gauge.builder("websocket.pending.connections", pending, AtomicInteger::get)
+      .description("Connections on both ports that are not WebSockets: waiting for or inside an HTTP request, "
+        + "or idle between keep-alive requests").register(registry);
+    handshakeTimeouts = closes(registry, "handshake_timeout");
+    httpIdleCloses = closes(registry, "http_idle_timeout");
+    rejected = closes(registry, "pending_limit");
+  }
+
+  /** The process's one instance; the settings of the first caller win (both servers pass the same). */
+  public static PendingConnections of(Vertx vertx, long handshakeTimeoutMillis, long httpIdleTimeoutMillis,
+                                      int maxPending) {
+    MeterRegistry registry = Metrics.of(vertx).registry();
+    return vertx.sharedData().<String, PendingConnections>getLocalMap(MAP).computeIfAbsent(KEY,
+      k -> new PendingConnections(registry, handshakeTimeoutMillis, httpIdleTimeoutMillis, maxPending));
+  }
+
+  /** Connections counted right now. */
+  public int pending() {
+    return pending.get();
+  }
+
+  /**
+   * Starts watching a connection the HTTP server just accepted; call from its connection handler, on the
+   * connection's event loop. Closes it at once when MAX_PENDING_CONNECTIONS are already pending.
+   */
+  public void track(HttpConnection connection) {
+    if (!(connection instanceof HttpServerConnection internal)) {
+      return;
+    }
+    ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
+    if (vertxHandler.pipeline().get("httpDecoder") == null) {
+      return; // not HTTP/1 (both servers serve only HTTP/1: no h2c, no ALPN)
+    }
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, new Deadline());
+  }
+
+  private static Counter closes(MeterRegistry registry, String reason) {
+    return Counter.builder("websocket.pending.closes")
+      .description("Connections closed before becoming WebSockets: request deadline passed (handshake_timeout), "
+        + "idle between keep-alive requests (http_idle_timeout), or over MAX_PENDING_CONNECTIONS (pending_limit)")
+      .tag("reason", reason).register(registry);
+  }
+
+  /** One connection's deadlines; all its methods run on the connection's event loop. */
+  private final class Deadline extends ChannelDuplexHandler {
+
+    private ChannelHandlerContext ctx;
+    private boolean counted;
+    private boolean idle;
+    private int unanswered;
+    private ScheduledFuture<?> timer;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+      counted = true;
+      if (pending.incrementAndGet() > maxPending) {
+        rejected.increment();
+        release();
+        ctx.channel().close();
+        return;
+      }
+      arm(handshakeTimeoutMillis);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      release(); // the channel closed, or the connection became a WebSocket
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        unanswered++;
+        if (idle) {
+          idle = false;
+          arm(handshakeTimeoutMillis);
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      boolean upgraded = msg instanceof HttpResponse response
+        && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+      boolean responseEnd = msg instanceof LastHttpContent;
+      ctx.write(msg, promise);
+      if (upgraded) {
+        ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
+      } else if (responseEnd && counted) {
+        unanswered = Math.max(0, unanswered - 1);
+        idle = unanswered == 0;
+        arm(idle ? httpIdleTimeoutMillis : handshakeTimeoutMillis);
+      }
+    }
+
+    private void arm(long millis) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      timer = ctx.executor().schedule(this::expire, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void expire() {
+      if (!counted) {
+        return;
+      }
+      (idle ? httpIdleCloses : handshakeTimeouts).increment();
+      ctx.channel().close();
+    }
+
+    private void release() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+      if (counted) {
+        counted = false;
+        pending.decrementAndGet();
+      }
+    }
+  }
+}
