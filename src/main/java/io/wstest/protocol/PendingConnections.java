@@ -24,15 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounds the connections of both servers that are not (yet) WebSockets, so that peers which open a connection and
  * then send half a request, nothing, or one byte every few seconds cannot hold file descriptors forever:
  * <ul>
- *   <li>a connection must deliver its first request and get its answer (or its 101) within HANDSHAKE_TIMEOUT of
- *   being handed to the HTTP server (over TLS: after the TLS handshake, which Vert.x's own TLS handshake timeout,
- *   set to the same value, bounds from the accept on);</li>
- *   <li>between keep-alive requests, the next request must have fully arrived within HTTP_IDLE_TIMEOUT of the
- *   previous response, and then be answered within HANDSHAKE_TIMEOUT;</li>
+ *   <li>the head of a connection's first request (for a WebSocket: the upgrade request) must have fully arrived
+ *   within HANDSHAKE_TIMEOUT of the connection being handed to the HTTP server (over TLS: after the TLS
+ *   handshake, which Vert.x's own TLS handshake timeout, set to the same value, bounds from the accept on);</li>
+ *   <li>between keep-alive requests, the head of the next request must have fully arrived within
+ *   HTTP_IDLE_TIMEOUT of the end of the previous response;</li>
  *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process; the next one is closed at once.</li>
  * </ul>
- * Every deadline is absolute: a timer armed when the phase starts and never pushed back by incoming bytes, so a
- * byte-dribbler cannot extend it (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut
+ * While a request is being answered no deadline runs: the answer is the server's own work (an admin drain
+ * answers once the sockets have closed, which CLOSE_TIMEOUT bounds), and a response the peer does not read is
+ * already written, as far as this handler sees, so the idle deadline starts. Every deadline is absolute: a timer
+ * armed when the wait starts and never pushed back by incoming bytes, so a byte-dribbler cannot extend it (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut
  * upgraded WebSockets, which have their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
  * Netty's codec and Vert.x: a decoded {@link HttpRequest} is a complete request head, an outgoing
  * {@link LastHttpContent} the end of a response, an outgoing 101 the upgrade, after which it removes itself.
@@ -95,8 +97,9 @@ public final class PendingConnections implements Shareable {
 
   private static Counter closes(MeterRegistry registry, String reason) {
     return Counter.builder("websocket.pending.closes")
-      .description("Connections closed before becoming WebSockets: request deadline passed (handshake_timeout), "
-        + "idle between keep-alive requests (http_idle_timeout), or over MAX_PENDING_CONNECTIONS (pending_limit)")
+      .description("Connections closed before becoming WebSockets: first request head not in within "
+        + "HANDSHAKE_TIMEOUT (handshake_timeout), next request head not in within HTTP_IDLE_TIMEOUT "
+        + "(http_idle_timeout), or over MAX_PENDING_CONNECTIONS (pending_limit)")
       .tag("reason", reason).register(registry);
   }
 
@@ -131,10 +134,8 @@ public final class PendingConnections implements Shareable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
         unanswered++;
-        if (idle) {
-          idle = false;
-          arm(handshakeTimeoutMillis);
-        }
+        idle = false;
+        cancelTimer(); // a whole request head: the server answers it
       }
       ctx.fireChannelRead(msg);
     }
@@ -149,16 +150,23 @@ public final class PendingConnections implements Shareable {
         ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
       } else if (responseEnd && counted) {
         unanswered = Math.max(0, unanswered - 1);
-        idle = unanswered == 0;
-        arm(idle ? httpIdleTimeoutMillis : handshakeTimeoutMillis);
+        if (unanswered == 0) { // else a pipelined request is being answered
+          idle = true;
+          arm(httpIdleTimeoutMillis);
+        }
       }
     }
 
     private void arm(long millis) {
+      cancelTimer();
+      timer = ctx.executor().schedule(this::expire, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimer() {
       if (timer != null) {
         timer.cancel(false);
+        timer = null;
       }
-      timer = ctx.executor().schedule(this::expire, millis, TimeUnit.MILLISECONDS);
     }
 
     private void expire() {
@@ -170,10 +178,7 @@ public final class PendingConnections implements Shareable {
     }
 
     private void release() {
-      if (timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
+      cancelTimer();
       if (counted) {
         counted = false;
         pending.decrementAndGet();

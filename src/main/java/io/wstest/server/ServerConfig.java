@@ -84,11 +84,16 @@ public final class ServerConfig {
    * forever: thousands of them exhaust the fd limit before MAX_CONNECTIONS (which counts WebSockets) sees one.
    */
   public static final Setting<Long> HANDSHAKE_TIMEOUT = Setting.duration("HANDSHAKE_TIMEOUT", "--handshake-timeout",
-    "10s", "a new connection must finish its TLS handshake within this long, and then its first HTTP request "
-      + "(the WebSocket upgrade or any other) within this long; bytes trickling in do not extend it");
+    "10s", "a new connection must finish its TLS handshake within this long, and then send the whole head of its "
+      + "first HTTP request (the WebSocket upgrade or any other) within this long; bytes trickling in do not "
+      + "extend it");
+  /**
+   * Longer than the 60 s idle timeout of common load balancers (AWS ALB's default) that keep connections to the
+   * service open: when both sides time out together, a request the balancer sends just then fails (502).
+   */
   public static final Setting<Long> HTTP_IDLE_TIMEOUT = Setting.duration("HTTP_IDLE_TIMEOUT", "--http-idle-timeout",
-    "60s", "close a plain HTTP keep-alive connection whose next request has not fully arrived this long after the "
-      + "previous response (WebSockets are not affected)");
+    "75s", "close a plain HTTP keep-alive connection whose next request head has not fully arrived this long after "
+      + "the previous response (WebSockets are not affected)");
   public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
     "--max-pending-connections", 1000, 1, Integer.MAX_VALUE,
     "connections on both ports that are not WebSockets (waiting for or inside an HTTP request, or idle between "
