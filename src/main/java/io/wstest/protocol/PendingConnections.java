@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>the head of a connection's first request (for a WebSocket: the upgrade request) must have fully arrived
  *   within HANDSHAKE_TIMEOUT of the connection being handed to the HTTP server (over TLS: after the TLS
- *   handshake, which Vert.x's own TLS handshake timeout, set to the same value, bounds from the accept on);</li>
+ *   handshake, which Vert.x's own TLS handshake timeout, set to the same value, bounds from the accept on: the
+ *   HTTP server sees a TLS connection only once its handshake is done, and Vert.x offers no public hook at the
+ *   accept);</li>
  *   <li>between keep-alive requests, the head of the next request must have fully arrived within
  *   HTTP_IDLE_TIMEOUT of the end of the previous response;</li>
  *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process; the next one is closed at once.</li>
@@ -34,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * While a request is being answered no deadline runs: the answer is the server's own work (an admin drain
  * answers once the sockets have closed, which CLOSE_TIMEOUT bounds), and a response the peer does not read is
  * already written, as far as this handler sees, so the idle deadline starts. Every deadline is absolute: a timer
- * armed when the wait starts and never pushed back by incoming bytes, so a byte-dribbler cannot extend it (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut
- * upgraded WebSockets, which have their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
+ * armed when the wait starts and never pushed back by incoming bytes, so a byte-dribbler cannot extend it
+ * (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut upgraded WebSockets, which have
+ * their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
  * Netty's codec and Vert.x: a decoded {@link HttpRequest} is a complete request head, an outgoing
  * {@link LastHttpContent} the end of a response, an outgoing 101 the upgrade, after which it removes itself.
  * It reaches the channel through Vert.x's internal connection type, like {@link Rfc6455Guard} does for WebSockets.

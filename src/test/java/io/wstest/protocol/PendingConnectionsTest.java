@@ -288,7 +288,7 @@ class PendingConnectionsTest {
     List<Future<Void>> closes = new ArrayList<>();
     InProcessService.start(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
         "HANDSHAKE_TIMEOUT", "3s"))
-      // first an https request: the JVM's first TLS handshakes are slow (class loading, JIT), the attack's should not be
+      // an https request first: the JVM's first TLS handshakes are slow (class loading, JIT, the TLS context)
       .compose(s -> {
         service = s;
         return health(s.httpPort());
