@@ -84,9 +84,8 @@ public final class ServerConfig {
    * forever: thousands of them exhaust the fd limit before MAX_CONNECTIONS (which counts WebSockets) sees one.
    */
   public static final Setting<Long> HANDSHAKE_TIMEOUT = Setting.duration("HANDSHAKE_TIMEOUT", "--handshake-timeout",
-    "10s", "a new connection must finish its TLS handshake within this long, and then send the whole head of its "
-      + "first HTTP request (the WebSocket upgrade or any other) within this long; bytes trickling in do not "
-      + "extend it");
+    "10s", "a new connection must have sent the whole head of its first HTTP request (the WebSocket upgrade or any "
+      + "other) this long after the accept, TLS handshake included; bytes trickling in do not extend it");
   /**
    * Longer than the 60 s idle timeout of common load balancers (AWS ALB's default) that keep connections to the
    * service open: when both sides time out together, a request the balancer sends just then fails (502).
