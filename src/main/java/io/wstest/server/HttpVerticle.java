@@ -42,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
       .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
       // errors of connections no request or socket handler has taken yet: counted, not a line each
       .exceptionHandler(PeerErrors::connectionError)
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> {
         // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
         // pipeline) and a handshake costs no route matching.

@@ -28,6 +28,7 @@ public final class RawWebSocketVerticle extends VerticleBase {
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
       // errors of connections no request or socket handler has taken yet: counted, not a line each
       .exceptionHandler(PeerErrors::connectionError)
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> upgrade.accept(request, connections, Endpoint.PROTOCOL))
       .listen());
   }
