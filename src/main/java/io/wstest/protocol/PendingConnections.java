@@ -17,12 +17,11 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.tls.SslContextFactory;
-import io.wstest.ops.Metrics;
+import io.wstest.runtime.Metrics;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIServerName;
@@ -58,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
  * Netty's codec and Vert.x: a decoded {@link HttpRequest} is a complete request head, an outgoing
  * {@link LastHttpContent} the end of a response, an outgoing 101 the upgrade, after which it removes itself.
- * It reaches the channel through Vert.x's internal connection type, like {@link Rfc6455Guard} does for WebSockets.
+ * It reaches the channel through {@link VertxInternals}, like {@link Rfc6455Guard} does for WebSockets.
  */
 public final class PendingConnections implements Shareable {
 
@@ -110,10 +109,10 @@ public final class PendingConnections implements Shareable {
    * connection's event loop. Closes it at once when MAX_PENDING_CONNECTIONS are already pending.
    */
   public void track(HttpConnection connection) {
-    if (!(connection instanceof HttpServerConnection internal)) {
+    ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(connection);
+    if (vertxHandler == null) {
       return;
     }
-    ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
     if (vertxHandler.pipeline().get("httpDecoder") == null) {
       return; // not HTTP/1 (both servers serve only HTTP/1: no h2c, no ALPN)
     }

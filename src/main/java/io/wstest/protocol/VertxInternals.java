@@ -7,10 +7,12 @@ import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * needs a look at this file only; {@code SocketFootprintTest} is its canary.
  *
  * <p>What it offers the protocol engine: the Netty channel under a server WebSocket (to write bytes and to put
- * {@link Rfc6455Guard} in front of Vert.x's handler), the byte buffer inside a {@link Buffer} and Vert.x's own
+ * {@link Rfc6455Guard} in front of Vert.x's handler) and under an HTTP connection (for {@link PendingConnections}),
+ * the byte buffer inside a {@link Buffer} and Vert.x's own
  * heap allocator (so echo replies are spliced as bytes), text frames from bytes (Vert.x has no public factory
  * for them), and the per-socket footprint trimming below. For the server's watchdog: the Netty event loop groups
  * of a Vert.x instance (no public API tells when an event loop thread ends).
@@ -107,6 +110,11 @@ public final class VertxInternals {
   public static List<EventLoopGroup> eventLoopGroups(Vertx vertx) {
     VertxInternal internal = (VertxInternal) vertx;
     return List.of(internal.nettyEventLoopGroup(), internal.acceptorEventLoopGroup());
+  }
+
+  /** Vert.x's handler in the pipeline of an HTTP server connection; {@code null} for other connections. */
+  static ChannelHandlerContext handlerContext(HttpConnection connection) {
+    return connection instanceof HttpServerConnection internal ? internal.channelHandlerContext() : null;
   }
 
   static ChannelHandlerContext handlerContext(ServerWebSocket ws) {
