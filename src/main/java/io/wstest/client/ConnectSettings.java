@@ -2,6 +2,7 @@ package io.wstest.client;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
                               Duration timeout, boolean insecure) {
 
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
-  static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+  public static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
   /**
    * @param defaultEndpoint the scenario's choice when {@code --endpoint} is not given: {@code http}, {@code raw}
@@ -77,7 +78,7 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     }
   }
 
-  static List<Map.Entry<String, String>> headers(List<String> raw) {
+  public static List<Map.Entry<String, String>> headers(List<String> raw) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (String header : raw) {
       int colon = header.indexOf(':');
@@ -94,7 +95,7 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     return List.copyOf(headers);
   }
 
-  static Duration parseTimeout(String text) {
+  public static Duration parseTimeout(String text) {
     return Durations.parse("--timeout", text, MIN_TIMEOUT, MAX_TIMEOUT);
   }
 

@@ -30,11 +30,11 @@ public record ReportSettings(Path jsonFile, Path htmlFile, boolean emoji, boolea
    * @param consolePresent    {@code System.console() != null}
    * @param consoleIsTerminal {@code Console.isTerminal()}, or null where the JDK lacks it
    */
-  static boolean isTerminal(boolean consolePresent, Boolean consoleIsTerminal) {
+  public static boolean isTerminal(boolean consolePresent, Boolean consoleIsTerminal) {
     return consolePresent && (consoleIsTerminal == null || consoleIsTerminal);
   }
 
-  static Method consoleIsTerminalMethod() {
+  public static Method consoleIsTerminalMethod() {
     try {
       return Console.class.getMethod("isTerminal");
     } catch (NoSuchMethodException olderThanJdk22) {

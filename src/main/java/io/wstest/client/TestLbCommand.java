@@ -1,6 +1,13 @@
 package io.wstest.client;
 
 import io.wstest.Main;
+import io.wstest.client.idle.IdleTimeoutCommand;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.soak.SoakCommand;
+import io.wstest.client.spread.SpreadCommand;
+import io.wstest.client.spread.SpreadOptions;
+import io.wstest.client.sticky.StickyCommand;
+import io.wstest.client.weights.WeightsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

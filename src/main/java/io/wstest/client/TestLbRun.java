@@ -1,6 +1,11 @@
 package io.wstest.client;
 
 import io.vertx.core.Vertx;
+import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.report.ReportFiles;
+import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.socket.Failure;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +21,7 @@ import java.util.function.Function;
  * naming its flag), a Vert.x instance for the run, the console report, the {@code --json}/{@code --html} files,
  * and the verdict's exit code.
  */
-final class TestLbRun {
+public final class TestLbRun {
 
   private TestLbRun() {
   }
@@ -24,7 +29,7 @@ final class TestLbRun {
   /**
    * @param scenario builds the scenario from its options; throws {@link InvalidOption} for an unusable value
    */
-  static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
+  public static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
     rejectOptionsBeforeTheScenarioName(spec);
     ReportSettings report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
     Scenario ready;

@@ -1,0 +1,96 @@
+package io.wstest.client.socket;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wstest.client.stats.LatencySummary;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one WebSocket told us: which instance served it (from the welcome), how the server saw the client (the
+ * forwarded chain through the proxy), and how long the handshake and the ping took; or why it failed.
+ *
+ * @param welcome   the welcome message as received, or null when none arrived
+ * @param handshake the attempt's own request headers and the 101 response's headers
+ */
+public record ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
+                               Double pingMs, Failure failure, Handshake handshake) {
+
+  /**
+   * @param sentHeaders     the request headers this attempt added to the runner's (for example a replayed Cookie)
+   * @param responseHeaders the handshake response's headers (for example Set-Cookie); empty when no 101 came
+   */
+  public record Handshake(List<Map.Entry<String, String>> sentHeaders, List<Map.Entry<String, String>> responseHeaders) {
+    public static final Handshake NONE = new Handshake(List.of(), List.of());
+
+    /** The values of one response header, named case-insensitively, in the order received. */
+    public List<String> response(String name) {
+      return values(responseHeaders, name);
+    }
+
+    /** The values of one request header this attempt sent, named case-insensitively. */
+    public List<String> sent(String name) {
+      return values(sentHeaders, name);
+    }
+
+    private static List<String> values(List<Map.Entry<String, String>> headers, String name) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      return headers.stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals(lower))
+        .map(Map.Entry::getValue).toList();
+    }
+  }
+
+  /** A result whose attempt added no headers of its own and kept no response headers. */
+  public ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
+                          Double pingMs, Failure failure) {
+    this(index, endpoint, url, welcome, connectMs, pingMs, failure, Handshake.NONE);
+  }
+
+  public boolean ok() {
+    return failure == null;
+  }
+
+  public String instanceId() {
+    return welcome == null ? null : welcome.getString("instance_id");
+  }
+
+  public JsonObject identity() {
+    JsonObject identity = welcome == null ? null : welcome.getJsonObject("service_identity");
+    return identity == null ? new JsonObject() : identity;
+  }
+
+  /** The name people know the instance by: display_name, else the instance id. */
+  public String displayName() {
+    return identity().getString("display_name", instanceId());
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+      .put("index", index)
+      .put("endpoint", endpoint)
+      .put("url", url)
+      .put("ok", ok());
+    if (welcome != null) {
+      json.put("instance_id", instanceId())
+        .put("display_name", displayName())
+        .put("pod_name", identity().getString("pod_name"))
+        .put("server", welcome.getString("server"))
+        .put("connection_id", welcome.getString("connection_id"))
+        .put("client_ip", welcome.getString("client_ip"))
+        .put("remote_address", welcome.getString("remote_address"))
+        .put("forwarded_for", welcome.getJsonArray("forwarded_for", new JsonArray()));
+    }
+    if (connectMs != null) {
+      json.put("connect_ms", LatencySummary.round(connectMs));
+    }
+    if (pingMs != null) {
+      json.put("ping_ms", LatencySummary.round(pingMs));
+    }
+    if (failure != null) {
+      json.put("failure", failure.toJson());
+    }
+    return json;
+  }
+}
