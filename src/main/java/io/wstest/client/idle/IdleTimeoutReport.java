@@ -2,11 +2,11 @@ package io.wstest.client.idle;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
-import io.wstest.client.spread.SpreadReport;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public record IdleTimeoutReport(Instant startedAt, long durationMs, IdleTimeoutS
         Integer::sum));
     }
     page.barChart("Per keepalive mode: median cut time, or how long the sockets survived (ms)", perMode);
-    page.barChart("How the cut sockets were closed", SpreadReport.countBars(closes));
+    page.barChart("How the cut sockets were closed", Charts.countBars(closes));
     for (IdleTimeoutSummary.ModeSummary m : summary.modes()) {
       page.section("Keepalive " + m.keepalive().label() + ": " + m.description());
       Map<String, String> facts = new LinkedHashMap<>();

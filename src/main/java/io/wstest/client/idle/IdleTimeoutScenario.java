@@ -1,20 +1,19 @@
 package io.wstest.client.idle;
 
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.wstest.client.ConnectSettings;
 import io.wstest.client.Durations;
 import io.wstest.client.Scenario;
+import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +21,6 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static io.wstest.client.spread.SpreadScenario.await;
 
 /**
  * {@code test-lb idle-timeout}: what is the load balancer's idle timeout, and does a keepalive beat it? Holds
@@ -33,6 +30,7 @@ import static io.wstest.client.spread.SpreadScenario.await;
  */
 public final class IdleTimeoutScenario implements Scenario {
 
+  static final String TITLE = "WebSocket Idle-Timeout Test";
   /** How often the status line is redrawn on a terminal. */
   private static final long STATUS_EVERY_MS = 1000;
 
@@ -46,25 +44,20 @@ public final class IdleTimeoutScenario implements Scenario {
 
   @Override
   public IdleTimeoutReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    Instant started = Instant.now();
-    long startNanos = System.nanoTime();
     ConnectSettings connect = settings.connect();
-    HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
     long timeoutMs = connect.timeout().toMillis();
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(settings.totalSockets())
-      .setConnectTimeout((int) timeoutMs)
-      .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
-      .setTrustAll(connect.insecure())
-      .setVerifyHost(!connect.insecure()));
-    try {
-      console.start("WebSocket Idle-Timeout Test", connect.healthTarget().healthUrl());
-      HealthCheck.Result health = await(healthCheck.check(connect.healthTarget()));
-      console.health(health);
+    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, connect)) {
+      HealthCheck.Result health = run.health();
+      client = run.closeAtEnd(vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(settings.totalSockets())
+        .setConnectTimeout((int) timeoutMs)
+        .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
+        .setTrustAll(connect.insecure())
+        .setVerifyHost(!connect.insecure())), WebSocketClient::close);
       List<IdleResult> results = List.of();
       if (health.ok() || !health.failure().unreachable()) {
         announce(console);
-        results = hold(vertx, console, startNanos);
+        results = hold(vertx, console, run.startNanos());
       }
       IdleTimeoutSummary summary = IdleTimeoutSummary.of(settings, results);
       Verdict verdict = results.isEmpty()
@@ -74,10 +67,7 @@ public final class IdleTimeoutScenario implements Scenario {
         printSummary(console, summary);
       }
       console.verdict(verdict);
-      return new IdleTimeoutReport(started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings,
-        health, results, summary, verdict);
-    } finally {
-      await(Future.join(client.close(), healthCheck.close()).otherwiseEmpty());
+      return new IdleTimeoutReport(run.started(), run.elapsedMs(), settings, health, results, summary, verdict);
     }
   }
 

@@ -1,22 +1,15 @@
 package io.wstest.client.report;
 
-import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.HealthCheck;
-import io.wstest.client.socket.WsTarget;
-import io.wstest.client.spread.EndpointReport;
-import io.wstest.client.spread.TestLbSettings;
-import io.wstest.client.stats.SpreadStats;
 
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The human-readable output, line for line like the seed's test_lb.py, with counts, shares and statistics
- * added. Emoji only on a terminal; a progress bar instead of per-connection lines for runs over
- * {@value #PROGRESS_BAR_OVER} connections on a terminal.
+ * The human-readable output every scenario prints through, line for line like the seed's test_lb.py: the banner,
+ * the health check, glyph lines, detail lines, a live status line, the verdict. Emoji only on a terminal; a
+ * progress bar instead of per-connection lines for runs over {@value #PROGRESS_BAR_OVER} connections on a terminal.
  */
 public final class ConsoleReport {
 
@@ -27,9 +20,6 @@ public final class ConsoleReport {
   private final PrintWriter out;
   private final boolean emoji;
   private final boolean terminal;
-  private ProgressBar bar;
-  private int done;
-  private int failed;
   /** Length of the status line on screen, 0 when none is shown. */
   private int statusWidth;
 
@@ -66,99 +56,19 @@ public final class ConsoleReport {
     out.flush();
   }
 
-  public void endpointStart(WsTarget target, TestLbSettings settings) {
-    String what = switch (target.name()) {
-      case "http" -> "HTTP WebSocket endpoint";
-      case "raw" -> "raw WebSocket server";
-      default -> "WebSocket endpoint";
-    };
+  /** An empty line between sections. */
+  public void blank() {
+    clearStatus();
     out.println();
-    out.println(g(Glyph.ENDPOINT) + " Testing " + what);
-    out.println(g(Glyph.ROUNDS) + " Testing " + settings.connections() + " connections for load balancing ("
-      + mode(settings.hold(), settings.concurrency()) + ")");
-    out.println("   URL: " + target.url());
-    out.println();
-    done = 0;
-    failed = 0;
-    bar = terminal && settings.connections() > PROGRESS_BAR_OVER ? new ProgressBar(out, settings.connections()) : null;
     out.flush();
   }
 
-  /** How the connections are made, for the endpoint header: "one after another" only when that is true. */
-  public static String mode(boolean hold, int concurrency) {
-    if (hold) {
-      return "holding all open" + (concurrency > 1 ? ", opened " + concurrency + " at a time" : "");
-    }
-    return concurrency > 1 ? "each connected, pinged and closed, " + concurrency + " at a time" : "one after another";
-  }
-
-  public void connection(ConnectionResult r) {
-    done++;
-    if (!r.ok()) {
-      failed++;
-      if (failed <= MAX_FAILURE_LINES) {
-        if (bar != null) {
-          bar.clear();
-        }
-        out.println(g(Glyph.FAIL) + " Connection-" + r.index() + " failed [" + r.failure().kind().label() + "]: "
-          + r.failure().detail());
-        if (failed == MAX_FAILURE_LINES) {
-          out.println("   (further failures are only counted in the summary)");
-        }
-      }
-    } else if (bar == null) {
-      out.println(g(Glyph.PLUG) + " Testing WebSocket: Connection-" + r.index());
-      out.println(g(Glyph.OK) + " Connected to: " + r.displayName()
-        + String.format(Locale.ROOT, " (connect %.1f ms, ping %.1f ms)", r.connectMs(), r.pingMs()));
-    }
-    if (bar != null) {
-      bar.update(done, failed);
-    }
-    out.flush();
-  }
-
-  public void results(List<EndpointReport> endpoints) {
-    out.println();
-    out.println(g(Glyph.RESULTS) + " Load Balancing Results:");
-    for (EndpointReport endpoint : endpoints) {
-      SpreadStats s = endpoint.stats();
-      if (endpoints.size() > 1) {
-        out.println("   [" + endpoint.run().target().name() + "] " + endpoint.run().target().url());
-      }
-      for (SpreadStats.InstanceCount i : s.instances()) {
-        out.println("   " + i.displayName() + ": " + i.count() + " connections"
-          + String.format(Locale.ROOT, " (%.1f%%", i.share() * 100)
-          + (i.expectedShare() == null ? "" : String.format(Locale.ROOT, ", expected %.1f%%", i.expectedShare() * 100))
-          + ")");
-      }
-      out.println("   " + statsLine(s));
-      if (!s.connectMs().isEmpty()) {
-        out.println("   Connect: " + s.connectMs() + " | Ping: " + s.pingMs());
-      }
-      if (s.failed() > 0) {
-        out.println("   Failed: " + s.failed() + " of " + s.attempted() + " (" + Verdict.failureSummary(s) + ")"
-          + (s.closeCodes().isEmpty() ? "" : " close codes " + s.closeCodes())
-          + (s.httpStatuses().isEmpty() ? "" : " HTTP statuses " + s.httpStatuses()));
-      }
-      if (endpoint.run().notAttempted() > 0) {
-        out.println("   Not attempted: " + endpoint.run().notAttempted() + " (stopped: the target did not answer)");
-      }
-    }
-    out.flush();
-  }
-
-  public static String statsLine(SpreadStats s) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d of %d connected, %d instance%s",
-      s.succeeded(), s.attempted(), s.distinctInstances(), s.distinctInstances() == 1 ? "" : "s"));
-    if (s.maxMinRatio() != null) {
-      line.append(String.format(Locale.ROOT, " | max/min %.2f | CV %.3f", s.maxMinRatio(), s.coefficientOfVariation()));
-    }
-    SpreadStats.ChiSquareResult chi = s.chiSquare();
-    if (chi != null && chi.pValue() != null) {
-      line.append(String.format(Locale.ROOT, " | chi-square %s %.2f (df %d, p=%.3f)",
-        chi.against().equals("even") ? "vs even" : "vs weights", chi.statistic(), chi.degreesOfFreedom(), chi.pValue()));
-    }
-    return line.toString();
+  /**
+   * A progress bar for a run of {@code total} connections, or null when per-connection lines are printed instead:
+   * off a terminal, or for runs of at most {@value #PROGRESS_BAR_OVER} connections.
+   */
+  public ProgressBar progressBar(int total) {
+    return terminal && total > PROGRESS_BAR_OVER ? new ProgressBar(out, total) : null;
   }
 
   public void verdict(Verdict verdict) {

@@ -3,12 +3,12 @@ package io.wstest.client.soak;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.Durations;
+import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
-import io.wstest.client.spread.SpreadReport;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
       facts.put("Failed connection attempts", o.connectFailures().toString());
     }
     page.facts(facts);
-    page.barChart("Disconnects by close code", SpreadReport.countBars(summary.closes()));
+    page.barChart("Disconnects by close code", Charts.countBars(summary.closes()));
     List<Double> reconnect = new ArrayList<>();
     o.disconnects().forEach(d -> {
       if (d.reconnectMs() != null) {

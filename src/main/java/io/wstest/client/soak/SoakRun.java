@@ -18,7 +18,6 @@ import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -59,25 +58,11 @@ public final class SoakRun {
   /** Instances that sent a shutdown to some socket of this soak. */
   private final Set<String> shutdownFrom = new HashSet<>();
   private final List<SoakDisconnect.Builder> disconnects = new ArrayList<>();
-  private final Map<String, Integer> connectFailures = new TreeMap<>();
   private final List<SoakOutcome.TimelineSample> timeline = new ArrayList<>();
   private final List<SoakInstance> after = new ArrayList<>();
-  private String firstFailure;
-  private boolean unreachableOnly = true;
+  private final SoakTally tally = new SoakTally();
   private long startNanos;
-  private long sent;
-  private long acknowledged;
-  private long lostAtClose;
-  private long unansweredAtEnd;
-  private long notSent;
-  private long unexpectedAnswers;
-  private long answersOutOfOrder;
-  private long seqGaps;
-  private long seqOutOfOrder;
   private int socketsConnected;
-  /** Failed attempts that reached nothing, while no socket has connected yet. */
-  private int unreachableFailures;
-  private int welcomesOnDraining;
   private int abnormalLines;
   private boolean stopping;
   private boolean closingAll;
@@ -155,7 +140,7 @@ public final class SoakRun {
     }
     console.status(String.format(Locale.ROOT, "%s/%s | open %d | sent %d, answered %d | disconnects %d, reconnects %d",
       Durations.format(Duration.ofSeconds(now / 1000)), Durations.format(settings.duration()), open.size(),
-      sent, acknowledged, disconnects.size(), disconnects.stream().filter(d -> d.reconnectedAtMs != null).count()));
+      tally.sent, tally.acknowledged, disconnects.size(), disconnects.stream().filter(d -> d.reconnectedAtMs != null).count()));
   }
 
   private void sample() {
@@ -215,13 +200,8 @@ public final class SoakRun {
     for (Slot slot : slots) {
       before.add(slot.first);
     }
-    // before and after hold nulls (sockets without a connection), which List.copyOf refuses
-    done.complete(new SoakOutcome(slots.length, socketsConnected, firstFailure, unreachableOnly && firstFailure != null,
-      new SoakOutcome.MessageCounts(sent, acknowledged, lostAtClose, unansweredAtEnd, notSent, unexpectedAnswers,
-        answersOutOfOrder),
-      seqGaps, seqOutOfOrder, disconnects.stream().map(SoakDisconnect.Builder::build).toList(),
-      new LinkedHashMap<>(connectFailures), Collections.unmodifiableList(before),
-      Collections.unmodifiableList(new ArrayList<>(after)), List.copyOf(timeline), welcomesOnDraining));
+    done.complete(tally.outcome(slots.length, socketsConnected,
+      disconnects.stream().map(SoakDisconnect.Builder::build).toList(), before, after, timeline));
   }
 
   /** One client of the soak: the connection it sends on, and the reconnects that keep it connected. */
@@ -277,12 +257,12 @@ public final class SoakRun {
       Connection c = current;
       // isClosed() first: writeQueueFull() throws once the socket is closed
       if (c == null || c.ws.isClosed() || c.ws.writeQueueFull()) {
-        notSent++;
+        tally.notSent++;
         return;
       }
       long n = ++nextMessage;
       c.outstanding.put(n, nowMs());
-      sent++;
+      tally.sent++;
       c.ws.writeTextMessage("{\"type\":\"echo\",\"client\":\"test-lb soak\",\"socket\":" + index + ",\"n\":" + n + "}");
     }
   }
@@ -353,15 +333,10 @@ public final class SoakRun {
       if (stopping) {
         return;
       }
-      String kind = failure.kind().label() + (failure.httpStatus() == null ? "" : " " + failure.httpStatus());
-      connectFailures.merge(kind, 1, Integer::sum);
-      if (firstFailure == null) {
-        firstFailure = failure.detail();
-      }
-      unreachableOnly &= failure.unreachable();
-      if (socketsConnected == 0 && unreachableOnly && ++unreachableFailures >= ConnectionRunner.GIVE_UP_AFTER) {
+      if (tally.attemptFailed(failure, socketsConnected > 0)) {
         // nothing answers at all: soaking for the whole duration would only repeat this
-        console.line(Glyph.FAIL, "Giving up: " + unreachableFailures + " connection attempts in a row reached nothing");
+        console.line(Glyph.FAIL, "Giving up: " + tally.unreachableFailures()
+          + " connection attempts in a row reached nothing");
         stop();
         return;
       }
@@ -421,7 +396,7 @@ public final class SoakRun {
       if (shutdownFrom.contains(instance.instanceId())) {
         evidence.add("earlier_shutdown");
       }
-      welcomesOnDraining += evidence.isEmpty() ? 0 : 1;
+      tally.welcomesOnDraining += evidence.isEmpty() ? 0 : 1;
       if (slot.first == null) {
         slot.first = instance;
         socketsConnected++;
@@ -435,31 +410,22 @@ public final class SoakRun {
     }
 
     private void checkSeq(Object value) {
-      if (!(value instanceof Number number)) {
-        return;
-      }
-      long seq = number.longValue();
-      if (seq > lastSeq + 1) {
-        seqGaps += seq - lastSeq - 1;
-      } else if (seq <= lastSeq) {
-        seqOutOfOrder++;
-      }
-      lastSeq = Math.max(lastSeq, seq);
+      lastSeq = tally.seq(lastSeq, value);
     }
 
     private void answered(JsonObject original) {
       if (original == null || original.getInteger("socket", -1) != slot.index) {
-        unexpectedAnswers++;
+        tally.unexpectedAnswers++;
         return;
       }
       long n = original.getLong("n", -1L);
       if (outstanding.remove(n) == null) {
-        unexpectedAnswers++;
+        tally.unexpectedAnswers++;
         return;
       }
-      acknowledged++;
+      tally.acknowledged++;
       if (n < lastAnswered) {
-        answersOutOfOrder++;
+        tally.answersOutOfOrder++;
       }
       lastAnswered = Math.max(lastAnswered, n);
       stopWhenSettled();
@@ -529,7 +495,7 @@ public final class SoakRun {
       int owed = outstanding.size();
       outstanding.clear();
       if (closedAtEnd && closedByClient == null) {
-        unansweredAtEnd += owed;
+        tally.unansweredAtEnd += owed;
         if (disconnect != null && disconnect.close == null) {
           disconnect.closed(nowMs(), SoakDisconnect.END_OF_RUN, null, null, owed);
         }
@@ -538,7 +504,7 @@ public final class SoakRun {
         }
         return;
       }
-      lostAtClose += owed;
+      tally.lostAtClose += owed;
       Short code = ws.closeStatusCode();
       String how = closedByClient != null ? closedByClient
         : code != null ? code.toString() : resetSeen ? SoakDisconnect.RESET : SoakDisconnect.NO_CLOSE_FRAME;

@@ -1,19 +1,15 @@
 package io.wstest.client.soak;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.ConnectSettings;
 import io.wstest.client.Durations;
 import io.wstest.client.Scenario;
+import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.Verdict;
-import io.wstest.client.socket.HealthCheck;
-import io.wstest.client.spread.SpreadScenario;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -24,6 +20,8 @@ import java.util.stream.Collectors;
  */
 public final class SoakScenario implements Scenario {
 
+  static final String TITLE = "WebSocket soak test (does a rollout drop messages or connections?)";
+
   private final SoakSettings settings;
 
   SoakScenario(SoakSettings settings) {
@@ -32,35 +30,22 @@ public final class SoakScenario implements Scenario {
 
   @Override
   public SoakReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    Instant started = Instant.now();
-    long startNanos = System.nanoTime();
     ConnectSettings connect = settings.connect();
-    HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
-    SoakRun soak = new SoakRun(vertx, settings, console);
-    try {
-      console.start("WebSocket soak test (does a rollout drop messages or connections?)",
-        connect.healthTarget().healthUrl());
-      HealthCheck.Result health = SpreadScenario.await(healthCheck.check(connect.healthTarget()));
-      // a failed health check is only reported: the soak itself gives up at once when no socket can connect
-      console.health(health);
+    // a failed health check is only reported: the soak itself gives up at once when no socket can connect
+    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, connect)) {
+      SoakRun soak = run.closeAtEnd(new SoakRun(vertx, settings, console), SoakRun::close);
       console.line(Glyph.ROUNDS, String.format(Locale.ROOT, "Holding %d sockets, %s messages/s each, for %s "
           + "(ramp-up %s); reconnecting whenever closed", settings.sockets(), HtmlReport.number(settings.rate()),
         Durations.format(settings.duration()), Durations.format(settings.rampUp())));
       connect.targets().forEach(t -> console.detail("URL: " + t.url()));
       console.detail("Roll out or restart replicas now.");
-      SoakOutcome outcome = SpreadScenario.await(soak.run());
+      SoakOutcome outcome = ScenarioRun.await(soak.run());
       SoakSummary summary = SoakSummary.of(outcome, soak.endMs(), settings.recoveryLimit());
       results(console, summary);
       Verdict verdict = summary.verdict(settings);
       console.verdict(verdict);
-      return new SoakReport(started, millisSince(startNanos), settings, health, summary, verdict);
-    } finally {
-      SpreadScenario.await(Future.join(soak.close(), healthCheck.close()).otherwiseEmpty());
+      return new SoakReport(run.started(), run.elapsedMs(), settings, run.health(), summary, verdict);
     }
-  }
-
-  private static long millisSince(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
   }
 
   public static void results(ConsoleReport console, SoakSummary s) {

@@ -2,7 +2,6 @@ package io.wstest.client.socket;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.wstest.client.stats.LatencySummary;
 
 import java.util.List;
 import java.util.Locale;
@@ -83,14 +82,19 @@ public record ConnectionResult(int index, String endpoint, String url, JsonObjec
         .put("forwarded_for", welcome.getJsonArray("forwarded_for", new JsonArray()));
     }
     if (connectMs != null) {
-      json.put("connect_ms", LatencySummary.round(connectMs));
+      json.put("connect_ms", round(connectMs));
     }
     if (pingMs != null) {
-      json.put("ping_ms", LatencySummary.round(pingMs));
+      json.put("ping_ms", round(pingMs));
     }
     if (failure != null) {
       json.put("failure", failure.toJson());
     }
     return json;
+  }
+
+  /** Milliseconds to the microsecond, as every latency in the reports. */
+  private static double round(double ms) {
+    return Math.round(ms * 1000) / 1000.0;
   }
 }

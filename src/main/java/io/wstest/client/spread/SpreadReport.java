@@ -2,7 +2,7 @@ package io.wstest.client.spread;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Everything one spread run found; its JSON fields are listed in docs/test-lb.md. */
@@ -51,9 +50,9 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
     for (EndpointReport endpoint : endpoints) {
       SpreadStats s = endpoint.stats();
       page.section("[" + endpoint.run().target().name() + "] " + endpoint.run().target().url());
-      page.barChart("Connections per instance", instanceBars(s));
+      page.barChart("Connections per instance", Charts.instanceBars(s));
       Map<String, String> facts = new LinkedHashMap<>();
-      facts.put("Summary", ConsoleReport.statsLine(s));
+      facts.put("Summary", SpreadConsole.statsLine(s));
       facts.put("Connect", s.connectMs().toString());
       facts.put("Ping round trip", s.pingMs().toString());
       facts.put("Peak open sockets", Integer.toString(endpoint.run().peakOpenSockets()));
@@ -62,7 +61,7 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
       }
       page.facts(facts);
       if (!s.closeCodes().isEmpty()) {
-        page.barChart("Close codes of failed connections", countBars(s.closeCodes()));
+        page.barChart("Close codes of failed connections", Charts.countBars(s.closeCodes()));
       }
       List<Double> connect = new ArrayList<>();
       endpoint.run().results().forEach(r -> {
@@ -72,18 +71,5 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
       });
       page.histogram("Connect time", "ms", connect, 20);
     }
-  }
-
-  public static List<HtmlReport.Bar> instanceBars(SpreadStats stats) {
-    return stats.instances().stream().map(i -> new HtmlReport.Bar(i.displayName(), i.count(),
-      i.count() + String.format(Locale.ROOT, " (%.1f%%)", i.share() * 100)
-        + (i.expectedShare() == null ? "" : String.format(Locale.ROOT, " expected %.1f%%", i.expectedShare() * 100))))
-      .toList();
-  }
-
-  /** One bar per key of a tally (close codes, failure kinds), labelled with the key. */
-  public static <K> List<HtmlReport.Bar> countBars(Map<K, Integer> counts) {
-    return counts.entrySet().stream()
-      .map(e -> new HtmlReport.Bar(String.valueOf(e.getKey()), e.getValue(), Integer.toString(e.getValue()))).toList();
   }
 }

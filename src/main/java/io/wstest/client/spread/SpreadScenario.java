@@ -1,22 +1,18 @@
 package io.wstest.client.spread;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.Scenario;
+import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
-import io.wstest.client.socket.Failure;
-import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.client.stats.SpreadStats;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.Locale;
 
 /**
  * The default test-lb scenario: health check, then N connections to each endpoint, then statistics and a
@@ -25,48 +21,94 @@ import java.util.concurrent.ExecutionException;
  */
 public final class SpreadScenario implements Scenario {
 
+  static final String TITLE = "WebSocket Load Balancer Test";
+  /** Below this p-value the observed spread is taken to differ from --weights. */
+  public static final double WEIGHTS_ALPHA = 0.01;
+
   private final TestLbSettings settings;
 
-  SpreadScenario(TestLbSettings settings) {
+  public SpreadScenario(TestLbSettings settings) {
     this.settings = settings;
   }
 
   @Override
   public SpreadReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    Instant started = Instant.now();
-    long startNanos = System.nanoTime();
-    HealthCheck healthCheck = new HealthCheck(vertx, settings.headers(), settings.timeout(), settings.insecure());
-    ConnectionRunner runner = new ConnectionRunner(vertx, settings.headers(), settings.timeout(), settings.insecure(),
-      settings.connections() + settings.concurrency());
-    try {
-      console.start(settings.healthTarget().healthUrl());
-      HealthCheck.Result health = await(healthCheck.check(settings.healthTarget()));
-      console.health(health);
+    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
+      ConnectionRunner runner = run.closeAtEnd(new ConnectionRunner(vertx, settings.headers(), settings.timeout(),
+        settings.insecure(), settings.connections() + settings.concurrency()), ConnectionRunner::close);
+      SpreadConsole lines = new SpreadConsole(console);
       List<EndpointReport> endpoints = new ArrayList<>();
       List<ConnectionResult> all = new ArrayList<>();
       for (WsTarget target : settings.targets()) {
-        console.endpointStart(target, settings);
-        ConnectionRunner.Run run = await(runner.run(target, settings.connections(), settings.concurrency(),
-          settings.hold(), console::connection));
-        endpoints.add(EndpointReport.of(run, settings.weights()));
-        all.addAll(run.results());
+        lines.endpointStart(target, settings);
+        ConnectionRunner.Run connections = ScenarioRun.await(runner.run(target, settings.connections(),
+          settings.concurrency(), settings.hold(), lines::connection));
+        endpoints.add(EndpointReport.of(connections, settings.weights()));
+        all.addAll(connections.results());
       }
-      console.results(endpoints);
-      Verdict verdict = Verdict.evaluate(settings, endpoints);
+      lines.results(endpoints);
+      Verdict verdict = verdict(settings, endpoints);
       console.verdict(verdict);
-      return new SpreadReport(started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings,
-        health, endpoints, SpreadStats.of(all, settings.weights()), verdict);
-    } finally {
-      await(Future.join(runner.close(), healthCheck.close()).otherwiseEmpty());
+      return new SpreadReport(run.started(), run.elapsedMs(), settings, run.health(), endpoints,
+        SpreadStats.of(all, settings.weights()), verdict);
     }
   }
 
-  /** Blocks this (non-event-loop) thread until the future completes; every future here is time-bounded. */
-  public static <T> T await(Future<T> future) throws InterruptedException {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(Failure.rootMessage(e), e);
+  static Verdict verdict(TestLbSettings settings, List<EndpointReport> endpoints) {
+    Verdict unreachable = Verdict.unreachable(endpoints.stream().flatMap(e -> e.run().results().stream()).toList());
+    if (unreachable != null) {
+      return unreachable;
     }
+    List<String> problems = new ArrayList<>();
+    boolean singleInstance = false;
+    int singleInstanceProblems = 0;
+    boolean spread = true;
+    for (EndpointReport endpoint : endpoints) {
+      String name = "[" + endpoint.run().target().name() + "] ";
+      SpreadStats stats = endpoint.stats();
+      if (endpoint.run().notAttempted() > 0) {
+        problems.add(name + "stopped after " + stats.attempted() + " attempts: the target did not answer");
+      }
+      if (stats.failed() > 0) {
+        problems.add(name + stats.failed() + " of " + stats.attempted() + " connections failed ("
+          + Verdict.failureSummary(stats) + ")");
+      }
+      if (stats.succeeded() == 0) {
+        spread = false;
+        continue;
+      }
+      int distinct = stats.distinctInstances();
+      spread &= distinct > 1;
+      if (distinct < settings.expectInstances()) {
+        if (distinct == 1) {
+          singleInstance = true;
+          singleInstanceProblems++;
+          problems.add(name + "all " + stats.succeeded() + " connections reached the same instance ("
+            + stats.instances().get(0).displayName() + ")"
+            + (settings.expectInstancesGiven() ? ", expected " + settings.expectInstances() : ""));
+        } else {
+          problems.add(name + "only " + distinct + " instances answered, expected at least "
+            + settings.expectInstances());
+        }
+      }
+      if (settings.maxSkew() != null && stats.maxMinRatio() != null && stats.maxMinRatio() > settings.maxSkew()) {
+        problems.add(name + String.format(Locale.ROOT, "max/min ratio %.2f is above --max-skew %s",
+          stats.maxMinRatio(), settings.maxSkew()));
+      }
+      SpreadStats.ChiSquareResult chi = stats.chiSquare();
+      if (settings.weights() != null && chi != null && chi.pValue() != null && chi.pValue() < WEIGHTS_ALPHA) {
+        problems.add(name + String.format(Locale.ROOT,
+          "the spread differs from --weights (chi-square %.2f, p=%.4f < %.2f)", chi.statistic(), chi.pValue(),
+          WEIGHTS_ALPHA));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Verdict(Verdict.FAIL, singleInstance && problems.size() == singleInstanceProblems
+        ? "All connections went to the same instance - load balancing may not be working"
+        : "Load balancer test failed", List.copyOf(problems), singleInstance);
+    }
+    return new Verdict(Verdict.PASS, spread
+      ? "Load balancing is working - traffic distributed across multiple instances"
+      : "Test passed - every check held (--expect-instances " + settings.expectInstances() + ")", List.of(), false);
   }
 }

@@ -2,13 +2,13 @@ package io.wstest.client.sticky;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.Fractions;
+import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
-import io.wstest.client.spread.SpreadReport;
 import io.wstest.client.stats.LatencySummary;
 
 import java.time.Instant;
@@ -79,10 +79,10 @@ public record StickyReport(Instant startedAt, long durationMs, StickySettings se
       shares.add(shareBar("Control run", control));
     }
     page.barChart("Share of connections that returned to the first instance (%)", shares);
-    page.barChart("Replay run: connections per instance", SpreadReport.instanceBars(replay.stats()));
+    page.barChart("Replay run: connections per instance", Charts.instanceBars(replay.stats()));
     if (control != null) {
       page.barChart("Control run (no cookies, no --header values): connections per instance",
-        SpreadReport.instanceBars(control.stats()));
+        Charts.instanceBars(control.stats()));
     }
     page.section("Replay run, connection by connection");
     List<List<String>> rows = new ArrayList<>();

@@ -1,28 +1,25 @@
 package io.wstest.client.sticky;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.ConnectSettings;
 import io.wstest.client.Fractions;
 import io.wstest.client.Scenario;
+import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
-import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.client.stats.SpreadStats;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import static io.wstest.client.spread.SpreadScenario.await;
+import static io.wstest.client.ScenarioRun.await;
 
 /**
  * {@code test-lb sticky}: health check, then the replay run (K connections one after another, each sending back
@@ -42,19 +39,13 @@ public final class StickyScenario implements Scenario {
 
   @Override
   public StickyReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    Instant started = Instant.now();
-    long startNanos = System.nanoTime();
     ConnectSettings connect = settings.connect();
     WsTarget target = settings.target();
-    HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
-    // No headers of the runner's own: the replay run adds the user's to each attempt, the control run none. Room
-    // for every socket, as spread has: a socket still closing must not hold up the next attempt's connect.
-    ConnectionRunner runner = new ConnectionRunner(vertx, List.of(), connect.timeout(), connect.insecure(),
-      settings.connections() + 1);
-    try {
-      console.start(TITLE, connect.healthTarget().healthUrl());
-      HealthCheck.Result health = await(healthCheck.check(connect.healthTarget()));
-      console.health(health);
+    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, connect)) {
+      // No headers of the runner's own: the replay run adds the user's to each attempt, the control run none. Room
+      // for every socket, as spread has: a socket still closing must not hold up the next attempt's connect.
+      ConnectionRunner runner = run.closeAtEnd(new ConnectionRunner(vertx, List.of(), connect.timeout(),
+        connect.insecure(), settings.connections() + 1), ConnectionRunner::close);
 
       CookieJar jar = new CookieJar();
       settings.headerCookies().forEach(jar::seed);
@@ -84,10 +75,8 @@ public final class StickyScenario implements Scenario {
       }
       Verdict verdict = unreachable != null ? unreachable : verdict(settings.minSticky(), replay);
       console.verdict(verdict);
-      return new StickyReport(started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings, health,
-        replay, control, affinity, verdict);
-    } finally {
-      await(Future.join(runner.close(), healthCheck.close()).otherwiseEmpty());
+      return new StickyReport(run.started(), run.elapsedMs(), settings, run.health(), replay, control, affinity,
+        verdict);
     }
   }
 

@@ -3,6 +3,7 @@ package io.wstest.client.weights;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.Fractions;
+import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
@@ -10,7 +11,6 @@ import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
-import io.wstest.client.spread.SpreadReport;
 import io.wstest.client.stats.SpreadStats;
 import io.wstest.client.stats.Weights;
 
@@ -88,7 +88,7 @@ public record WeightsReport(Instant startedAt, long durationMs, WeightsSettings 
     page.barChart("Observed and expected share per " + split.field() + " (%)", bars);
     page.table(List.of(split.field(), "weight", "expected", "connections", "observed", "interval", "verdict",
       "instances"), rows);
-    page.barChart("Connections per instance", SpreadReport.instanceBars(stats));
+    page.barChart("Connections per instance", Charts.instanceBars(stats));
   }
 
   private static List<String> row(WeightSplit.Group g) {

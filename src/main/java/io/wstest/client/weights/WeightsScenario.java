@@ -1,28 +1,25 @@
 package io.wstest.client.weights;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.ConnectSettings;
 import io.wstest.client.Fractions;
 import io.wstest.client.Scenario;
+import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
-import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.client.stats.SpreadStats;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import static io.wstest.client.spread.SpreadScenario.await;
+import static io.wstest.client.ScenarioRun.await;
 
 /**
  * {@code test-lb weights}: health check, N connections to one endpoint, the instances that served them grouped by
@@ -40,17 +37,11 @@ public final class WeightsScenario implements Scenario {
 
   @Override
   public WeightsReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    Instant started = Instant.now();
-    long startNanos = System.nanoTime();
     ConnectSettings connect = settings.connect();
     WsTarget target = settings.target();
-    HealthCheck healthCheck = new HealthCheck(vertx, connect.headers(), connect.timeout(), connect.insecure());
-    ConnectionRunner runner = new ConnectionRunner(vertx, connect.headers(), connect.timeout(), connect.insecure(),
-      settings.connections() + settings.concurrency());
-    try {
-      console.start(TITLE, connect.healthTarget().healthUrl());
-      HealthCheck.Result health = await(healthCheck.check(connect.healthTarget()));
-      console.health(health);
+    try (ScenarioRun scenario = ScenarioRun.begin(vertx, console, TITLE, connect)) {
+      ConnectionRunner runner = scenario.closeAtEnd(new ConnectionRunner(vertx, connect.headers(), connect.timeout(),
+        connect.insecure(), settings.connections() + settings.concurrency()), ConnectionRunner::close);
       console.line(Glyph.ROUNDS, settings.connections() + " connections" + (settings.concurrency() > 1
         ? ", " + settings.concurrency() + " at a time" : ", one after another") + ", grouped by "
         + settings.field() + " against --weights " + settings.weightsText());
@@ -65,10 +56,8 @@ public final class WeightsScenario implements Scenario {
       }
       Verdict verdict = unreachable != null ? unreachable : verdict(settings, run, stats, split);
       console.verdict(verdict);
-      return new WeightsReport(started, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), settings, health,
-        run, stats, split, verdict);
-    } finally {
-      await(Future.join(runner.close(), healthCheck.close()).otherwiseEmpty());
+      return new WeightsReport(scenario.started(), scenario.elapsedMs(), settings, scenario.health(), run, stats,
+        split, verdict);
     }
   }
 

@@ -42,7 +42,7 @@ class VerdictTest {
   }
 
   private static Verdict verdict(TestLbSettings settings, List<ConnectionResult> results) {
-    return Verdict.evaluate(settings, List.of(EndpointReport.of(new ConnectionRunner.Run(HTTP, results, 0, 1),
+    return SpreadScenario.verdict(settings, List.of(EndpointReport.of(new ConnectionRunner.Run(HTTP, results, 0, 1),
       settings.weights())));
   }
 

@@ -1,6 +1,8 @@
-package io.wstest.client.report;
+package io.wstest.client.spread;
 
 import io.wstest.client.TestLbArgumentsTest;
+import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
 import io.wstest.client.socket.HealthCheck;
@@ -16,7 +18,7 @@ import static io.wstest.client.stats.SpreadStatsTest.spread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The human output keeps the seed's lines, with emoji only when asked for. */
+/** The human output (the common lines and spread's own) keeps the seed's lines, with emoji only when asked for. */
 class ConsoleReportTest {
 
   private static final WsTarget HTTP = new WsTarget("http", false, "localhost", 8080, "/ws");
@@ -26,8 +28,9 @@ class ConsoleReportTest {
     ConsoleReport console = new ConsoleReport(new PrintWriter(text), emoji, false);
     List<ConnectionResult> results = spread(2, 2, 1);
     console.start(HTTP.healthUrl());
-    console.connection(results.get(0));
-    console.results(List.of(EndpointReport.of(new ConnectionRunner.Run(HTTP, results, 0, 1), null)));
+    SpreadConsole lines = new SpreadConsole(console);
+    lines.connection(results.get(0));
+    lines.results(List.of(EndpointReport.of(new ConnectionRunner.Run(HTTP, results, 0, 1), null)));
     return text.toString();
   }
 
@@ -75,7 +78,7 @@ class ConsoleReportTest {
 
   private static String header(String... args) {
     StringWriter text = new StringWriter();
-    new ConsoleReport(new PrintWriter(text), false, false).endpointStart(HTTP, TestLbArgumentsTest.settings(args));
+    new SpreadConsole(new ConsoleReport(new PrintWriter(text), false, false)).endpointStart(HTTP, TestLbArgumentsTest.settings(args));
     return text.toString().lines().filter(l -> l.startsWith("[test]")).findFirst().orElseThrow();
   }
 
