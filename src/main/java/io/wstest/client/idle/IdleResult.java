@@ -3,6 +3,7 @@ package io.wstest.client.idle;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.Durations;
 import io.wstest.client.socket.Failure;
+import io.wstest.client.socket.Welcome;
 import io.wstest.client.stats.LatencySummary;
 
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.util.Locale;
  * @param failure        why the socket could not be set up ({@link Outcome#FAILED})
  */
 public record IdleResult(int index, Keepalive keepalive, Long rungMs, long idleLimitMs, String endpoint, String url,
-                         JsonObject welcome, Instant openedAt, Instant lastFrameAt, Instant closedAt, Outcome outcome,
+                         Welcome welcome, Instant openedAt, Instant lastFrameAt, Instant closedAt, Outcome outcome,
                          Long closedAfterMs, Long idleMs, Integer closeCode, CloseKind closeKind, String closeReason,
                          int keepalivesSent, int keepalivesAnswered, int serverPings, Double probeMs,
                          Failure failure) {
@@ -73,12 +74,11 @@ public record IdleResult(int index, Keepalive keepalive, Long rungMs, long idleL
   }
 
   public String instanceId() {
-    return welcome == null ? null : welcome.getString("instance_id");
+    return welcome == null ? null : welcome.instanceId();
   }
 
   public String displayName() {
-    JsonObject identity = welcome == null ? null : welcome.getJsonObject("service_identity");
-    return identity == null ? instanceId() : identity.getString("display_name", instanceId());
+    return welcome == null ? null : welcome.displayName();
   }
 
   /** "1006, no close frame", "1006, reset", "1001 going away". */
@@ -108,11 +108,10 @@ public record IdleResult(int index, Keepalive keepalive, Long rungMs, long idleL
       .put("url", url)
       .put("outcome", outcome.label());
     if (welcome != null) {
-      JsonObject identity = welcome.getJsonObject("service_identity", new JsonObject());
       json.put("instance_id", instanceId())
         .put("display_name", displayName())
-        .put("pod_name", identity.getString("pod_name"))
-        .put("connection_id", welcome.getString("connection_id"));
+        .put("pod_name", welcome.podName())
+        .put("connection_id", welcome.connectionId());
     }
     json.put("opened_at", openedAt == null ? null : openedAt.toString())
       .put("last_frame_at", lastFrameAt == null ? null : lastFrameAt.toString())

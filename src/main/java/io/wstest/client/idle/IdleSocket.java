@@ -4,18 +4,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
-import io.wstest.client.socket.ConnectionRunner;
+import io.wstest.client.socket.ClientSocket;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.FailureKind;
-import io.wstest.client.socket.WsTarget;
+import io.wstest.client.socket.Welcome;
+import io.wstest.wire.Fields;
+import io.wstest.wire.MessageTypes;
 
 import java.time.Instant;
-import java.util.Locale;
 
 /**
  * One idle-timeout socket, step by step on one Vert.x context: handshake, {@code welcome}, the connection option
@@ -23,7 +23,7 @@ import java.util.Locale;
  * the load balancer closes it or its idle time is over; then one {@code ping} message, whose {@code pong} shows the
  * connection still carries data. Every step but the idle time itself is bounded by {@code --timeout}.
  */
-public final class IdleSocket {
+public final class IdleSocket implements ClientSocket.Events {
 
   /** RFC 6455's code for a connection closed without a close frame. */
   public static final short ABNORMAL_CLOSURE = 1006;
@@ -36,15 +36,11 @@ public final class IdleSocket {
   private final WebSocketClient client;
   private final IdleTimeoutSettings settings;
   private final Plan plan;
-  private final long timeoutMs;
+  private final ClientSocket socket;
   private final Promise<IdleResult> result = Promise.promise();
 
-  private WebSocket socket;
-  private String stage = "connect";
-  private long stepTimer = -1;
   private long idleTimer = -1;
   private long keepaliveTimer = -1;
-  private JsonObject welcome;
   private Instant openedAt;
   /** 0 until the server confirmed the option and the idle time began. */
   private long idleStartNanos;
@@ -56,50 +52,32 @@ public final class IdleSocket {
   private int keepalivesSent;
   private int keepalivesAnswered;
   private int serverPings;
-  private boolean resetSeen;
 
   IdleSocket(Vertx vertx, WebSocketClient client, IdleTimeoutSettings settings, Plan plan) {
     this.vertx = vertx;
     this.client = client;
     this.settings = settings;
     this.plan = plan;
-    this.timeoutMs = settings.connect().timeout().toMillis();
+    this.socket = new ClientSocket(vertx, settings.target(), settings.connect().timeout().toMillis(), this);
   }
 
   /** Call on the context every callback of this socket is to run on. */
   public Future<IdleResult> start() {
-    arm("connect");
-    WsTarget target = settings.target();
-    client.connect(target.connectOptions(settings.connect().headers(), timeoutMs)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        opened(ar.result());
-      } else {
-        failed(Failure.ofConnect(ar.cause(), target.hostPort()));
-      }
-    });
+    socket.connect(client, settings.connect().headers());
     return result.future();
   }
 
-  private void opened(WebSocket ws) {
-    if (result.future().isComplete()) {
-      ws.close();
-      return;
-    }
-    socket = ws;
+  @Override
+  public void welcome(Welcome welcome) {
     openedAt = Instant.now();
     heard();
-    ws.exceptionHandler(this::onError);
-    ws.closeHandler(v -> onClose());
-    ws.frameHandler(this::onFrame);
-    ws.textMessageHandler(this::onText);
-    arm("welcome");
+    socket.request(new JsonObject().put(Fields.TYPE, MessageTypes.OPTIONS).put(Fields.SERVER_PING, false),
+      MessageTypes.OPTIONS_ACK);
   }
 
   /** Every frame but a close is traffic the load balancer saw; pings and pongs are counted here. */
-  private void onFrame(WebSocketFrame frame) {
-    if (frame.isClose()) {
-      return;
-    }
+  @Override
+  public void frame(WebSocketFrame frame) {
     heard();
     if (frame.isPing()) {
       serverPings++;
@@ -108,66 +86,48 @@ public final class IdleSocket {
     }
   }
 
-  private void onText(String text) {
-    if (result.future().isComplete()) {
-      return;
-    }
-    JsonObject message;
-    try {
-      message = new JsonObject(text);
-    } catch (RuntimeException e) {
-      if (idleStartNanos == 0) {
-        failed(Failure.of(FailureKind.PROTOCOL, stage, "not a JSON object: " + Failure.excerpt(text)));
-      }
-      return;
-    }
-    Object type = message.getValue("type");
-    if (welcome == null) {
-      if (!"welcome".equals(type) || message.getString("instance_id") == null) {
-        failed(Failure.of(FailureKind.PROTOCOL, stage,
-          "first message is not a welcome with an instance_id: " + Failure.excerpt(text)));
-        return;
-      }
-      welcome = message;
-      arm("options_ack");
-      socket.writeTextMessage(new JsonObject().put("type", "options").put("server_ping", false).encode());
-    } else if (idleStartNanos == 0) {
-      onOptionsReply(type, message, text);
-    } else if ("pong".equals(type) && message.getValue("original_data") instanceof JsonObject original) {
+  @Override
+  public void message(JsonObject message) {
+    Object type = message.getValue(Fields.TYPE);
+    if (idleStartNanos == 0) {
+      onOptionsReply(type, message);
+    } else if (MessageTypes.PONG.equals(type) && message.getValue(Fields.ORIGINAL_DATA) instanceof JsonObject original) {
       if (probing && original.getValue("probe") instanceof Number n && n.intValue() == plan.index()) {
         finish(IdleResult.Outcome.SURVIVED, null, (System.nanoTime() - probeSentNanos) / 1e6);
       } else if (original.containsKey("keepalive")) {
         keepalivesAnswered++;
       }
     }
-    // anything else (a broadcast from another client of the instance) is traffic, already noted by onFrame
+    // anything else (a broadcast from another client of the instance) is traffic, already noted by frame()
   }
 
   /**
    * Only a confirmed {@code server_ping:false} makes the measurement valid: with the server's pings on, a load
    * balancer would see traffic and never cut the socket.
    */
-  private void onOptionsReply(Object type, JsonObject message, String text) {
-    if ("options_ack".equals(type)) {
-      JsonObject keepalive = message.getJsonObject("keepalive");
-      if (keepalive != null && Boolean.FALSE.equals(keepalive.getValue("server_ping"))) {
+  private void onOptionsReply(Object type, JsonObject message) {
+    if (MessageTypes.OPTIONS_ACK.equals(type)) {
+      JsonObject keepalive = message.getJsonObject(Fields.KEEPALIVE);
+      if (keepalive != null && Boolean.FALSE.equals(keepalive.getValue(Fields.SERVER_PING))) {
         startIdle();
       } else {
-        failed(Failure.of(FailureKind.PROTOCOL, stage, "the server did not turn its pings off: "
-          + Failure.excerpt(text)));
+        failWith("the server did not turn its pings off: " + Failure.excerpt(message.encode()));
       }
-    } else if ("error".equals(type)) {
-      failed(Failure.of(FailureKind.PROTOCOL, stage, "the server refused the server_ping option: "
-        + Failure.excerpt(text)));
-    } else if ("echo".equals(type)) {
-      failed(Failure.of(FailureKind.PROTOCOL, stage, "the server does not know connection options (it echoed "
-        + "the options message): a websocket-test-service version without server_ping?"));
+    } else if (MessageTypes.ERROR.equals(type)) {
+      failWith("the server refused the server_ping option: " + Failure.excerpt(message.encode()));
+    } else if (MessageTypes.ECHO.equals(type)) {
+      failWith("the server does not know connection options (it echoed the options message): a "
+        + "websocket-test-service version without server_ping?");
     }
   }
 
+  private void failWith(String detail) {
+    failed(Failure.of(FailureKind.PROTOCOL, socket.stage(), detail));
+    socket.close();
+  }
+
   private void startIdle() {
-    cancelStep();
-    stage = "idle";
+    socket.established();
     idleStartNanos = System.nanoTime();
     heard();
     idleTimer = vertx.setTimer(plan.idleLimitMs(), t -> probe());
@@ -185,7 +145,7 @@ public final class IdleSocket {
     if (plan.keepalive() == Keepalive.PING) {
       socket.writePing(Buffer.buffer("test-lb " + keepalivesSent));
     } else {
-      socket.writeTextMessage(new JsonObject().put("type", "ping").put("client", "test-lb")
+      socket.write(new JsonObject().put(Fields.TYPE, MessageTypes.PING).put("client", "test-lb")
         .put("keepalive", keepalivesSent).encode());
     }
   }
@@ -197,9 +157,8 @@ public final class IdleSocket {
     idleEndNanos = System.nanoTime();
     probing = true;
     probeSentNanos = idleEndNanos;
-    arm("probe");
-    socket.writeTextMessage(new JsonObject().put("type", "ping").put("client", "test-lb").put("probe", plan.index())
-      .encode());
+    socket.request(new JsonObject().put(Fields.TYPE, MessageTypes.PING).put("client", "test-lb")
+      .put("probe", plan.index()), "probe");
   }
 
   private void heard() {
@@ -207,20 +166,9 @@ public final class IdleSocket {
     lastFrameAt = Instant.now();
   }
 
-  /** A reset shows only here (before the close handler); the close that follows says the rest. */
-  private void onError(Throwable error) {
-    if (Failure.rootMessage(error).toLowerCase(Locale.ROOT).contains("reset")) {
-      resetSeen = true;
-    }
-  }
-
-  private void onClose() {
-    if (result.future().isComplete()) {
-      return;
-    }
-    if (idleStartNanos == 0) {
-      failed(Failure.closed(stage, socket.closeStatusCode(), socket.closeReason()));
-    } else if (!probing) {
+  @Override
+  public void closed() {
+    if (!probing) {
       idleEndNanos = System.nanoTime();
       finish(IdleResult.Outcome.CUT, Math.round((idleEndNanos - lastFrameNanos) / 1e6), null);
     } else {
@@ -228,28 +176,19 @@ public final class IdleSocket {
     }
   }
 
-  private void arm(String step) {
-    cancelStep();
-    stage = step;
-    stepTimer = vertx.setTimer(timeoutMs, id -> {
-      stepTimer = -1;
-      if (step.equals("probe")) {
-        finish(IdleResult.Outcome.NO_ANSWER, null, null);
-      } else {
-        failed(ConnectionRunner.timeout(step, settings.target(), timeoutMs));
-      }
-    });
-  }
-
-  private void failed(Failure failure) {
+  @Override
+  public void failed(Failure failure) {
+    if (probing && failure.kind() == FailureKind.TIMEOUT) {
+      finish(IdleResult.Outcome.NO_ANSWER, null, null);
+      return;
+    }
     if (result.future().isComplete()) {
       return;
     }
     cancelTimers();
     result.complete(new IdleResult(plan.index(), plan.keepalive(), plan.rungMs(), plan.idleLimitMs(),
-      settings.target().name(), settings.target().url(), welcome, openedAt, lastFrameAt, null,
+      settings.target().name(), settings.target().url(), socket.welcome(), openedAt, lastFrameAt, null,
       IdleResult.Outcome.FAILED, null, null, null, null, null, 0, 0, serverPings, null, failure));
-    closeSocket();
   }
 
   /** Ends a measured socket: its idle time, and how it closed if it did. */
@@ -263,27 +202,14 @@ public final class IdleSocket {
     Short code = closed ? socket.closeStatusCode() : null;
     boolean closeFrame = code != null && code != ABNORMAL_CLOSURE;
     IdleResult.CloseKind kind = !closed ? null : closeFrame ? IdleResult.CloseKind.CLOSE_FRAME
-      : resetSeen ? IdleResult.CloseKind.RESET : IdleResult.CloseKind.NO_CLOSE_FRAME;
+      : socket.resetSeen() ? IdleResult.CloseKind.RESET : IdleResult.CloseKind.NO_CLOSE_FRAME;
     result.complete(new IdleResult(plan.index(), plan.keepalive(), plan.rungMs(), plan.idleLimitMs(),
-      settings.target().name(), settings.target().url(), welcome, openedAt, lastFrameAt,
+      settings.target().name(), settings.target().url(), socket.welcome(), openedAt, lastFrameAt,
       closed ? Instant.now() : null, outcome, closedAfterMs, Math.round((idleEndNanos - idleStartNanos) / 1e6),
       closed ? Integer.valueOf(closeFrame ? code : ABNORMAL_CLOSURE) : null, kind,
       closeFrame ? socket.closeReason() : null,
       keepalivesSent, keepalivesAnswered, serverPings, probeMs, null));
-    closeSocket();
-  }
-
-  private void closeSocket() {
-    if (socket != null && !socket.isClosed()) {
-      socket.close();
-    }
-  }
-
-  private void cancelStep() {
-    if (stepTimer >= 0) {
-      vertx.cancelTimer(stepTimer);
-      stepTimer = -1;
-    }
+    socket.close();
   }
 
   private void cancelKeepalive() {
@@ -294,7 +220,6 @@ public final class IdleSocket {
   }
 
   private void cancelTimers() {
-    cancelStep();
     cancelKeepalive();
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);

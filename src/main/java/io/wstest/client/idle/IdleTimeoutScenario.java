@@ -3,7 +3,6 @@ package io.wstest.client.idle;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.wstest.client.ConnectSettings;
 import io.wstest.client.Durations;
 import io.wstest.client.Scenario;
@@ -11,6 +10,7 @@ import io.wstest.client.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.Verdict;
+import io.wstest.client.socket.ClientSocket;
 import io.wstest.client.socket.HealthCheck;
 
 import java.time.Duration;
@@ -48,12 +48,8 @@ public final class IdleTimeoutScenario implements Scenario {
     long timeoutMs = connect.timeout().toMillis();
     try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, connect)) {
       HealthCheck.Result health = run.health();
-      client = run.closeAtEnd(vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections(settings.totalSockets())
-        .setConnectTimeout((int) timeoutMs)
-        .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
-        .setTrustAll(connect.insecure())
-        .setVerifyHost(!connect.insecure())), WebSocketClient::close);
+      client = run.closeAtEnd(ClientSocket.client(vertx, settings.totalSockets(), timeoutMs,
+        connect.insecure()), WebSocketClient::close);
       List<IdleResult> results = List.of();
       if (health.ok() || !health.failure().unreachable()) {
         announce(console);

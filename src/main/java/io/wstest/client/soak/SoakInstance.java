@@ -1,14 +1,13 @@
 package io.wstest.client.soak;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.socket.Welcome;
 
 /** The replica a socket reached, as its welcome named it. */
 public record SoakInstance(String instanceId, String displayName, String podName) {
 
-  public static SoakInstance of(JsonObject welcome) {
-    JsonObject identity = welcome.getJsonObject("service_identity", new JsonObject());
-    String id = welcome.getString("instance_id");
-    return new SoakInstance(id, identity.getString("display_name", id), identity.getString("pod_name"));
+  public static SoakInstance of(Welcome welcome) {
+    return new SoakInstance(welcome.instanceId(), welcome.displayName(), welcome.podName());
   }
 
   public JsonObject toJson() {

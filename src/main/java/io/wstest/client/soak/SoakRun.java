@@ -4,23 +4,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonObject;
 import io.wstest.client.Durations;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
-import io.wstest.client.socket.ConnectionRunner;
-import io.wstest.client.socket.Failure;
-import io.wstest.client.socket.FailureKind;
+import io.wstest.client.socket.ClientSocket;
 import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,30 +35,30 @@ public final class SoakRun {
   /** Abnormal closes printed as they happen; the rest are only counted. */
   private static final int MAX_ABNORMAL_LINES = 20;
 
-  private final Vertx vertx;
+  final Vertx vertx;
   private final Context context;
   /** Kept in a field: a client only referenced from a local variable can be cleaned up mid-handshake. */
-  private final WebSocketClient client;
-  private final SoakSettings settings;
-  private final ConsoleReport console;
-  private final long timeoutMs;
+  final WebSocketClient client;
+  final SoakSettings settings;
+  final ConsoleReport console;
+  final long timeoutMs;
   private final Slot[] slots;
   private final Promise<SoakOutcome> done = Promise.promise();
   private final List<Long> timers = new ArrayList<>();
 
   /** Connections that got their welcome and are not closed yet. */
-  private final Set<Connection> open = new LinkedHashSet<>();
+  final Set<SoakConnection> open = new LinkedHashSet<>();
   /** Instances that sent a shutdown to some socket of this soak. */
-  private final Set<String> shutdownFrom = new HashSet<>();
-  private final List<SoakDisconnect.Builder> disconnects = new ArrayList<>();
+  final Set<String> shutdownFrom = new HashSet<>();
+  final List<SoakDisconnect.Builder> disconnects = new ArrayList<>();
   private final List<SoakOutcome.TimelineSample> timeline = new ArrayList<>();
   private final List<SoakInstance> after = new ArrayList<>();
-  private final SoakTally tally = new SoakTally();
+  final SoakTally tally = new SoakTally();
   private long startNanos;
-  private int socketsConnected;
+  int socketsConnected;
   private int abnormalLines;
-  private boolean stopping;
-  private boolean closingAll;
+  boolean stopping;
+  boolean closingAll;
   private long endMs;
 
   SoakRun(Vertx vertx, SoakSettings settings, ConsoleReport console) {
@@ -75,12 +68,7 @@ public final class SoakRun {
     this.console = console;
     this.timeoutMs = settings.connect().timeout().toMillis();
     // make before break: a socket briefly holds two connections
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(2 * settings.sockets() + 10)
-      .setConnectTimeout((int) timeoutMs)
-      .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
-      .setTrustAll(settings.connect().insecure())
-      .setVerifyHost(!settings.connect().insecure()));
+    this.client = ClientSocket.client(vertx, 2 * settings.sockets() + 10, timeoutMs, settings.connect().insecure());
     List<WsTarget> targets = settings.connect().targets();
     this.slots = new Slot[settings.sockets()];
     for (int i = 0; i < slots.length; i++) {
@@ -106,11 +94,11 @@ public final class SoakRun {
     return client.close();
   }
 
-  private long nowMs() {
+  long nowMs() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private String at(long ms) {
+  String at(long ms) {
     return String.format(Locale.ROOT, "t=%.1fs", ms / 1000.0);
   }
 
@@ -135,7 +123,7 @@ public final class SoakRun {
   private void tick() {
     sample();
     long now = nowMs();
-    for (Connection connection : List.copyOf(open)) {
+    for (SoakConnection connection : List.copyOf(open)) {
       connection.checkAnswers(now);
     }
     console.status(String.format(Locale.ROOT, "%s/%s | open %d | sent %d, answered %d | disconnects %d, reconnects %d",
@@ -145,18 +133,18 @@ public final class SoakRun {
 
   private void sample() {
     Map<String, Integer> byInstance = new TreeMap<>();
-    open.forEach(c -> byInstance.merge(c.instance.displayName(), 1, Integer::sum));
+    open.forEach(c -> byInstance.merge(c.instance().displayName(), 1, Integer::sum));
     timeline.add(new SoakOutcome.TimelineSample(nowMs() / 1000.0, byInstance));
   }
 
   /** The duration is over: no more sends or reconnects; wait (bounded) for the answers still owed, then close. */
-  private void stop() {
+  void stop() {
     stopping = true;
     endMs = nowMs();
     timers.forEach(vertx::cancelTimer);
     for (Slot slot : slots) {
       slot.cancelReconnect();
-      after.add(slot.current == null ? null : slot.current.instance);
+      after.add(slot.current == null ? null : slot.current.instance());
     }
     sample();
     timers.clear();
@@ -165,12 +153,12 @@ public final class SoakRun {
   }
 
   /** After the end: close everything once no answer and no server close is owed any more. */
-  private void stopWhenSettled() {
+  void stopWhenSettled() {
     if (!stopping || closingAll) {
       return;
     }
-    for (Connection c : open) {
-      if (!c.outstanding.isEmpty() || c.shutdownAtMs != null) {
+    for (SoakConnection c : open) {
+      if (c.owed()) {
         return;
       }
     }
@@ -187,12 +175,12 @@ public final class SoakRun {
       finish();
       return;
     }
-    List.copyOf(open).forEach(Connection::closeAtEnd);
+    List.copyOf(open).forEach(SoakConnection::closeAtEnd);
     // the client's closing timeout ends every close handshake; this only guards against a lost close event
     vertx.setTimer(2 * timeoutMs + 1000, t -> finish());
   }
 
-  private void finish() {
+  void finish() {
     if (done.future().isComplete()) {
       return;
     }
@@ -205,11 +193,11 @@ public final class SoakRun {
   }
 
   /** One client of the soak: the connection it sends on, and the reconnects that keep it connected. */
-  private final class Slot {
+  final class Slot {
     final int index;
     final WsTarget target;
     /** The connection this socket sends on; null while it is (re)connecting. */
-    Connection current;
+    SoakConnection current;
     boolean connecting;
     /** Failed attempts since the last welcome: the backoff doubles with each. */
     int failures;
@@ -229,7 +217,7 @@ public final class SoakRun {
         return;
       }
       connecting = true;
-      new Connection(this).start();
+      new SoakConnection(SoakRun.this, this).start();
     }
 
     void reconnectAfterBackoff() {
@@ -254,293 +242,28 @@ public final class SoakRun {
       if (stopping) {
         return;
       }
-      Connection c = current;
-      // isClosed() first: writeQueueFull() throws once the socket is closed
-      if (c == null || c.ws.isClosed() || c.ws.writeQueueFull()) {
+      if (current == null || !current.send(nextMessage + 1)) {
         tally.notSent++;
         return;
       }
-      long n = ++nextMessage;
-      c.outstanding.put(n, nowMs());
+      nextMessage++;
       tally.sent++;
-      c.ws.writeTextMessage("{\"type\":\"echo\",\"client\":\"test-lb soak\",\"socket\":" + index + ",\"n\":" + n + "}");
     }
   }
 
-  /** One WebSocket of a slot, from the connection attempt to its close. */
-  private final class Connection {
-    final Slot slot;
-    /** Message number → when it was sent (ms), in sending order: the answers still owed on this connection. */
-    final LinkedHashMap<Long, Long> outstanding = new LinkedHashMap<>();
-    WebSocket ws;
-    SoakInstance instance;
-    String connectionId;
-    boolean welcomed;
-    boolean attemptOver;
-    boolean resetSeen;
-    /** Why the client closed it itself; null when it did not. */
-    String closedByClient;
-    boolean closedAtEnd;
-    long lastSeq;
-    long lastAnswered;
-    Long shutdownAtMs;
-    SoakDisconnect.Builder disconnect;
-    long timer = -1;
-
-    Connection(Slot slot) {
-      this.slot = slot;
+  /** An abnormal close is printed as it happens (the first {@value #MAX_ABNORMAL_LINES}); the rest are counted. */
+  void abnormalClose(String how, long atMs, int socket, SoakInstance instance, int owed) {
+    if (SoakDisconnect.NORMAL.contains(how) || ++abnormalLines > MAX_ABNORMAL_LINES) {
+      return;
     }
-
-    void start() {
-      WsTarget target = slot.target;
-      timer = vertx.setTimer(timeoutMs, t -> attemptFailed(ConnectionRunner.timeout(ws == null ? "connect" : "welcome",
-        target, timeoutMs)));
-      client.connect(target.connectOptions(settings.connect().headers(), timeoutMs)).onComplete(ar -> {
-        if (ar.failed()) {
-          attemptFailed(Failure.ofConnect(ar.cause(), target.hostPort()));
-        } else {
-          opened(ar.result());
-        }
-      });
-    }
-
-    private void opened(WebSocket socket) {
-      if (attemptOver || stopping) {
-        socket.close();
-        return;
-      }
-      ws = socket;
-      ws.exceptionHandler(e -> {
-        if (String.valueOf(Failure.rootMessage(e)).toLowerCase(Locale.ROOT).contains("reset")) {
-          resetSeen = true;
-        }
-      });
-      ws.closeHandler(v -> closed());
-      ws.textMessageHandler(this::onText);
-      ws.binaryMessageHandler(b -> { });
-    }
-
-    private void attemptFailed(Failure failure) {
-      if (attemptOver) {
-        return;
-      }
-      attemptOver = true;
-      cancelTimer();
-      if (ws != null && !ws.isClosed()) {
-        ws.close();
-      }
-      slot.connecting = false;
-      if (stopping) {
-        return;
-      }
-      if (tally.attemptFailed(failure, socketsConnected > 0)) {
-        // nothing answers at all: soaking for the whole duration would only repeat this
-        console.line(Glyph.FAIL, "Giving up: " + tally.unreachableFailures()
-          + " connection attempts in a row reached nothing");
-        stop();
-        return;
-      }
-      slot.failures++;
-      if (slot.awaitingReplacement != null) {
-        slot.awaitingReplacement.failedAttempts++;
-      }
-      slot.reconnectAfterBackoff();
-    }
-
-    private void onText(String text) {
-      JsonObject message;
-      try {
-        message = new JsonObject(text);
-      } catch (RuntimeException e) {
-        if (!welcomed) {
-          attemptFailed(Failure.of(FailureKind.PROTOCOL, "welcome", "not a JSON object: " + Failure.excerpt(text)));
-        }
-        return;
-      }
-      if (!welcomed) {
-        if (!"welcome".equals(message.getValue("type")) || message.getString("instance_id") == null) {
-          attemptFailed(Failure.of(FailureKind.PROTOCOL, "welcome",
-            "first message is not a welcome with an instance_id: " + Failure.excerpt(text)));
-        } else {
-          welcomed(message);
-        }
-        return;
-      }
-      checkSeq(message.getValue("seq"));
-      Object type = message.getValue("type");
-      if ("echo".equals(type)) {
-        answered(message.getJsonObject("original_message"));
-      } else if ("shutdown".equals(type)) {
-        shutdown(message);
-      }
-      // anything else (a broadcast by another client of the same instance) only counts for the seq check
-    }
-
-    private void welcomed(JsonObject welcome) {
-      attemptOver = true;
-      cancelTimer();
-      slot.connecting = false;
-      if (stopping) {
-        ws.close();
-        return;
-      }
-      welcomed = true;
-      instance = SoakInstance.of(welcome);
-      connectionId = welcome.getString("connection_id");
-      checkSeq(welcome.getValue("seq"));
-      open.add(this);
-      List<String> evidence = new ArrayList<>();
-      if (Boolean.TRUE.equals(welcome.getValue("draining"))) {
-        evidence.add("welcome");
-      }
-      if (shutdownFrom.contains(instance.instanceId())) {
-        evidence.add("earlier_shutdown");
-      }
-      tally.welcomesOnDraining += evidence.isEmpty() ? 0 : 1;
-      if (slot.first == null) {
-        slot.first = instance;
-        socketsConnected++;
-      }
-      if (slot.awaitingReplacement != null) {
-        slot.awaitingReplacement.replaced(nowMs(), instance, evidence);
-        slot.awaitingReplacement = null;
-      }
-      slot.failures = 0;
-      slot.current = this;
-    }
-
-    private void checkSeq(Object value) {
-      lastSeq = tally.seq(lastSeq, value);
-    }
-
-    private void answered(JsonObject original) {
-      if (original == null || original.getInteger("socket", -1) != slot.index) {
-        tally.unexpectedAnswers++;
-        return;
-      }
-      long n = original.getLong("n", -1L);
-      if (outstanding.remove(n) == null) {
-        tally.unexpectedAnswers++;
-        return;
-      }
-      tally.acknowledged++;
-      if (n < lastAnswered) {
-        tally.answersOutOfOrder++;
-      }
-      lastAnswered = Math.max(lastAnswered, n);
-      stopWhenSettled();
-    }
-
-    /** Make before break: stop sending here, connect the replacement now, let this one finish. */
-    private void shutdown(JsonObject message) {
-      if (shutdownAtMs != null) {
-        return;
-      }
-      shutdownAtMs = nowMs();
-      if (shutdownFrom.add(instance.instanceId())) {
-        console.line(Glyph.PLUG, at(shutdownAtMs) + " " + instance.displayName() + " sent shutdown (\""
-          + message.getString("reason", "") + "\"): its sockets reconnect");
-      }
-      // the server closes after its grace; if it never does, the client gives up waiting after the timeout
-      timer = vertx.setTimer(timeoutMs, t -> closeByClient(SoakDisconnect.CLIENT_AFTER_SHUTDOWN));
-      if (slot.current == this) {
-        disconnect = startDisconnect(shutdownAtMs);
-        slot.current = null;
-        slot.connect();
-      }
-    }
-
-    private SoakDisconnect.Builder startDisconnect(Long shutdownAt) {
-      SoakDisconnect.Builder d = new SoakDisconnect.Builder(slot.index, slot.target.name(), instance, connectionId,
-        shutdownAt);
-      disconnects.add(d);
-      slot.awaitingReplacement = d;
-      return d;
-    }
-
-    /** No answer to the oldest outstanding message within the timeout: the connection is dead to this client. */
-    void checkAnswers(long now) {
-      if (closedByClient != null || shutdownAtMs != null || outstanding.isEmpty()) {
-        return;
-      }
-      Iterator<Long> oldest = outstanding.values().iterator();
-      if (now - oldest.next() > timeoutMs) {
-        closeByClient(SoakDisconnect.ACK_TIMEOUT);
-      }
-    }
-
-    private void closeByClient(String why) {
-      if (ws.isClosed() || closedByClient != null || closedAtEnd) {
-        return;
-      }
-      closedByClient = why;
-      ws.close((short) 1000, why);
-    }
-
-    void closeAtEnd() {
-      closedAtEnd = true;
-      if (!ws.isClosed()) {
-        ws.close((short) 1000, "soak finished");
-      }
-    }
-
-    private void closed() {
-      cancelTimer();
-      if (!welcomed) {
-        Short code = ws.closeStatusCode();
-        attemptFailed(Failure.closed("welcome", code, ws.closeReason()));
-        return;
-      }
-      open.remove(this);
-      int owed = outstanding.size();
-      outstanding.clear();
-      if (closedAtEnd && closedByClient == null) {
-        tally.unansweredAtEnd += owed;
-        if (disconnect != null && disconnect.close == null) {
-          disconnect.closed(nowMs(), SoakDisconnect.END_OF_RUN, null, null, owed);
-        }
-        if (open.isEmpty()) {
-          finish();
-        }
-        return;
-      }
-      tally.lostAtClose += owed;
-      Short code = ws.closeStatusCode();
-      String how = closedByClient != null ? closedByClient
-        : code != null ? code.toString() : resetSeen ? SoakDisconnect.RESET : SoakDisconnect.NO_CLOSE_FRAME;
-      long now = nowMs();
-      if (disconnect == null) {
-        disconnect = startDisconnect(null);
-      }
-      disconnect.closed(now, how, closedByClient == null ? code : null, ws.closeReason(), owed);
-      if (slot.current == this) {
-        slot.current = null;
-        slot.reconnectAfterBackoff();
-      }
-      if (!SoakDisconnect.NORMAL.contains(how) && ++abnormalLines <= MAX_ABNORMAL_LINES) {
-        console.line(Glyph.WARN, at(now) + " socket " + slot.index + " on " + instance.displayName() + " ended "
-          + describe(how) + (owed > 0 ? ", " + owed + " messages lost" : ""));
-        if (abnormalLines == MAX_ABNORMAL_LINES) {
-          console.detail("(further abnormal closes are only counted in the summary)");
-        }
-      }
-      if (stopping) {
-        stopWhenSettled();
-        if (closingAll && open.isEmpty()) {
-          finish();
-        }
-      }
-    }
-
-    private void cancelTimer() {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
-      }
+    console.line(Glyph.WARN, at(atMs) + " socket " + socket + " on " + instance.displayName() + " ended "
+      + describe(how) + (owed > 0 ? ", " + owed + " messages lost" : ""));
+    if (abnormalLines == MAX_ABNORMAL_LINES) {
+      console.detail("(further abnormal closes are only counted in the summary)");
     }
   }
 
-  public static String describe(String close) {
+  static String describe(String close) {
     return switch (close) {
       case SoakDisconnect.NO_CLOSE_FRAME -> "without a close frame (1006)";
       case SoakDisconnect.RESET -> "with a TCP reset";

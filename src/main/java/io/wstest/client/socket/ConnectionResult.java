@@ -3,6 +3,7 @@ package io.wstest.client.socket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param welcome   the welcome message as received, or null when none arrived
  * @param handshake the attempt's own request headers and the 101 response's headers
  */
-public record ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
+public record ConnectionResult(int index, String endpoint, String url, Welcome welcome, Double connectMs,
                                Double pingMs, Failure failure, Handshake handshake) {
 
   /**
@@ -42,7 +43,7 @@ public record ConnectionResult(int index, String endpoint, String url, JsonObjec
   }
 
   /** A result whose attempt added no headers of its own and kept no response headers. */
-  public ConnectionResult(int index, String endpoint, String url, JsonObject welcome, Double connectMs,
+  public ConnectionResult(int index, String endpoint, String url, Welcome welcome, Double connectMs,
                           Double pingMs, Failure failure) {
     this(index, endpoint, url, welcome, connectMs, pingMs, failure, Handshake.NONE);
   }
@@ -52,17 +53,16 @@ public record ConnectionResult(int index, String endpoint, String url, JsonObjec
   }
 
   public String instanceId() {
-    return welcome == null ? null : welcome.getString("instance_id");
+    return welcome == null ? null : welcome.instanceId();
   }
 
   public JsonObject identity() {
-    JsonObject identity = welcome == null ? null : welcome.getJsonObject("service_identity");
-    return identity == null ? new JsonObject() : identity;
+    return welcome == null ? new JsonObject() : welcome.identity();
   }
 
   /** The name people know the instance by: display_name, else the instance id. */
   public String displayName() {
-    return identity().getString("display_name", instanceId());
+    return welcome == null ? null : welcome.displayName();
   }
 
   public JsonObject toJson() {
@@ -74,12 +74,12 @@ public record ConnectionResult(int index, String endpoint, String url, JsonObjec
     if (welcome != null) {
       json.put("instance_id", instanceId())
         .put("display_name", displayName())
-        .put("pod_name", identity().getString("pod_name"))
-        .put("server", welcome.getString("server"))
-        .put("connection_id", welcome.getString("connection_id"))
-        .put("client_ip", welcome.getString("client_ip"))
-        .put("remote_address", welcome.getString("remote_address"))
-        .put("forwarded_for", welcome.getJsonArray("forwarded_for", new JsonArray()));
+        .put("pod_name", welcome.podName())
+        .put("server", welcome.server())
+        .put("connection_id", welcome.connectionId())
+        .put("client_ip", welcome.clientIp())
+        .put("remote_address", welcome.remoteAddress())
+        .put("forwarded_for", new JsonArray(new ArrayList<>(welcome.forwardedFor())));
     }
     if (connectMs != null) {
       json.put("connect_ms", round(connectMs));

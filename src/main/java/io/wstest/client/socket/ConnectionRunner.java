@@ -2,14 +2,12 @@ package io.wstest.client.socket;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.wstest.wire.Fields;
+import io.wstest.wire.MessageTypes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,12 +43,7 @@ public final class ConnectionRunner {
     this.context = vertx.getOrCreateContext();
     this.timeoutMs = timeout.toMillis();
     this.headers = headers;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(Math.max(1, maxOpenSockets))
-      .setConnectTimeout((int) timeoutMs)
-      .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
-      .setTrustAll(insecure)
-      .setVerifyHost(!insecure));
+    this.client = ClientSocket.client(vertx, maxOpenSockets, timeoutMs, insecure);
   }
 
   /**
@@ -148,153 +141,68 @@ public final class ConnectionRunner {
     }
   }
 
-  /** One connection attempt, step by step; each step is guarded by a timer of the configured timeout. */
-  private final class Attempt {
+  /** One connection attempt: the handshake, the welcome, one ping and its pong. */
+  private final class Attempt implements ClientSocket.Events {
     private final int index;
     private final WsTarget target;
     /** This attempt's own request headers, sent after the runner's. */
     private final List<Map.Entry<String, String>> extraHeaders;
     private final Promise<ConnectionResult> result = Promise.promise();
-    private long startedNanos;
+    private final ClientSocket socket;
     private long pingSentNanos;
-    private Double connectMs;
-    private JsonObject welcome;
-    private List<Map.Entry<String, String>> responseHeaders = List.of();
-    private WebSocket socket;
-    private String stage = "connect";
-    private long timer = -1;
 
     Attempt(int index, WsTarget target, List<Map.Entry<String, String>> extraHeaders) {
       this.index = index;
       this.target = target;
       this.extraHeaders = extraHeaders;
+      this.socket = new ClientSocket(vertx, target, timeoutMs, this);
     }
 
     Future<ConnectionResult> start() {
-      startedNanos = System.nanoTime();
-      WebSocketConnectOptions options = target.connectOptions(headers, timeoutMs);
-      extraHeaders.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
-      arm("connect");
-      client.connect(options).onComplete(ar -> {
-        if (ar.succeeded()) {
-          opened(ar.result());
-        } else {
-          fail(Failure.ofConnect(ar.cause(), target.hostPort()));
-        }
-      });
+      List<Map.Entry<String, String>> all = new ArrayList<>(headers);
+      all.addAll(extraHeaders);
+      socket.connect(client, all);
       return result.future();
     }
 
-    private void opened(WebSocket ws) {
-      if (result.future().isComplete()) {
-        ws.close();
-        return;
-      }
-      socket = ws;
-      connectMs = millisSince(startedNanos);
-      // Vert.x keeps the handshake response's headers only until the socket is first handed out: copy them now.
-      responseHeaders = copy(ws.headers());
-      ws.exceptionHandler(e -> fail(Failure.of(FailureKind.ERROR, stage, Failure.rootMessage(e))));
-      ws.closeHandler(v -> fail(Failure.closed(stage, ws.closeStatusCode(), ws.closeReason())));
-      ws.binaryMessageHandler(b -> fail(Failure.of(FailureKind.PROTOCOL, stage,
-        "binary message where JSON was expected (is this the websocket-test-service?)")));
-      ws.textMessageHandler(this::onText);
-      arm("welcome");
+    @Override
+    public void welcome(Welcome welcome) {
+      pingSentNanos = System.nanoTime();
+      socket.request(new JsonObject().put(Fields.TYPE, MessageTypes.PING).put("client", "test-lb").put("index", index),
+        MessageTypes.PONG);
     }
 
-    private void onText(String text) {
-      if (result.future().isComplete()) {
-        return;
+    @Override
+    public void message(JsonObject message) {
+      if (!MessageTypes.PONG.equals(message.getValue(Fields.TYPE))) {
+        return; // not an answer (a broadcast from another client of the same instance); keep waiting
       }
-      JsonObject message;
-      try {
-        message = new JsonObject(text);
-      } catch (RuntimeException e) {
-        fail(Failure.of(FailureKind.PROTOCOL, stage, "not a JSON object: " + Failure.excerpt(text)));
-        return;
-      }
-      if (welcome == null) {
-        if (!"welcome".equals(message.getValue("type")) || message.getString("instance_id") == null) {
-          fail(Failure.of(FailureKind.PROTOCOL, stage,
-            "first message is not a welcome with an instance_id: " + Failure.excerpt(text)));
-          return;
-        }
-        welcome = message;
-        arm("pong");
-        pingSentNanos = System.nanoTime();
-        socket.writeTextMessage(new JsonObject().put("type", "ping").put("client", "test-lb").put("index", index)
-          .encode());
-      } else if ("pong".equals(message.getValue("type"))) {
-        JsonObject original = message.getJsonObject("original_data", new JsonObject());
-        if (original.getInteger("index", -1) != index) {
-          fail(Failure.of(FailureKind.PROTOCOL, stage, "pong does not answer this connection's ping: "
-            + Failure.excerpt(text)));
-          return;
-        }
-        cancelTimer();
-        result.complete(new ConnectionResult(index, target.name(), target.url(), welcome, connectMs,
-          millisSince(pingSentNanos), null, handshake()));
-      }
-      // anything else (a broadcast from another client of the same instance) is not an answer; keep waiting
-    }
-
-    private void arm(String step) {
-      cancelTimer();
-      stage = step;
-      timer = vertx.setTimer(timeoutMs, id -> fail(timeout(step, target, timeoutMs)));
-    }
-
-    private void cancelTimer() {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
-      }
-    }
-
-    private void fail(Failure failure) {
-      if (result.future().isComplete()) {
-        return;
-      }
-      cancelTimer();
-      result.complete(new ConnectionResult(index, target.name(), target.url(), welcome, connectMs, null, failure,
-        handshake()));
-      if (socket != null && !socket.isClosed()) {
+      JsonObject original = message.getValue(Fields.ORIGINAL_DATA) instanceof JsonObject o ? o : new JsonObject();
+      if (!(original.getValue("index") instanceof Number n) || n.intValue() != index) {
+        failed(Failure.of(FailureKind.PROTOCOL, socket.stage(), "pong does not answer this connection's ping: "
+          + Failure.excerpt(message.encode())));
         socket.close();
+        return;
       }
+      socket.settle();
+      result.complete(new ConnectionResult(index, target.name(), target.url(), socket.welcome(), socket.connectMs(),
+        millisSince(pingSentNanos), null, handshake()));
+    }
+
+    @Override
+    public void failed(Failure failure) {
+      result.tryComplete(new ConnectionResult(index, target.name(), target.url(), socket.welcome(),
+        socket.connectMs(), null, failure, handshake()));
     }
 
     private ConnectionResult.Handshake handshake() {
-      return new ConnectionResult.Handshake(extraHeaders, responseHeaders);
+      return new ConnectionResult.Handshake(extraHeaders, socket.responseHeaders());
     }
 
     /** Closes the socket with 1000 and waits (bounded by the client's closing timeout) for the close handshake. */
     Future<Void> close() {
-      if (socket == null || socket.isClosed()) {
-        return Future.succeededFuture();
-      }
-      socket.closeHandler(null);
-      return socket.close().otherwiseEmpty();
+      return socket.close();
     }
-  }
-
-  private static List<Map.Entry<String, String>> copy(MultiMap headers) {
-    if (headers == null) {
-      return List.of();
-    }
-    List<Map.Entry<String, String>> list = new ArrayList<>();
-    headers.forEach(h -> list.add(Map.entry(h.getKey(), h.getValue())));
-    return List.copyOf(list);
-  }
-
-  /** A step of a protocol connection that took longer than the timeout: connect, welcome, pong (or another reply). */
-  public static Failure timeout(String step, WsTarget target, long timeoutMs) {
-    return Failure.of(FailureKind.TIMEOUT, step, switch (step) {
-      case "connect" -> "no WebSocket handshake with " + target.hostPort() + " within " + timeoutMs + " ms";
-      case "welcome" -> "connected, but no welcome message within " + timeoutMs
-        + " ms (is this the websocket-test-service?)";
-      case "pong" -> "no pong within " + timeoutMs + " ms of the ping";
-      default -> "no " + step + " within " + timeoutMs + " ms";
-    });
   }
 
   private static double millisSince(long startNanos) {

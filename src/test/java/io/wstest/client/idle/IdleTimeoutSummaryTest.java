@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.FailureKind;
+import io.wstest.client.socket.Welcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -38,7 +39,7 @@ class IdleTimeoutSummaryTest {
     boolean closed = code != null;
     Instant opened = Instant.parse("2026-01-01T00:00:00Z");
     IdleResult r = new IdleResult(results.size() + 1, keepalive, rungMs, limitMs, "http", "ws://lb/ws",
-      outcome == FAILED ? null : welcome("pod-" + (results.size() % 2)), opened, opened.plusMillis(100),
+      outcome == FAILED ? null : Welcome.parse(welcome("pod-" + (results.size() % 2))), opened, opened.plusMillis(100),
       closed ? opened.plusMillis(100 + (cutAfterMs == null ? limitMs : cutAfterMs)) : null, outcome, cutAfterMs,
       outcome == FAILED ? null : cutAfterMs != null ? cutAfterMs : limitMs, code, kind,
       kind == CLOSE_FRAME ? "going away" : null, 0, 0, 0, outcome == SURVIVED ? 1.5 : null,

@@ -48,7 +48,7 @@ class ConnectionRunnerTest {
         for (ConnectionResult r : run.results()) {
           assertTrue(r.ok(), r.toJson().encode());
           assertEquals(new JsonArray().add("198.51.100.1").add("203.0.113." + r.index()),
-            r.welcome().getJsonArray("forwarded_for"), "the runner's header, then the attempt's own");
+            r.welcome().json().getJsonArray("forwarded_for"), "the runner's header, then the attempt's own");
           assertEquals(List.of("203.0.113." + r.index()), r.handshake().sent("x-forwarded-for"));
           assertEquals(List.of("websocket"), r.handshake().response("UPGRADE"));
           assertEquals(1, r.handshake().response("Sec-WebSocket-Accept").size());
@@ -69,7 +69,7 @@ class ConnectionRunnerTest {
         for (ConnectionResult r : run.results()) {
           assertTrue(r.ok(), r.toJson().encode());
           assertEquals(List.of(), r.handshake().sentHeaders());
-          assertEquals(new JsonArray(), r.welcome().getJsonArray("forwarded_for"));
+          assertEquals(new JsonArray(), r.welcome().json().getJsonArray("forwarded_for"));
           assertEquals(List.of("websocket"), r.handshake().response("upgrade"));
         }
         test.completeNow();

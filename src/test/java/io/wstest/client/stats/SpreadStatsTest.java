@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.FailureKind;
+import io.wstest.client.socket.Welcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ public class SpreadStatsTest {
     JsonObject welcome = new JsonObject().put("type", "welcome").put("instance_id", "id-" + pod)
       .put("service_identity", new JsonObject().put("instance_id", "id-" + pod).put("pod_name", pod)
         .put("display_name", "websocket-test-service-" + pod));
-    return new ConnectionResult(index, "http", "ws://lb/ws", welcome, connectMs, pingMs, null);
+    return new ConnectionResult(index, "http", "ws://lb/ws", Welcome.parse(welcome), connectMs, pingMs, null);
   }
 
   public static ConnectionResult failed(int index, Failure failure) {
