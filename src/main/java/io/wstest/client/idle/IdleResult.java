@@ -5,6 +5,7 @@ import io.wstest.client.Durations;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.Welcome;
 import io.wstest.client.stats.LatencySummary;
+import io.wstest.wire.Fields;
 
 import java.time.Instant;
 import java.util.Locale;
@@ -108,10 +109,10 @@ public record IdleResult(int index, Keepalive keepalive, Long rungMs, long idleL
       .put("url", url)
       .put("outcome", outcome.label());
     if (welcome != null) {
-      json.put("instance_id", instanceId())
-        .put("display_name", displayName())
-        .put("pod_name", welcome.podName())
-        .put("connection_id", welcome.connectionId());
+      json.put(Fields.INSTANCE_ID, instanceId())
+        .put(Fields.DISPLAY_NAME, displayName())
+        .put(Fields.POD_NAME, welcome.podName())
+        .put(Fields.CONNECTION_ID, welcome.connectionId());
     }
     json.put("opened_at", openedAt == null ? null : openedAt.toString())
       .put("last_frame_at", lastFrameAt == null ? null : lastFrameAt.toString())

@@ -2,6 +2,7 @@ package io.wstest.client.soak;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.wire.Fields;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +72,10 @@ public record SoakDisconnect(int socket, String endpoint, SoakInstance instance,
     JsonObject json = new JsonObject()
       .put("socket", socket)
       .put("endpoint", endpoint)
-      .put("instance_id", instance.instanceId())
-      .put("display_name", instance.displayName())
-      .put("pod_name", instance.podName())
-      .put("connection_id", connectionId)
+      .put(Fields.INSTANCE_ID, instance.instanceId())
+      .put(Fields.DISPLAY_NAME, instance.displayName())
+      .put(Fields.POD_NAME, instance.podName())
+      .put(Fields.CONNECTION_ID, connectionId)
       .put("shutdown_at_ms", shutdownAtMs)
       .put("closed_at_ms", closedAtMs)
       .put("close", close)

@@ -2,6 +2,7 @@ package io.wstest.client.soak;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.socket.Welcome;
+import io.wstest.wire.Fields;
 
 /** The replica a socket reached, as its welcome named it. */
 public record SoakInstance(String instanceId, String displayName, String podName) {
@@ -11,6 +12,6 @@ public record SoakInstance(String instanceId, String displayName, String podName
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("instance_id", instanceId).put("display_name", displayName).put("pod_name", podName);
+    return new JsonObject().put(Fields.INSTANCE_ID, instanceId).put(Fields.DISPLAY_NAME, displayName).put(Fields.POD_NAME, podName);
   }
 }

@@ -2,6 +2,7 @@ package io.wstest.client.socket;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.wire.Fields;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,14 +73,14 @@ public record ConnectionResult(int index, String endpoint, String url, Welcome w
       .put("url", url)
       .put("ok", ok());
     if (welcome != null) {
-      json.put("instance_id", instanceId())
-        .put("display_name", displayName())
-        .put("pod_name", welcome.podName())
-        .put("server", welcome.server())
-        .put("connection_id", welcome.connectionId())
-        .put("client_ip", welcome.clientIp())
-        .put("remote_address", welcome.remoteAddress())
-        .put("forwarded_for", new JsonArray(new ArrayList<>(welcome.forwardedFor())));
+      json.put(Fields.INSTANCE_ID, instanceId())
+        .put(Fields.DISPLAY_NAME, displayName())
+        .put(Fields.POD_NAME, welcome.podName())
+        .put(Fields.SERVER, welcome.server())
+        .put(Fields.CONNECTION_ID, welcome.connectionId())
+        .put(Fields.CLIENT_IP, welcome.clientIp())
+        .put(Fields.REMOTE_ADDRESS, welcome.remoteAddress())
+        .put(Fields.FORWARDED_FOR, new JsonArray(new ArrayList<>(welcome.forwardedFor())));
     }
     if (connectMs != null) {
       json.put("connect_ms", round(connectMs));

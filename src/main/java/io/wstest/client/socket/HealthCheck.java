@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.wstest.wire.Fields;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,14 +31,14 @@ public final class HealthCheck {
     }
 
     public String displayName() {
-      JsonObject identity = body == null ? null : body.getJsonObject("service_identity");
-      return identity == null ? null : identity.getString("display_name");
+      JsonObject identity = body == null ? null : body.getJsonObject(Fields.SERVICE_IDENTITY);
+      return identity == null ? null : identity.getString(Fields.DISPLAY_NAME);
     }
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put("url", url).put("ok", ok()).put("status", status);
       if (displayName() != null) {
-        json.put("display_name", displayName());
+        json.put(Fields.DISPLAY_NAME, displayName());
       }
       if (failure != null) {
         json.put("failure", failure.toJson());
@@ -88,7 +89,7 @@ public final class HealthCheck {
       return new Result(url, status, json, new Failure(FailureKind.HANDSHAKE_STATUS, "health",
         "HTTP " + status + (body.length() == 0 ? "" : ": " + Failure.excerpt(body.toString())), status, null), null);
     }
-    if (json == null || json.getJsonObject("service_identity") == null) {
+    if (json == null || json.getJsonObject(Fields.SERVICE_IDENTITY) == null) {
       return new Result(url, status, json, Failure.of(FailureKind.PROTOCOL, "health",
         "200 but not this service's health JSON: " + Failure.excerpt(body.toString())), null);
     }

@@ -3,6 +3,7 @@ package io.wstest.client.stats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.socket.ConnectionResult;
+import io.wstest.wire.Fields;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,15 +37,15 @@ public record SpreadStats(
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject()
-        .put("instance_id", instanceId)
-        .put("display_name", displayName)
-        .put("pod_name", identity.getString("pod_name"))
+        .put(Fields.INSTANCE_ID, instanceId)
+        .put(Fields.DISPLAY_NAME, displayName)
+        .put(Fields.POD_NAME, identity.getString(Fields.POD_NAME))
         .put("count", count)
         .put("share", LatencySummary.round(share));
       if (expectedShare != null) {
         json.put("weight_name", weightName).put("expected_share", LatencySummary.round(expectedShare));
       }
-      return json.put("service_identity", identity);
+      return json.put(Fields.SERVICE_IDENTITY, identity);
     }
   }
 

@@ -2,6 +2,7 @@ package io.wstest.client.stats;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.InvalidOption;
+import io.wstest.wire.Fields;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,8 +57,8 @@ public record Weights(Map<String, Double> byName) {
   /** The weight name this instance answers to, or null when it matches none. */
   public String nameOf(String instanceId, JsonObject identity) {
     for (String name : byName.keySet()) {
-      if (name.equals(instanceId) || name.equals(identity.getString("display_name"))
-        || name.equals(identity.getString("pod_name")) || name.equals(identity.getString("hostname"))) {
+      if (name.equals(instanceId) || name.equals(identity.getString(Fields.DISPLAY_NAME))
+        || name.equals(identity.getString(Fields.POD_NAME)) || name.equals(identity.getString(Fields.HOSTNAME))) {
         return name;
       }
     }

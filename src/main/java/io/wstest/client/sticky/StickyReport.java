@@ -10,6 +10,7 @@ import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.client.stats.LatencySummary;
+import io.wstest.wire.Fields;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ public record StickyReport(Instant startedAt, long durationMs, StickySettings se
   }
 
   public static JsonObject instanceJson(ConnectionResult r) {
-    return new JsonObject().put("instance_id", r.instanceId()).put("display_name", r.displayName())
-      .put("pod_name", r.identity().getString("pod_name"));
+    return new JsonObject().put(Fields.INSTANCE_ID, r.instanceId()).put(Fields.DISPLAY_NAME, r.displayName())
+      .put(Fields.POD_NAME, r.identity().getString(Fields.POD_NAME));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.wstest.client.stats.LatencySummary;
 import io.wstest.client.stats.SpreadStats;
 import io.wstest.client.stats.Weights;
 import io.wstest.client.stats.WilsonInterval;
+import io.wstest.wire.Fields;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +42,8 @@ public record WeightSplit(String field, double confidence, int total, List<Group
 
     public JsonObject toJson() {
       JsonArray list = new JsonArray();
-      instances.forEach(i -> list.add(new JsonObject().put("instance_id", i.instanceId())
-        .put("display_name", i.displayName()).put("pod_name", i.identity().getString("pod_name"))
+      instances.forEach(i -> list.add(new JsonObject().put(Fields.INSTANCE_ID, i.instanceId())
+        .put(Fields.DISPLAY_NAME, i.displayName()).put(Fields.POD_NAME, i.identity().getString(Fields.POD_NAME))
         .put("count", i.count())));
       JsonObject json = new JsonObject().put(weight == null ? "value" : "name", name);
       if (weight != null) {
