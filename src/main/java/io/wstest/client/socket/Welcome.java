@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The server's first message, read once: which instance served the socket and how it saw the client.
+ * The server's first message, read once: which instance served the socket and how it saw the client. Reads this
+ * service's welcome and the seed protocol's (identity only under {@code service_identity}, no top-level
+ * {@code instance_id}, no {@code seq}, no connection id or keepalive), which the original service and the peer
+ * servers speak.
  *
- * @param instanceId   the replica's instance id
+ * @param instanceId   the replica's instance id (top-level, else {@code service_identity.instance_id})
  * @param identity     the {@code service_identity} object, empty when the welcome has none
  * @param forwardedFor the forwarded chain through the proxies, possibly empty
  * @param draining     the replica is shutting down and will close the socket soon
@@ -29,7 +32,11 @@ public record Welcome(String instanceId, JsonObject identity, String clientIp, S
       return null;
     }
     JsonObject identity = message.getValue(Fields.SERVICE_IDENTITY) instanceof JsonObject o ? o : new JsonObject();
+    // the seed protocol (the original service, and servers that speak only it) names the instance only in its identity
     String instanceId = text(message, Fields.INSTANCE_ID);
+    if (instanceId == null) {
+      instanceId = text(identity, Fields.INSTANCE_ID);
+    }
     if (instanceId == null) {
       return null;
     }
