@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.ReportFiles;
 import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.TerminalText;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.Failure;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class TestLbRun {
       Thread.currentThread().interrupt();
       return Verdict.FAIL;
     } catch (RuntimeException e) {
-      err.println("Error: test-lb failed: " + Failure.rootMessage(e));
+      err.println("Error: test-lb failed: " + TerminalText.safe(Failure.rootMessage(e)));
       err.flush();
       return Verdict.FAIL;
     } finally {

@@ -6,10 +6,14 @@ import io.wstest.client.socket.HealthCheck;
 import java.io.PrintWriter;
 import java.util.stream.Collectors;
 
+import static io.wstest.client.report.TerminalText.safe;
+
 /**
  * The human-readable output every scenario prints through, line for line like the seed's test_lb.py: the banner,
  * the health check, glyph lines, detail lines, a live status line, the verdict. Emoji only on a terminal; a
  * progress bar instead of per-connection lines for runs over {@value #PROGRESS_BAR_OVER} connections on a terminal.
+ * It is also the one place that makes what servers sent safe for a terminal: every text a caller hands in is
+ * escaped by {@link TerminalText}; only the report's own frame (glyphs, indentation, line breaks) is not.
  */
 public final class ConsoleReport {
 
@@ -39,19 +43,19 @@ public final class ConsoleReport {
 
   /** The banner every scenario starts with, then the health-check line. */
   public void start(String title, String healthUrl) {
-    out.println(g(Glyph.START) + " Starting " + title);
+    out.println(g(Glyph.START) + " Starting " + safe(title));
     out.println("=".repeat(50));
-    out.println(g(Glyph.HEALTH) + " Testing health check: " + healthUrl);
+    out.println(g(Glyph.HEALTH) + " Testing health check: " + safe(healthUrl));
     out.flush();
   }
 
   public void health(HealthCheck.Result health) {
     if (health.skipped() != null) {
-      out.println(g(Glyph.HINT) + " No health check: " + health.skipped());
+      out.println(g(Glyph.HINT) + " No health check: " + safe(health.skipped()));
     } else if (health.ok()) {
-      out.println(g(Glyph.OK) + " Health check OK - Instance: " + health.displayName());
+      out.println(g(Glyph.OK) + " Health check OK - Instance: " + safe(health.displayName()));
     } else {
-      out.println(g(Glyph.WARN) + " Health check failed: " + health.failure().detail());
+      out.println(g(Glyph.WARN) + " Health check failed: " + safe(health.failure().detail()));
     }
     out.flush();
   }
@@ -74,13 +78,13 @@ public final class ConsoleReport {
   public void verdict(Verdict verdict) {
     clearStatus();
     if (verdict.exitCode() == Verdict.CANNOT_TEST) {
-      out.println(g(Glyph.FAIL) + " " + verdict.headline());
+      out.println(g(Glyph.FAIL) + " " + safe(verdict.headline()));
     } else if (verdict.passed()) {
-      out.println(g(Glyph.OK) + " " + verdict.headline());
+      out.println(g(Glyph.OK) + " " + safe(verdict.headline()));
     } else {
-      out.println(g(Glyph.WARN) + " " + verdict.headline());
+      out.println(g(Glyph.WARN) + " " + safe(verdict.headline()));
       if (!verdict.headline().startsWith("All connections went")) {
-        out.println(verdict.problems().stream().map(p -> "   - " + p).collect(Collectors.joining("\n")));
+        out.println(verdict.problems().stream().map(p -> "   - " + safe(p)).collect(Collectors.joining("\n")));
       }
       if (verdict.singleInstance()) {
         out.println(g(Glyph.HINT) + " Troubleshooting:");
@@ -96,14 +100,14 @@ public final class ConsoleReport {
   /** One line of a scenario's own output, led by a glyph (emoji on a terminal, ASCII otherwise). */
   public void line(Glyph glyph, String text) {
     clearStatus();
-    out.println(g(glyph) + " " + text);
+    out.println(g(glyph) + " " + safe(text));
     out.flush();
   }
 
   /** An indented detail line under the previous one. */
   public void detail(String text) {
     clearStatus();
-    out.println("   " + text);
+    out.println("   " + safe(text));
     out.flush();
   }
 
@@ -115,8 +119,9 @@ public final class ConsoleReport {
     if (!terminal) {
       return;
     }
-    out.print("\r   " + text + " ".repeat(Math.max(0, statusWidth - text.length())));
-    statusWidth = text.length();
+    String shown = safe(text);
+    out.print("\r   " + shown + " ".repeat(Math.max(0, statusWidth - shown.length())));
+    statusWidth = shown.length();
     out.flush();
   }
 
@@ -128,7 +133,7 @@ public final class ConsoleReport {
   }
 
   public void error(String message) {
-    out.println(g(Glyph.FAIL) + " " + message);
+    out.println(g(Glyph.FAIL) + " " + safe(message));
     out.flush();
   }
 }
