@@ -1,15 +1,25 @@
 package io.wstest.client.stats;
 
 import io.vertx.core.json.JsonObject;
+import org.apache.commons.math3.analysis.solvers.BrentSolver;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.exception.NoBracketingException;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * The Wilson score interval for a binomial proportion: where the true share of a group probably lies, given that
  * {@code successes} of {@code trials} connections landed in it. Unlike the textbook p ± z·√(p(1−p)/n) it stays
  * inside 0..1 and keeps its coverage for small counts and shares near 0 or 1 (a 10 % canary, a 0-weight group),
- * which is where canary checks live. The normal quantile is Wichura's AS 241 (about 16 significant digits), so
- * the jar needs no statistics library.
+ * which is where canary checks live. The normal quantile is Apache Commons Math's.
  */
 public record WilsonInterval(double lower, double upper, double confidence) {
+
+  /** Below this tail probability the normal quantile is solved for instead of inverted. */
+  private static final double TAIL = 1e-10;
+  /** Φ(−38.5) is below the smallest double: no quantile is further out. */
+  private static final double LOWEST_Z = -38.5;
+  /** Evaluated only, never sampled: no random generator (the default one is costly to seed). */
+  private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
   /** Room for floating-point rounding when a share sits exactly on a bound (0 of n, n of n). */
   private static final double EDGE = 1e-12;
@@ -49,42 +59,25 @@ public record WilsonInterval(double lower, double upper, double confidence) {
   }
 
   /**
-   * The standard normal quantile Φ⁻¹(p), for 0 &lt; p &lt; 1: Wichura, "Algorithm AS 241: The Percentage Points of
-   * the Normal Distribution", Applied Statistics 37 (1988), 477-484 (PPND16).
+   * The standard normal quantile Φ⁻¹(p), for 0 &lt; p &lt; 1. Below {@value #TAIL} (and above 1 minus it) the
+   * library's inverse, erfInv(2p − 1), loses p to rounding (2p − 1 is −1 for p = 1e-20): there z is found from
+   * Φ(z) = p on the logarithmic scale, with the library's root finder and its erfc, which stay exact in the tail.
    */
   public static double normalQuantile(double p) {
     if (!(p > 0 && p < 1)) {
       throw new IllegalArgumentException("normalQuantile needs 0 < p < 1, got " + p);
     }
-    double q = p - 0.5;
-    if (Math.abs(q) <= 0.425) {
-      double r = 0.180625 - q * q;
-      return q * (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r
-        + 45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r
-        + 133.14166789178437745) * r + 3.387132872796366608)
-        / (((((((5226.495278852854561 * r + 28729.085735721942674) * r + 39307.89580009271061) * r
-        + 21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r
-        + 42.313330701600911252) * r + 1);
+    if (p >= TAIL && p <= 1 - TAIL) {
+      return STANDARD_NORMAL.inverseCumulativeProbability(p);
     }
-    double r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-    double value;
-    if (r <= 5) {
-      r -= 1.6;
-      value = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r
-        + 1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r
-        + 4.6303378461565452959) * r + 1.42343711074968357734)
-        / (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r
-        + 0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r
-        + 2.05319162663775882187) * r + 1);
-    } else {
-      r -= 5;
-      value = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r
-        + 0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r
-        + 5.4637849111641143699) * r + 6.6579046435011037772)
-        / (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r
-        + 7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r
-        + 0.59983220655588793769) * r + 1);
+    double logTail = Math.log(Math.min(p, 1 - p));
+    double z;
+    try {
+      z = new BrentSolver(1e-14).solve(500, x -> Math.log(0.5 * Erf.erfc(-x / Math.sqrt(2))) - logTail,
+        LOWEST_Z, 0);
+    } catch (NoBracketingException belowTheSmallestDouble) {
+      z = LOWEST_Z;
     }
-    return q < 0 ? -value : value;
+    return p < 0.5 ? z : -z;
   }
 }
