@@ -53,7 +53,17 @@ public final class Fields {
   public static final String DROPPED = "dropped";
   /** error: its code, such as {@code invalid_json}. */
   public static final String ERROR = "error";
+  /** error {@code invalid_option}: the option that was refused. */
+  public static final String OPTION = "option";
+  /** error {@code rate_limited}: the broadcast limit. */
+  public static final String LIMIT_PER_SECOND = "limit_per_second";
   public static final String RETRY_AFTER_MS = "retry_after_ms";
+  /** shutdown: why the server is closing, and that the client should connect again. */
+  public static final String REASON = "reason";
+  public static final String RECONNECT = "reconnect";
+  /** info: the open sockets, {@code total} of them and per server. */
+  public static final String CONNECTIONS = "connections";
+  public static final String TOTAL = "total";
   public static final String ACTIVE_WEBSOCKET_CONNECTIONS = "active_websocket_connections";
   public static final String THIS_VERTICLE_INSTANCE = "this_verticle_instance";
   public static final String OPENED_TOTAL = "opened_total";
