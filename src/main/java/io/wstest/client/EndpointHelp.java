@@ -1,5 +1,6 @@
 package io.wstest.client;
 
+import io.wstest.client.run.ConnectSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,10 +1,18 @@
 package io.wstest.client;
 
-import io.wstest.options.UsageError;
+import io.wstest.client.idle.IdleTimeoutCommand;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.run.ConnectOptions;
+import io.wstest.client.run.OutputOptions;
+import io.wstest.client.run.Scenario;
+import io.wstest.client.soak.SoakCommand;
+import io.wstest.client.spread.SpreadCommand;
+import io.wstest.client.spread.SpreadOptions;
+import io.wstest.client.sticky.StickyCommand;
+import io.wstest.client.weights.WeightsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -24,7 +32,7 @@ import java.util.concurrent.Callable;
     + "connections); 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb --host localhost --connections 10",
     "Help for a scenario: java -jar websocket-test-service.jar test-lb sticky --help"})
-public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
+public final class TestLbCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
@@ -37,11 +45,6 @@ public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
 
   @Mixin
   OutputOptions output;
-
-  /** A bad flag or value: one line naming it and a pointer to --help, exit 2 (not the whole usage text). */
-  public static int usageError(ParameterException error) {
-    return UsageError.report(error);
-  }
 
   @Override
   public Integer call() {

@@ -1,6 +1,10 @@
 package io.wstest.client;
 
+import io.wstest.client.run.ConnectSettings;
 import io.wstest.Main;
+import io.wstest.client.report.ReportFiles;
+import io.wstest.client.socket.WsTarget;
+import io.wstest.client.spread.TestLbSettings;
 import io.wstest.options.InvalidOption;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;
@@ -22,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** test-lb's flags as the user types them, through the real picocli command line. */
-class TestLbArgumentsTest {
+public class TestLbArgumentsTest {
 
   /** The settings test-lb would run with for these arguments. */
-  static TestLbSettings settings(String... args) {
+  public static TestLbSettings settings(String... args) {
     CommandLine cli = Main.commandLine();
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
