@@ -164,8 +164,8 @@ class DockerFilesTest {
       assertTrue(Files.isRegularFile(source), "mounted file missing: " + source);
       mounts.put(parts[1], source);
     }
-    assertEquals(DeployFiles.file("docker/nginx/websocket-proxy.conf"), mounts.get("/etc/nginx/websocket-proxy.conf"),
-      "the LB uses the same proxy settings file as the nginx end-to-end tests");
+    assertEquals(DeployFiles.file("src/main/resources/io/wstest/lab/websocket-proxy.conf"),
+      mounts.get("/etc/nginx/websocket-proxy.conf"), "the LB uses the same proxy settings file as lab and the nginx tests");
     assertTrue(mounts.containsKey("/etc/nginx/conf.d/default.conf"));
   }
 

@@ -1,5 +1,6 @@
 package io.wstest.testsupport;
 
+import io.wstest.lab.LbTemplate;
 import io.wstest.server.ServerConfig;
 
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Real nginx (Debian package) from docker/nginx/nginx-lb.conf.template. Tests skip with an install hint when
+ * Real nginx (Debian package) from the jar's nginx-lb.conf.template (the one {@code lab --lb nginx} runs). Tests skip with an install hint when
  * nginx is missing: {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
  */
 public final class NginxProcess {
@@ -48,15 +49,16 @@ public final class NginxProcess {
       Path dir = Files.createTempDirectory("wstest-nginx-");
       int httpPort = FreePorts.next();
       int wsPort = FreePorts.next();
-      Path docker = LoadBalancerProcess.dockerDir();
-      String config = LoadBalancerProcess.fill(docker.resolve("nginx/nginx-lb.conf.template"), Map.of(
+      Path proxySnippet = dir.resolve(LbTemplate.WEBSOCKET_PROXY);
+      Files.writeString(proxySnippet, LbTemplate.text(LbTemplate.WEBSOCKET_PROXY), StandardCharsets.UTF_8);
+      String config = LoadBalancerProcess.fill(LbTemplate.NGINX, Map.of(
         "RUNTIME_DIR", dir.toString(),
         "LISTEN_HTTP", "127.0.0.1:" + httpPort,
         "LISTEN_WS", "127.0.0.1:" + wsPort,
         "BALANCE", balance,
         "HTTP_SERVERS", servers(backends, true),
         "WS_SERVERS", servers(backends, false),
-        "PROXY_SNIPPET", docker.resolve("nginx/websocket-proxy.conf").toString(),
+        "PROXY_SNIPPET", proxySnippet.toString(),
         "READ_TIMEOUT", readTimeout));
       Path conf = dir.resolve("nginx.conf");
       Files.writeString(conf, config, StandardCharsets.UTF_8);
@@ -99,7 +101,8 @@ public final class NginxProcess {
       conf = substitute(conf, ":" + http + ";", ":" + replicaHttpPort + ";");
       conf = substitute(conf, ":" + ws + ";", ":" + replicaWsPort + ";");
       Files.writeString(dir.resolve("compose-lb.conf"), conf, StandardCharsets.UTF_8);
-      Files.copy(docker.resolve("nginx/websocket-proxy.conf"), dir.resolve("websocket-proxy.conf"));
+      Files.writeString(dir.resolve(LbTemplate.WEBSOCKET_PROXY), LbTemplate.text(LbTemplate.WEBSOCKET_PROXY),
+        StandardCharsets.UTF_8);
       // What the nginx image's own nginx.conf provides around conf.d/*.conf, with every path in the temp dir.
       Path main = dir.resolve("nginx.conf");
       Files.writeString(main, String.join("\n",
