@@ -4,6 +4,7 @@ import io.wstest.bench.BenchCommand;
 import io.wstest.client.ScenarioCommand;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.Version;
+import io.wstest.lab.LabCommand;
 import io.wstest.ops.HealthcheckCommand;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.ScopeType;
 import java.util.Set;
 
 /**
- * The fat jar's entry point: {@code serve} (the default), plus the client-side commands. Exit codes: 0 ok,
+ * The fat jar's entry point: {@code serve} (the default), plus the client-side commands and {@code lab} (replicas
+ * of this jar behind a local load balancer). Exit codes: 0 ok,
  * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
  */
 // scope INHERIT: every command and scenario gets --help and --version from here
@@ -53,6 +55,7 @@ public final class Main {
     if (!serveOnly) {
       cli.addSubcommand(new TestLbCommand());
       cli.addSubcommand(new BenchCommand());
+      cli.addSubcommand(new LabCommand());
       cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
       cli.addSubcommand(new CommandLine.HelpCommand());
     }
