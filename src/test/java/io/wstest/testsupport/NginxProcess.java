@@ -25,6 +25,10 @@ public final class NginxProcess {
   public static final String LEAST_CONN = "least_conn;";
   public static final String HASH_REMOTE_ADDR = "hash $remote_addr consistent;";
 
+  /** The Compose load balancer's config, relative to docker/, and the environment variable naming its DNS server. */
+  public static final String COMPOSE_LB_TEMPLATE = "nginx/compose-lb.conf.template";
+  public static final String COMPOSE_RESOLVER_ENV = "NGINX_RESOLVER";
+
   private NginxProcess() {
   }
 
@@ -77,8 +81,9 @@ public final class NginxProcess {
   }
 
   /**
-   * The Docker Compose load balancer (docker/nginx/compose-lb.conf, including websocket-proxy.conf) run for real,
-   * with only its addresses substituted: Docker's DNS server becomes {@code 127.0.0.1:dnsPort}, the listen ports
+   * The Docker Compose load balancer (docker/nginx/compose-lb.conf.template, including websocket-proxy.conf) run for
+   * real, with only its addresses substituted: the DNS server (${NGINX_RESOLVER}, as the nginx image's entrypoint
+   * fills it in) becomes {@code 127.0.0.1:dnsPort}, the listen ports
    * become free loopback ports, and the replicas' ports become the given ones. The replicas themselves are whatever
    * that DNS server says the Compose service name resolves to.
    */
@@ -94,8 +99,8 @@ public final class NginxProcess {
       Path docker = LoadBalancerProcess.dockerDir();
       String http = ServerConfig.HTTP_PORT.defaultText();
       String ws = ServerConfig.WS_PORT.defaultText();
-      String conf = Files.readString(docker.resolve("nginx/compose-lb.conf"), StandardCharsets.UTF_8);
-      conf = substitute(conf, "resolver 127.0.0.11 ", "resolver 127.0.0.1:" + dnsPort + " ");
+      String conf = Files.readString(docker.resolve(COMPOSE_LB_TEMPLATE), StandardCharsets.UTF_8);
+      conf = substitute(conf, "resolver ${" + COMPOSE_RESOLVER_ENV + "} ", "resolver 127.0.0.1:" + dnsPort + " ");
       conf = substitute(conf, "listen " + http + ";", "listen 127.0.0.1:" + httpPort + ";");
       conf = substitute(conf, "listen " + ws + ";", "listen 127.0.0.1:" + wsPort + ";");
       conf = substitute(conf, ":" + http + ";", ":" + replicaHttpPort + ";");
@@ -123,7 +128,7 @@ public final class NginxProcess {
 
   private static String substitute(String text, String from, String to) {
     if (!text.contains(from)) {
-      throw new IllegalStateException("docker/nginx/compose-lb.conf no longer contains '" + from + "'");
+      throw new IllegalStateException("docker/" + COMPOSE_LB_TEMPLATE + " no longer contains '" + from + "'");
     }
     return text.replace(from, to);
   }
