@@ -39,6 +39,11 @@ final class Children {
     return process;
   }
 
+  /** Every process started, as "name (pid N)", in start order. */
+  synchronized List<String> started() {
+    return children.stream().map(c -> c.name() + " (pid " + c.process().pid() + ")").toList();
+  }
+
   synchronized boolean stopping() {
     return stopping;
   }

@@ -94,8 +94,10 @@ final class Lab {
       }
       err.println("lab: " + e.getMessage());
       err.flush();
+      List<String> started = children.started();
       stop();
-      err.println("lab: stopped everything it had started; configuration and logs are in " + settings.dir());
+      err.println("lab: stopped everything it had started" + (started.isEmpty() ? "" : ": " + String.join(", ", started))
+        + "; configuration and logs are in " + settings.dir());
       err.flush();
       return 1;
     }

@@ -124,19 +124,52 @@ class LabIT {
     }
   }
 
-  /** A replica that cannot start (its port taken) stops the whole lab with the reason and exit 1. */
+  /** A replica that cannot start stops the whole lab with the reason and exit 1. */
   @Test
   void aReplicaThatFailsToStartStopsTheLab() throws Exception {
-    assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
     // The replicas' settings come from the environment; an unusable one makes every replica fail at start-up.
-    try (LabProcess lab = LabProcess.start(List.of("lab", "--lb", "nginx", "--replicas", "2",
-      "--port", Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next()),
+    try (LabProcess lab = LabProcess.start(List.of("lab", "--no-lb", "--replicas", "2",
       "--dir", dir.resolve("lab").toString()), Map.of("MAX_MESSAGE_BYTES", "not-a-number"))) {
       assertEquals(1, lab.waitForExit(), lab.output());
       assertTrue(lab.output().contains("replica-1 exited with code"), lab.output());
-      assertTrue(lab.output().contains("stopped everything it had started"), lab.output());
-      assertTrue(lab.allDescendants().isEmpty(), "children left: " + lab.allDescendants());
+      assertTrue(lab.output().contains("MAX_MESSAGE_BYTES"), "the replica's own reason, from its log:\n" + lab.output());
+      assertStoppedAreGone(lab);
     }
+  }
+
+  /**
+   * A load balancer that fails at start (here an executable that only prints an error) after the replicas are up:
+   * lab stops the running replicas, names them and exits 1 with the load balancer's own words.
+   */
+  @Test
+  void aLoadBalancerThatFailsToStartStopsTheRunningReplicas() throws Exception {
+    Path fakeNginx = dir.resolve("nginx");
+    Files.writeString(fakeNginx, "#!/bin/sh\necho 'nginx: [emerg] this nginx always fails' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(fakeNginx, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LabProcess lab = LabProcess.start(List.of("lab", "--lb", "nginx", "--replicas", "2",
+      "--port", Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next()),
+      "--dir", dir.resolve("lab").toString()), Map.of("LAB_NGINX_BIN", fakeNginx.toString()))) {
+      assertEquals(1, lab.waitForExit(), lab.output());
+      assertTrue(lab.output().contains("nginx exited with code 1 at start"), lab.output());
+      assertTrue(lab.output().contains("this nginx always fails"), lab.output());
+      List<Long> stopped = assertStoppedAreGone(lab);
+      assertEquals(3, stopped.size(), "2 replicas and nginx: " + lab.output());
+    }
+  }
+
+  /** The pids lab says it stopped are gone; returns them. */
+  private static List<Long> assertStoppedAreGone(LabProcess lab) {
+    Matcher line = Pattern.compile("stopped everything it had started: (.*); configuration").matcher(lab.output());
+    assertTrue(line.find(), lab.output());
+    List<Long> pids = new ArrayList<>();
+    Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(line.group(1));
+    while (pid.find()) {
+      pids.add(Long.parseLong(pid.group(1)));
+    }
+    for (long p : pids) {
+      assertFalse(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false), "pid " + p + " left running");
+    }
+    return pids;
   }
 
   @Test
