@@ -118,6 +118,12 @@ class LabIT {
         assertEquals(replica.group(1), identity.getString("pod_name"));
         assertEquals("v1", identity.getString("version"));
       }
+      // A replica stopped by hand (a rollout experiment) drains and exits; lab reports it and keeps the others.
+      long second = Long.parseLong(replicas.get(1).group(2));
+      ProcessHandle.of(second).orElseThrow().destroy();
+      String exited = lab.lineContaining("replica-2 (pid " + second + ") exited with code 0");
+      assertTrue(exited.contains("replica-2.log"), exited);
+      assertTrue(lab.isAlive(), "lab keeps running without replica-2");
       List<Integer> ports = lab.replicaPorts();
       assertEquals(0, lab.sigtermAndWait(), lab.output());
       assertNothingLeft(pids, ports, lab);
@@ -208,6 +214,7 @@ class LabIT {
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<String>> awaited = new java.util.HashMap<>();
 
     private LabProcess(Process process) {
       this.process = process;
@@ -225,7 +232,14 @@ class LabIT {
         StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
-          lines.add(line);
+          synchronized (lines) {
+            lines.add(line);
+            for (var entry : awaited.entrySet()) {
+              if (line.contains(entry.getKey())) {
+                entry.getValue().complete(line);
+              }
+            }
+          }
           if (line.startsWith(Lab.READY)) {
             ready.complete(null);
           }
@@ -242,6 +256,24 @@ class LabIT {
         ready.get(3, TimeUnit.MINUTES);
       } catch (Exception e) {
         throw new AssertionError("lab not ready: " + e + "\n" + output(), e);
+      }
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    /** The first output line containing {@code text}, printed already or awaited (at most a minute). */
+    String lineContaining(String text) throws Exception {
+      CompletableFuture<String> line;
+      synchronized (lines) {
+        line = awaited.computeIfAbsent(text, t -> new CompletableFuture<>());
+        lines.stream().filter(l -> l.contains(text)).findFirst().ifPresent(line::complete);
+      }
+      try {
+        return line.get(1, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("no line containing '" + text + "' within a minute:\n" + output(), e);
       }
     }
 
