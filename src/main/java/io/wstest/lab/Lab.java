@@ -257,7 +257,8 @@ final class Lab {
   }
 
   private void printReady(List<Replica> replicas, List<Process> processes, Process lb) {
-    LabPrintout printout = new LabPrintout(settings, jar, replicas, processes, lb, lbBinary);
+    LabPrintout printout = new LabPrintout(settings, jar, replicas, processes.stream().map(Process::pid).toList(),
+      lb == null ? 0 : lb.pid(), lbBinary);
     synchronized (out) {
       out.print(printout.text());
       out.flush();

@@ -15,17 +15,18 @@ final class LabPrintout {
   private final LabSettings settings;
   private final Path jar;
   private final List<Replica> replicas;
-  private final List<Process> processes;
-  private final Process lb;
+  private final List<Long> replicaPids;
+  private final long lbPid;
   private final Path lbBinary;
 
-  LabPrintout(LabSettings settings, Path jar, List<Replica> replicas, List<Process> processes, Process lb,
+  /** {@code lbPid} and {@code lbBinary} are unused without a load balancer. */
+  LabPrintout(LabSettings settings, Path jar, List<Replica> replicas, List<Long> replicaPids, long lbPid,
               Path lbBinary) {
     this.settings = settings;
     this.jar = jar;
     this.replicas = replicas;
-    this.processes = processes;
-    this.lb = lb;
+    this.replicaPids = replicaPids;
+    this.lbPid = lbPid;
     this.lbBinary = lbBinary;
   }
 
@@ -34,7 +35,7 @@ final class LabPrintout {
     String host = settings.connectHost();
     Balancer balancer = settings.balancer();
     if (balancer != null) {
-      text.append("Load balancer: ").append(balancer.binaryName()).append(" (pid ").append(lb.pid()).append("), ")
+      text.append("Load balancer: ").append(balancer.binaryName()).append(" (pid ").append(lbPid).append("), ")
         .append(balancer.describe(settings)).append(", idle timeout ").append(settings.idleTimeoutText())
         .append('\n');
       text.append("  http  http://").append(host).append(':').append(settings.lbHttpPort())
@@ -45,7 +46,7 @@ final class LabPrintout {
     for (int i = 0; i < replicas.size(); i++) {
       Replica r = replicas.get(i);
       text.append(String.format("  %-11s pid %-8d %s%s  http://%s:%d/  ws://%s:%d/  log %s%n", r.name(),
-        processes.get(i).pid(), r.version(), settings.canary() > 0 ? " weight " + r.weight() : "",
+        replicaPids.get(i), r.version(), settings.canary() > 0 ? " weight " + r.weight() : "",
         host, r.httpPort(), host, r.wsPort(), settings.dir().resolve(r.name() + ".log")));
     }
     if (balancer != null) {
@@ -79,8 +80,10 @@ final class LabPrintout {
     }
     String target = " --host " + host + " --http-port " + settings.lbHttpPort() + " --ws-port " + settings.lbWsPort();
     int n = replicas.size();
+    // Spread sends no cookie: HAProxy's sticky cookie still spreads it, nginx's address hash keeps one replica.
+    boolean oneReplica = settings.sticky() && settings.balancer() == Balancer.NGINX;
     text.append("  spread        ").append(testLb).append(target).append(" -n ").append(Math.max(30, 10 * n))
-      .append(settings.sticky() ? "" : " --expect-instances " + n).append('\n');
+      .append(" --expect-instances ").append(oneReplica ? 1 : n).append('\n');
     text.append("  sticky        ").append(testLb).append(" sticky").append(target)
       .append(settings.sticky() ? "" : "   (exit 1: not sticky; restart lab with --sticky)").append('\n');
     if (settings.canary() > 0) {
