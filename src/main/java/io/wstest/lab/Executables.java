@@ -56,6 +56,7 @@ final class Executables {
   }
 
   private String dirsText() {
-    return extraDirs.isEmpty() ? "any other directory" : String.join(", ", extraDirs.stream().map(Path::toString).toList());
+    return extraDirs.isEmpty() ? "any other directory"
+      : String.join(", ", extraDirs.stream().map(Path::toString).toList());
   }
 }

@@ -6,11 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +92,8 @@ final class Lab {
       err.flush();
       List<String> started = children.started();
       stop();
-      err.println("lab: stopped everything it had started" + (started.isEmpty() ? "" : ": " + String.join(", ", started))
+      err.println("lab: stopped everything it had started"
+        + (started.isEmpty() ? "" : ": " + String.join(", ", started))
         + "; configuration and logs are in " + settings.dir());
       err.flush();
       return 1;
@@ -191,7 +188,11 @@ final class Lab {
       }
     }
     if (balancer == Balancer.HAPROXY) {
-      awaitServersUp(deadline);
+      String notUp = new HaproxyRuntime(dir.resolve(HaproxyRuntime.SOCKET)).awaitServersUp(deadline);
+      if (notUp != null) {
+        throw new StartFailure("HAProxy's servers were not all UP within " + LB_START_BOUND.toSeconds() + " s:\n"
+          + notUp);
+      }
     }
     return lb;
   }
@@ -202,44 +203,6 @@ final class Lab {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /**
-   * HAProxy sends nothing to a server before its first readiness check passed, and says so only on its runtime
-   * API: ask "show stat" every 100 ms until every server of both backends is UP.
-   */
-  private void awaitServersUp(long deadline) {
-    String stat = "";
-    while (System.nanoTime() < deadline) {
-      stat = haproxyCommand("show stat");
-      List<String> servers = stat.lines().filter(line -> line.startsWith("be_"))
-        .filter(line -> !line.contains(",BACKEND,")).toList();
-      if (!servers.isEmpty() && servers.stream().allMatch(line -> {
-        String[] fields = line.split(",", -1);
-        return fields.length > 17 && fields[17].startsWith("UP");
-      })) {
-        return;
-      }
-      pause(100);
-    }
-    throw new StartFailure("HAProxy's servers were not all UP within " + LB_START_BOUND.toSeconds() + " s:\n" + stat);
-  }
-
-  private String haproxyCommand(String command) {
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(settings.dir().resolve("admin.sock")));
-      channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-      StringBuilder reply = new StringBuilder();
-      while (channel.read(buffer) > 0) {
-        buffer.flip();
-        reply.append(StandardCharsets.UTF_8.decode(buffer));
-        buffer.clear();
-      }
-      return reply.toString();
-    } catch (IOException e) {
-      return "";
     }
   }
 

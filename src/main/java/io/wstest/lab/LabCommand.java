@@ -158,9 +158,11 @@ public final class LabCommand implements Callable<Integer> {
         lbHttp = ports.take(DEFAULT_LB_HTTP_PORT);
         lbWs = ports.take(DEFAULT_LB_WS_PORT);
       } else {
-        Integer busy = port != null && !ports.isFree(port) ? port : wsPort != null && !ports.isFree(wsPort) ? wsPort : null;
+        Integer busy = port != null && !ports.isFree(port) ? port
+          : wsPort != null && !ports.isFree(wsPort) ? wsPort : null;
         if (busy != null) {
-          err.println("lab: Port " + busy + " is already in use (" + (busy.equals(port) ? "--port" : "--ws-port") + ")");
+          err.println("lab: Port " + busy + " is already in use ("
+            + (busy.equals(port) ? "--port" : "--ws-port") + ")");
           err.flush();
           return 1;
         }

@@ -56,7 +56,8 @@ final class LabPrintout {
         text.append("  after editing it: ").append(lbBinary).append(" -p ").append(settings.dir()).append(" -c ")
           .append(config).append(" -s reload\n");
       } else {
-        text.append("  runtime API: echo 'show stat' | socat stdio ").append(settings.dir().resolve("admin.sock"))
+        text.append("  runtime API: echo 'show stat' | socat stdio ")
+          .append(settings.dir().resolve(HaproxyRuntime.SOCKET))
           .append('\n');
       }
     }

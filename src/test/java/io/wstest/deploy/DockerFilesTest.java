@@ -167,7 +167,7 @@ class DockerFilesTest {
       mounts.put(parts[1], source);
     }
     assertEquals(DeployFiles.file("src/main/resources/io/wstest/lab/websocket-proxy.conf"),
-      mounts.get("/etc/nginx/websocket-proxy.conf"), "the LB uses the same proxy settings file as lab and the nginx tests");
+      mounts.get("/etc/nginx/websocket-proxy.conf"), "the LB uses the proxy settings file of lab and the nginx tests");
     // The nginx image's entrypoint fills in templates/*.template from the environment into conf.d/.
     assertEquals(DeployFiles.file("docker/" + NginxProcess.COMPOSE_LB_TEMPLATE),
       mounts.get("/etc/nginx/templates/default.conf.template"));

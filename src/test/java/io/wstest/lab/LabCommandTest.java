@@ -74,7 +74,8 @@ class LabCommandTest {
   @Test
   void helpNamesTheCanaryWeightsAndTheStopBound() {
     String help = Main.commandLine().getSubcommands().get("lab").getUsageMessage();
-    assertTrue(help.contains("weight " + Replica.CANARY_WEIGHT) && help.contains("weight " + Replica.STABLE_WEIGHT), help);
+    assertTrue(help.contains("weight " + Replica.CANARY_WEIGHT), help);
+    assertTrue(help.contains("weight " + Replica.STABLE_WEIGHT), help);
     assertTrue(help.contains("SIGKILL after " + Lab.STOP_BOUND_SECONDS + " s"), help);
     for (String flag : List.of("--lb", "--no-lb", "--replicas", "--sticky", "--least-conn", "--canary",
       "--idle-timeout", "--bind", "--port", "--ws-port", "--dir")) {

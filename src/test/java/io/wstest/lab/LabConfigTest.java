@@ -60,7 +60,8 @@ class LabConfigTest {
     LabSettings tuned = settings(Balancer.NGINX, true, false, 1, Duration.ofSeconds(5));
     config = directives(Balancer.NGINX.config(tuned, replicas(tuned), dir));
     assertTrue(config.contains("hash $remote_addr consistent;"), config);
-    assertTrue(config.contains("server 127.0.0.1:21710 weight=9;") && config.contains("server 127.0.0.1:21714 weight=1;"));
+    assertTrue(config.contains("server 127.0.0.1:21710 weight=9;"), config);
+    assertTrue(config.contains("server 127.0.0.1:21714 weight=1;"), config);
     assertTrue(config.contains("proxy_read_timeout 5s;") && config.contains("proxy_send_timeout 5s;"), config);
     checkNginx(config);
 

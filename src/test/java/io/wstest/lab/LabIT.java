@@ -138,7 +138,8 @@ class LabIT {
       "--dir", dir.resolve("lab").toString()), Map.of("MAX_MESSAGE_BYTES", "not-a-number"))) {
       assertEquals(1, lab.waitForExit(), lab.output());
       assertTrue(lab.output().contains("replica-1 exited with code"), lab.output());
-      assertTrue(lab.output().contains("MAX_MESSAGE_BYTES"), "the replica's own reason, from its log:\n" + lab.output());
+      assertTrue(lab.output().contains("MAX_MESSAGE_BYTES"),
+        "the replica's own reason, from its log:\n" + lab.output());
       assertStoppedAreGone(lab);
     }
   }

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Real HAProxy (Debian package) from the jar's haproxy-lb.cfg.template (the one {@code lab --lb haproxy} runs), with its runtime API socket for
- * drain experiments ({@link #runtimeCommand}). Servers are named after the backends ({@code be_http/<name>}).
+ * Real HAProxy (Debian package) from the jar's haproxy-lb.cfg.template (the one {@code lab --lb haproxy} runs),
+ * with its runtime API socket for drain experiments ({@link #runtimeCommand}). Servers are named after the backends
+ * ({@code be_http/<name>}).
  */
 public final class HaproxyProcess {
 

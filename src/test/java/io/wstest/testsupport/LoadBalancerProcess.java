@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx or HAProxy process in the foreground, configured from a template of the jar's (the ones {@code lab}
- * runs, src/main/resources/io/wstest/lab) with its placeholders filled in, listening on two free loopback ports (one for each side of the service).
+ * runs, src/main/resources/io/wstest/lab) with its placeholders filled in, listening on two free loopback ports
+ * (one for each side of the service).
  * Closing it kills this process only, by its own handle.
  */
 public class LoadBalancerProcess implements AutoCloseable {

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Real nginx (Debian package) from the jar's nginx-lb.conf.template (the one {@code lab --lb nginx} runs). Tests skip with an install hint when
- * nginx is missing: {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
+ * Real nginx (Debian package) from the jar's nginx-lb.conf.template (the one {@code lab --lb nginx} runs). Tests
+ * skip with an install hint when nginx is missing:
+ * {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
  */
 public final class NginxProcess {
 
