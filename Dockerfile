@@ -6,6 +6,8 @@
 #     docker build --build-arg JAR_FROM=prebuilt -t websocket-test .   # package the jar you just built
 #
 # Base images are ARGs (image names only; point them at your own mirror if you have one).
+# podman: these short names need a short-name alias in registries.conf, or pass fully qualified names as
+# --build-arg; and `podman build --format docker` keeps the HEALTHCHECK (README, "Podman").
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
 # Where the runtime stage takes the fat jar from: "maven-build" (compile in the image build) or "prebuilt"

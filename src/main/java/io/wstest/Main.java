@@ -4,6 +4,7 @@ import io.wstest.bench.BenchCommand;
 import io.wstest.client.EndpointHelp;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.Version;
+import io.wstest.lab.LabCommand;
 import io.wstest.ops.HealthcheckCommand;
 import io.wstest.options.UsageError;
 import io.wstest.server.ServeCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ScopeType;
 import java.util.Set;
 
 /**
- * The fat jar's entry point: {@code serve} (the default), plus the client-side commands. Exit codes: 0 ok,
+ * The fat jar's entry point: {@code serve} (the default), plus the client-side commands and {@code lab} (replicas
+ * of this jar behind a local load balancer). Exit codes: 0 ok,
  * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
  */
 // scope INHERIT: every command and scenario gets --help and --version from here
@@ -55,6 +57,7 @@ public final class Main {
       cli.addSubcommand(new TestLbCommand());
       EndpointHelp.tailor(cli.getSubcommands().get("test-lb"));
       cli.addSubcommand(new BenchCommand());
+      cli.addSubcommand(new LabCommand());
       cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
       cli.addSubcommand(new CommandLine.HelpCommand());
     }

@@ -19,7 +19,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package layers of README "Project layout", bottom to top: identity, wire, options (L0, each standing on
  * nothing else of ours); runtime; protocol; ops; server; the CLI root (Main). The client (test-lb) and bench
  * are side towers on L0 only. A package may use its own layer and the ones below, never one above, and no two
- * packages may need each other. Only production classes are checked; tests may reach across layers.
+ * packages may need each other. lab (the local replicas-behind-a-load-balancer command) sits beside the CLI root:
+ * it starts the service as child processes of the same jar, so it stands on L0 only and never on the server's
+ * internals; only Main uses it. Only production classes are checked; tests may reach across layers.
  */
 @AnalyzeClasses(packages = "io.wstest", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -47,6 +49,7 @@ class ArchitectureTest {
     .layer("Cli").definedBy(JavaClass.Predicates.resideInAPackage("io.wstest"))
     .layer("Client").definedBy("io.wstest.client..")
     .layer("Bench").definedBy("io.wstest.bench..")
+    .layer("Lab").definedBy("io.wstest.lab..")
 
     .whereLayer("Identity").mayOnlyAccessLayers("Identity")
     .whereLayer("Wire").mayOnlyAccessLayers("Wire")
@@ -57,6 +60,8 @@ class ArchitectureTest {
     .whereLayer("Server").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops", "Server"))
     .whereLayer("Client").mayOnlyAccessLayers(with(FOUNDATION, "Client"))
     .whereLayer("Bench").mayOnlyAccessLayers(with(FOUNDATION, "Client", "Bench"))
+    .whereLayer("Lab").mayOnlyAccessLayers(with(FOUNDATION, "Lab"))
+    .whereLayer("Lab").mayOnlyBeAccessedByLayers("Cli")
     .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
 
   /** The load generator shares test-lb's one client socket, nothing else of the client. */

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The Compose load balancer's nginx config, run by real nginx in front of real replicas, as `docker compose up
  * --scale websocket-test=3` wires it: every replica listens on the same ports on its own address (127.0.0.2, .3,
  * .4 here; container IPs there) and the service name resolves to all of them through a DNS server (a stub on
- * 127.0.0.1 here; Docker's 127.0.0.11 there). Checks that HTTP and both WebSocket ports are spread over all
+ * 127.0.0.1 here, put where the template says ${NGINX_RESOLVER}; Docker's 127.0.0.11 or podman's network gateway
+ * there). Checks that HTTP and both WebSocket ports are spread over all
  * replicas, and that scaling up and down is seen without restarting nginx.
  */
 @ExtendWith(VertxExtension.class)

@@ -3,6 +3,7 @@ package io.wstest.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wstest.Main;
 import io.wstest.server.ServerConfig;
+import io.wstest.testsupport.NginxProcess;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -164,15 +166,31 @@ class DockerFilesTest {
       assertTrue(Files.isRegularFile(source), "mounted file missing: " + source);
       mounts.put(parts[1], source);
     }
-    assertEquals(DeployFiles.file("docker/nginx/websocket-proxy.conf"), mounts.get("/etc/nginx/websocket-proxy.conf"),
-      "the LB uses the same proxy settings file as the nginx end-to-end tests");
-    assertTrue(mounts.containsKey("/etc/nginx/conf.d/default.conf"));
+    assertEquals(DeployFiles.file("src/main/resources/io/wstest/lab/websocket-proxy.conf"),
+      mounts.get("/etc/nginx/websocket-proxy.conf"), "the LB uses the proxy settings file of lab and the nginx tests");
+    // The nginx image's entrypoint fills in templates/*.template from the environment into conf.d/.
+    assertEquals(DeployFiles.file("docker/" + NginxProcess.COMPOSE_LB_TEMPLATE),
+      mounts.get("/etc/nginx/templates/default.conf.template"));
+    assertEquals("${" + NginxProcess.COMPOSE_RESOLVER_ENV + ":-127.0.0.11}",
+      lb.path("environment").path(NginxProcess.COMPOSE_RESOLVER_ENV).asText(),
+      "the DNS server is configurable, Docker's embedded one by default");
   }
 
   @Test
   void composeNginxConfigReResolvesTheReplicasOnTheDefaultPorts() throws IOException {
-    String conf = Files.readString(DeployFiles.file("docker/nginx/compose-lb.conf"));
-    assertTrue(conf.contains("resolver 127.0.0.11 valid="), "Docker's DNS, re-resolved");
+    String conf = Files.readString(DeployFiles.file("docker/" + NginxProcess.COMPOSE_LB_TEMPLATE));
+    assertTrue(conf.contains("resolver ${" + NginxProcess.COMPOSE_RESOLVER_ENV + "} valid="),
+      "the network's DNS server, re-resolved");
+    // envsubst replaces every ${NAME} / $NAME set in the container's environment: the template may use no
+    // upper-case name but the resolver's, and nginx's own variables are lower case.
+    Set<String> envNames = new TreeSet<>();
+    Matcher name = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)").matcher(conf.replaceAll("(?m)#.*$", ""));
+    while (name.find()) {
+      if (!name.group(1).equals(name.group(1).toLowerCase(java.util.Locale.ROOT))) {
+        envNames.add(name.group(1));
+      }
+    }
+    assertEquals(Set.of(NginxProcess.COMPOSE_RESOLVER_ENV), envNames);
     assertTrue(conf.contains("set $replicas " + REPLICAS + ";"), "the compose service name");
     assertTrue(conf.contains("proxy_pass http://$replicas:" + http + ";"), "a variable proxy_pass re-resolves");
     assertTrue(conf.contains("proxy_pass http://$replicas:" + ws + ";"));

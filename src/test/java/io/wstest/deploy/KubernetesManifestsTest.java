@@ -250,6 +250,73 @@ class KubernetesManifestsTest {
     }
   }
 
+  /**
+   * deploy/overlays/canary: a stable and a canary track, each a kustomization of the base; the stable one labels its
+   * pods version: v1, the canary one keeps only the Deployment, renamed -canary, with 1 replica and version: v2.
+   */
+  @Test
+  void canaryOverlayHasAStableAndACanaryTrack() {
+    Path canary = DeployFiles.file("deploy/overlays/canary");
+    JsonNode overlay = DeployFiles.documents(canary.resolve("kustomization.yaml")).get(0);
+    assertEquals(List.of("stable", "canary"), texts(overlay.path("resources")));
+    Map<String, String> versions = Map.of("stable", "v1", "canary", "v2");
+    for (var track : versions.entrySet()) {
+      Path dir = canary.resolve(track.getKey());
+      JsonNode kustomization = DeployFiles.documents(dir.resolve("kustomization.yaml")).get(0);
+      assertEquals(List.of("../../../k8s"), texts(kustomization.path("resources")), track.getKey());
+      Path patchFile = dir.resolve(kustomization.path("patches").get(0).path("path").asText());
+      Deployment patch = DeployFiles.named(DeployFiles.kubernetesObjects(patchFile), Deployment.class, DEPLOYMENT);
+      assertEquals(track.getValue(), patch.getSpec().getSelector().getMatchLabels().get("version"), track.getKey());
+      assertEquals(track.getValue(), patch.getSpec().getTemplate().getMetadata().getLabels().get("version"));
+    }
+    JsonNode canaryTrack = DeployFiles.documents(canary.resolve("canary/kustomization.yaml")).get(0);
+    assertEquals("-canary", canaryTrack.path("nameSuffix").asText());
+  }
+
+  /**
+   * What {@code kubectl apply -k deploy/overlays/canary} sends: the base's objects plus the canary Deployment; both
+   * Deployments are the base's pod spec with their own version label (the Services select both by app, and the
+   * label reaches the service as SERVICE_VERSION), the canary with one replica.
+   */
+  @Test
+  void kustomizeBuildsTheCanaryOverlay() throws Exception {
+    Path kubectl = kubectl();
+    assumeTrue(kubectl != null, "kubectl is not installed (no Debian package): kustomize output not checked");
+    List<HasMetadata> built = kustomize(kubectl, "deploy/overlays/canary");
+    Set<String> expected = new java.util.TreeSet<>(names(objects));
+    expected.add("Deployment/" + DEPLOYMENT + "-canary");
+    assertEquals(expected, names(built));
+    Deployment base = deployment(objects);
+    for (var track : Map.of(DEPLOYMENT, "v1", DEPLOYMENT + "-canary", "v2").entrySet()) {
+      Deployment d = DeployFiles.named(built, Deployment.class, track.getKey());
+      Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+      assertEquals(track.getValue(), podLabels.get("version"), track.getKey());
+      assertEquals(track.getValue(), d.getSpec().getSelector().getMatchLabels().get("version"), track.getKey());
+      for (Service service : DeployFiles.ofKind(built, Service.class)) {
+        assertTrue(podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()),
+          service.getMetadata().getName() + " selects the " + track.getValue() + " pods");
+      }
+      assertEquals(track.getValue().equals("v1") ? 3 : 1, d.getSpec().getReplicas(), track.getKey());
+      Deployment reverted = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d)
+        .editMetadata().withName(DEPLOYMENT).endMetadata()
+        .editSpec().withReplicas(base.getSpec().getReplicas())
+        .editSelector().removeFromMatchLabels("version").endSelector()
+        .editTemplate().editMetadata().removeFromLabels("version").endMetadata().endTemplate()
+        .endSpec().build();
+      assertEquals(base, reverted, track.getKey() + " is the base's Deployment but for its version label");
+    }
+    for (HasMetadata object : built) {
+      if (!(object instanceof Deployment)) {
+        assertEquals(DeployFiles.named(objects, object.getClass(), object.getMetadata().getName()), object);
+      }
+    }
+  }
+
+  private static Path kubectl() {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+      .map(dir -> Path.of(dir, "kubectl")).filter(Files::isExecutable).findFirst().orElse(null);
+  }
+
   private static List<HasMetadata> kustomize(Path kubectl, String dir) throws Exception {
     Path out = Files.createTempFile("wstest-kustomize-", ".yaml");
     try {

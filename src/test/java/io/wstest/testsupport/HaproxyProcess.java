@@ -1,5 +1,7 @@
 package io.wstest.testsupport;
 
+import io.wstest.lab.LbTemplate;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -16,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Real HAProxy (Debian package) from docker/haproxy/haproxy-lb.cfg.template, with its runtime API socket for
- * drain experiments ({@link #runtimeCommand}). Servers are named after the backends ({@code be_http/<name>}).
+ * Real HAProxy (Debian package) from the jar's haproxy-lb.cfg.template (the one {@code lab --lb haproxy} runs),
+ * with its runtime API socket for drain experiments ({@link #runtimeCommand}). Servers are named after the backends
+ * ({@code be_http/<name>}).
  */
 public final class HaproxyProcess {
 
@@ -67,7 +70,7 @@ public final class HaproxyProcess {
       Path dir = Files.createTempDirectory("wstest-haproxy-");
       int httpPort = FreePorts.next();
       int wsPort = FreePorts.next();
-      String config = LoadBalancerProcess.fill(LoadBalancerProcess.dockerDir().resolve("haproxy/haproxy-lb.cfg.template"),
+      String config = LoadBalancerProcess.fill(LbTemplate.HAPROXY,
         Map.of(
           "RUNTIME_DIR", dir.toString(),
           "LISTEN_HTTP", "127.0.0.1:" + httpPort,

@@ -1,5 +1,7 @@
 package io.wstest.testsupport;
 
+import io.wstest.lab.LbTemplate;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,17 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A real nginx or HAProxy process in the foreground, configured from a template under docker/ with its
- * placeholders filled in, listening on two free loopback ports (one for each side of the service).
+ * A real nginx or HAProxy process in the foreground, configured from a template of the jar's (the ones {@code lab}
+ * runs, src/main/resources/io/wstest/lab) with its placeholders filled in, listening on two free loopback ports
+ * (one for each side of the service).
  * Closing it kills this process only, by its own handle.
  */
 public class LoadBalancerProcess implements AutoCloseable {
-
-  private static final Pattern PLACEHOLDER = Pattern.compile("@@[A-Z_]+@@");
 
   private final String name;
   private final Process process;
@@ -43,7 +42,7 @@ public class LoadBalancerProcess implements AutoCloseable {
   public Path runtimeDir() { return runtimeDir; }
   public long pid() { return process.pid(); }
 
-  /** The project's docker/ directory, where the config templates users copy live. */
+  /** The project's docker/ directory (Compose and its nginx config). */
   static Path dockerDir() {
     Path dir = Path.of("docker").toAbsolutePath();
     if (!Files.isDirectory(dir)) {
@@ -52,21 +51,9 @@ public class LoadBalancerProcess implements AutoCloseable {
     return dir;
   }
 
-  static String fill(Path template, Map<String, String> values) {
-    try {
-      String text = Files.readString(template, StandardCharsets.UTF_8);
-      for (Map.Entry<String, String> e : values.entrySet()) {
-        text = text.replace("@@" + e.getKey() + "@@", e.getValue());
-      }
-      // Only @@NAME@@ is a placeholder: the templates' comments mention "@@...@@".
-      Matcher unfilled = PLACEHOLDER.matcher(text);
-      if (unfilled.find()) {
-        throw new IllegalStateException("unfilled placeholder in " + template + ": " + unfilled.group());
-      }
-      return text;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A template of the jar's (io.wstest.lab.LbTemplate, the same files lab runs) with its placeholders filled. */
+  static String fill(String template, Map<String, String> values) {
+    return LbTemplate.fill(template, values);
   }
 
   static Path executable(String... candidates) {

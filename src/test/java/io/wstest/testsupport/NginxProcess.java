@@ -1,5 +1,6 @@
 package io.wstest.testsupport;
 
+import io.wstest.lab.LbTemplate;
 import io.wstest.server.ServerConfig;
 
 import java.io.IOException;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Real nginx (Debian package) from docker/nginx/nginx-lb.conf.template. Tests skip with an install hint when
- * nginx is missing: {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
+ * Real nginx (Debian package) from the jar's nginx-lb.conf.template (the one {@code lab --lb nginx} runs). Tests
+ * skip with an install hint when nginx is missing:
+ * {@code Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT)}.
  */
 public final class NginxProcess {
 
@@ -23,6 +25,10 @@ public final class NginxProcess {
   public static final String ROUND_ROBIN = "";
   public static final String LEAST_CONN = "least_conn;";
   public static final String HASH_REMOTE_ADDR = "hash $remote_addr consistent;";
+
+  /** The Compose load balancer's config, relative to docker/, and the environment variable naming its DNS server. */
+  public static final String COMPOSE_LB_TEMPLATE = "nginx/compose-lb.conf.template";
+  public static final String COMPOSE_RESOLVER_ENV = "NGINX_RESOLVER";
 
   private NginxProcess() {
   }
@@ -48,15 +54,16 @@ public final class NginxProcess {
       Path dir = Files.createTempDirectory("wstest-nginx-");
       int httpPort = FreePorts.next();
       int wsPort = FreePorts.next();
-      Path docker = LoadBalancerProcess.dockerDir();
-      String config = LoadBalancerProcess.fill(docker.resolve("nginx/nginx-lb.conf.template"), Map.of(
+      Path proxySnippet = dir.resolve(LbTemplate.WEBSOCKET_PROXY);
+      Files.writeString(proxySnippet, LbTemplate.text(LbTemplate.WEBSOCKET_PROXY), StandardCharsets.UTF_8);
+      String config = LoadBalancerProcess.fill(LbTemplate.NGINX, Map.of(
         "RUNTIME_DIR", dir.toString(),
         "LISTEN_HTTP", "127.0.0.1:" + httpPort,
         "LISTEN_WS", "127.0.0.1:" + wsPort,
         "BALANCE", balance,
         "HTTP_SERVERS", servers(backends, true),
         "WS_SERVERS", servers(backends, false),
-        "PROXY_SNIPPET", docker.resolve("nginx/websocket-proxy.conf").toString(),
+        "PROXY_SNIPPET", proxySnippet.toString(),
         "READ_TIMEOUT", readTimeout));
       Path conf = dir.resolve("nginx.conf");
       Files.writeString(conf, config, StandardCharsets.UTF_8);
@@ -75,8 +82,9 @@ public final class NginxProcess {
   }
 
   /**
-   * The Docker Compose load balancer (docker/nginx/compose-lb.conf, including websocket-proxy.conf) run for real,
-   * with only its addresses substituted: Docker's DNS server becomes {@code 127.0.0.1:dnsPort}, the listen ports
+   * The Docker Compose load balancer (docker/nginx/compose-lb.conf.template, including websocket-proxy.conf) run for
+   * real, with only its addresses substituted: the DNS server (${NGINX_RESOLVER}, as the nginx image's entrypoint
+   * fills it in) becomes {@code 127.0.0.1:dnsPort}, the listen ports
    * become free loopback ports, and the replicas' ports become the given ones. The replicas themselves are whatever
    * that DNS server says the Compose service name resolves to.
    */
@@ -92,14 +100,15 @@ public final class NginxProcess {
       Path docker = LoadBalancerProcess.dockerDir();
       String http = ServerConfig.HTTP_PORT.defaultText();
       String ws = ServerConfig.WS_PORT.defaultText();
-      String conf = Files.readString(docker.resolve("nginx/compose-lb.conf"), StandardCharsets.UTF_8);
-      conf = substitute(conf, "resolver 127.0.0.11 ", "resolver 127.0.0.1:" + dnsPort + " ");
+      String conf = Files.readString(docker.resolve(COMPOSE_LB_TEMPLATE), StandardCharsets.UTF_8);
+      conf = substitute(conf, "resolver ${" + COMPOSE_RESOLVER_ENV + "} ", "resolver 127.0.0.1:" + dnsPort + " ");
       conf = substitute(conf, "listen " + http + ";", "listen 127.0.0.1:" + httpPort + ";");
       conf = substitute(conf, "listen " + ws + ";", "listen 127.0.0.1:" + wsPort + ";");
       conf = substitute(conf, ":" + http + ";", ":" + replicaHttpPort + ";");
       conf = substitute(conf, ":" + ws + ";", ":" + replicaWsPort + ";");
       Files.writeString(dir.resolve("compose-lb.conf"), conf, StandardCharsets.UTF_8);
-      Files.copy(docker.resolve("nginx/websocket-proxy.conf"), dir.resolve("websocket-proxy.conf"));
+      Files.writeString(dir.resolve(LbTemplate.WEBSOCKET_PROXY), LbTemplate.text(LbTemplate.WEBSOCKET_PROXY),
+        StandardCharsets.UTF_8);
       // What the nginx image's own nginx.conf provides around conf.d/*.conf, with every path in the temp dir.
       Path main = dir.resolve("nginx.conf");
       Files.writeString(main, String.join("\n",
@@ -120,7 +129,7 @@ public final class NginxProcess {
 
   private static String substitute(String text, String from, String to) {
     if (!text.contains(from)) {
-      throw new IllegalStateException("docker/nginx/compose-lb.conf no longer contains '" + from + "'");
+      throw new IllegalStateException("docker/" + COMPOSE_LB_TEMPLATE + " no longer contains '" + from + "'");
     }
     return text.replace(from, to);
   }
