@@ -107,6 +107,11 @@ public final class ConnectionHandler {
     return false;
   }
 
+  /** Counts an upgrade refused with 426 because it did not ask for RFC 6455 (version 13). */
+  public void unsupportedVersion() {
+    metrics.rejectedVersion.increment();
+  }
+
   /** Gives back the place {@link #admit} reserved when the handshake did not complete. */
   public void upgradeFailed() {
     registry.release();

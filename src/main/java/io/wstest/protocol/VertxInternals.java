@@ -5,10 +5,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
@@ -100,6 +102,14 @@ final class VertxInternals {
    */
   static ChannelHandlerContext handlerContext(ServerWebSocket ws) {
     return ((WebSocketInternal) ws).channelHandlerContext();
+  }
+
+  /**
+   * The Netty pipeline context of Vert.x's handler of an HTTP server connection (the place to add handlers in
+   * front of Vert.x's), or null for a connection type this door does not know.
+   */
+  static ChannelHandlerContext handlerContext(HttpConnection connection) {
+    return connection instanceof HttpServerConnection internal ? internal.channelHandlerContext() : null;
   }
 
   /** The bytes of a buffer without a copy (Vert.x 5 keeps {@code getByteBuf()} internal). */

@@ -39,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
     setupRouter(router);
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> {
         // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
         // pipeline) and a handshake costs no route matching.

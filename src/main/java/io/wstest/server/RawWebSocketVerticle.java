@@ -25,6 +25,7 @@ public final class RawWebSocketVerticle extends VerticleBase {
     WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> upgrade.accept(request, connections, Endpoint.PROTOCOL))
       .listen());
   }

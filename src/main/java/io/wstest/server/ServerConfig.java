@@ -79,6 +79,25 @@ public final class ServerConfig {
   public static final Setting<Integer> SLOW_CONSUMER_LIMIT = Setting.integer("SLOW_CONSUMER_LIMIT",
     "--slow-consumer-limit", 100, 1, Integer.MAX_VALUE,
     "broadcasts dropped for a socket whose write queue is full before it is closed with 1008");
+  /**
+   * Without a deadline a connection that sends half a request, nothing, or a byte every few seconds is kept
+   * forever: thousands of them exhaust the fd limit before MAX_CONNECTIONS (which counts WebSockets) sees one.
+   */
+  public static final Setting<Long> HANDSHAKE_TIMEOUT = Setting.duration("HANDSHAKE_TIMEOUT", "--handshake-timeout",
+    "10s", "a new connection must finish its TLS handshake within this long, and then send the whole head of its "
+      + "first HTTP request (the WebSocket upgrade or any other) within this long; bytes trickling in do not "
+      + "extend it");
+  /**
+   * Longer than the 60 s idle timeout of common load balancers (AWS ALB's default) that keep connections to the
+   * service open: when both sides time out together, a request the balancer sends just then fails (502).
+   */
+  public static final Setting<Long> HTTP_IDLE_TIMEOUT = Setting.duration("HTTP_IDLE_TIMEOUT", "--http-idle-timeout",
+    "75s", "close a plain HTTP keep-alive connection whose next request head has not fully arrived this long after "
+      + "the previous response (WebSockets are not affected)");
+  public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
+    "--max-pending-connections", 1000, 1, Integer.MAX_VALUE,
+    "connections on both ports that are not WebSockets (waiting for or inside an HTTP request, or idle between "
+      + "requests); more are closed at once");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
 
@@ -87,7 +106,8 @@ public final class ServerConfig {
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
     DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
     TLS_CERT, TLS_KEY,
-    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED);
+    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT,
+    HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED);
 
   private final Map<Setting<?>, Object> values;
 
@@ -131,6 +151,7 @@ public final class ServerConfig {
     config.checkCombinations();
     config.checkKeepalive();
     config.checkCloseTimeout();
+    config.checkPreUpgradeDeadlines();
     return config;
   }
 
@@ -163,6 +184,16 @@ public final class ServerConfig {
     if (get(CLOSE_TIMEOUT) < 1) {
       throw new ConfigException(CLOSE_TIMEOUT.flag() + " / " + CLOSE_TIMEOUT.env()
         + " must be longer than 0: the peer needs time to answer the close frame");
+    }
+  }
+
+  /** A zero deadline would close every connection before its first request could arrive. */
+  private void checkPreUpgradeDeadlines() {
+    for (Setting<Long> setting : List.of(HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT)) {
+      if (get(setting) < 1) {
+        throw new ConfigException(setting.flag() + " / " + setting.env()
+          + " must be longer than 0: a connection needs time to send its request");
+      }
     }
   }
 
@@ -214,6 +245,10 @@ public final class ServerConfig {
     Long idle = get(IDLE_TIMEOUT);
     return idle != null ? idle : 2 * get(PING_INTERVAL);
   }
+
+  public Duration handshakeTimeout() { return Duration.ofMillis(get(HANDSHAKE_TIMEOUT)); }
+  public Duration httpIdleTimeout() { return Duration.ofMillis(get(HTTP_IDLE_TIMEOUT)); }
+  public int maxPendingConnections() { return get(MAX_PENDING_CONNECTIONS); }
 
   /** The limits the connection handlers of both servers enforce. */
   public ConnectionOptions connectionOptions() {

@@ -67,6 +67,26 @@ class ServerConfigTest {
   }
 
   @Test
+  void preUpgradeLimitsHaveDefaultsUnitsAndRefuseZero() {
+    ServerConfig defaults = ServerConfig.fromEnv(Map.of());
+    assertEquals(10_000, defaults.handshakeTimeout().toMillis());
+    assertEquals(75_000, defaults.httpIdleTimeout().toMillis());
+    assertEquals(1000, defaults.maxPendingConnections());
+    ServerConfig set = ServerConfig.resolve(Map.of("--handshake-timeout", "500ms"),
+      Map.of("HTTP_IDLE_TIMEOUT", "2m", "MAX_PENDING_CONNECTIONS", "50"));
+    assertEquals(500, set.handshakeTimeout().toMillis());
+    assertEquals(120_000, set.httpIdleTimeout().toMillis());
+    assertEquals(50, set.maxPendingConnections());
+    for (String env : new String[] {"HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "MAX_PENDING_CONNECTIONS"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of(env, "0")));
+      assertTrue(e.getMessage().contains(env), e.getMessage());
+    }
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--handshake-timeout", "soon"), Map.of()));
+    assertTrue(e.getMessage().contains("--handshake-timeout"), e.getMessage());
+  }
+
+  @Test
   void durationsAcceptUnits() {
     assertEquals(250, Setting.parseDurationMillis("250ms"));
     assertEquals(5000, Setting.parseDurationMillis("5s"));
