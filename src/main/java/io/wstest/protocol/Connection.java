@@ -7,11 +7,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One WebSocket: assembles messages from frames with the size and UTF-8 rules of RFC 6455, answers them, and
@@ -36,6 +38,8 @@ final class Connection {
   private Rfc6455Guard guard;
   private final String id;
   private final Endpoint endpoint;
+  /** The upgrade request as received, for the welcome and info; null when the caller did not record it. */
+  private final Handshake handshake;
   private final WebSocketMetrics metrics;
   private long seq;
   /** Set when the close starts: nothing is read or written after it. */
@@ -71,8 +75,9 @@ final class Connection {
   private Buffer fragments;
   private boolean fragmentedText;
 
-  Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint) {
+  Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint, Handshake handshake) {
     this.handler = handler;
+    this.handshake = handshake;
     this.ws = ws;
     this.channel = VertxInternals.handlerContext(ws).channel();
     this.id = id;
@@ -122,7 +127,10 @@ final class Connection {
   }
 
   private JsonObject welcome() {
-    ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress());
+    ProxyProtocol.Header proxy = ProxyProtocol.header(channel);
+    ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress(),
+      proxy == null ? null : proxy.sourceIp());
+    String accepted = PendingConnections.acceptedExtensions(channel);
     return new JsonObject()
       .put("type", "welcome")
       .put("message", "Connected to " + handler.identity().displayName())
@@ -134,7 +142,15 @@ final class Connection {
       .put("server", handler.server())
       .put("draining", handler.draining())
       .put("service_identity", handler.identityJson())
-      .put("keepalive", keepaliveJson());
+      .put("keepalive", keepaliveJson())
+      .put("subprotocols_offered", handshake == null ? new JsonArray()
+        : Handshake.array(handshake.subprotocolsOffered()))
+      .put("subprotocol", ws.subProtocol())
+      .put("extensions_offered", handshake == null ? new JsonArray()
+        : Handshake.array(handshake.extensionsOffered()))
+      .put("extensions", accepted == null ? new JsonArray() : Handshake.array(List.of(accepted.split("\\s*,\\s*"))))
+      .put("proxy_protocol", proxy == null ? null : proxy.toJson())
+      .put("request", handshake == null ? null : handshake.request());
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
@@ -337,7 +353,9 @@ final class Connection {
       .put("server", handler.server())
       .put("service_identity", handler.identityJson())
       .put("connections", handler.registry().countsJson()
-        .put("this_verticle_instance", handler.localConnections()));
+        .put("this_verticle_instance", handler.localConnections()))
+      .put("subprotocol", ws.subProtocol())
+      .put("request", handshake == null ? null : handshake.request());
   }
 
   /** BROADCAST_RATE: over the limit the sender gets an error reply and the socket stays open. */

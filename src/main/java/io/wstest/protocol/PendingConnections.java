@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -44,6 +45,7 @@ public final class PendingConnections implements Shareable {
   private static final String MAP = "wstest.process";
   private static final String KEY = "pending-connections";
   private static final String NAME = "wstest-pending-deadline";
+  private static final AttributeKey<String> ACCEPTED_EXTENSIONS = AttributeKey.valueOf("wstest.accepted-extensions");
 
   private final long handshakeTimeoutMillis;
   private final long httpIdleTimeoutMillis;
@@ -72,6 +74,14 @@ public final class PendingConnections implements Shareable {
     MeterRegistry registry = Metrics.of(vertx).registry();
     return vertx.sharedData().<String, PendingConnections>getLocalMap(MAP).computeIfAbsent(KEY,
       k -> new PendingConnections(registry, handshakeTimeoutMillis, httpIdleTimeoutMillis, maxPending));
+  }
+
+  /**
+   * The {@code Sec-WebSocket-Extensions} of the 101 answer on this channel (what the server accepted), or null
+   * when it had none; Vert.x does not tell a server WebSocket which extensions it negotiated.
+   */
+  static String acceptedExtensions(io.netty.channel.Channel channel) {
+    return channel.hasAttr(ACCEPTED_EXTENSIONS) ? channel.attr(ACCEPTED_EXTENSIONS).get() : null;
   }
 
   /** Connections counted right now. */
@@ -141,6 +151,12 @@ public final class PendingConnections implements Shareable {
       boolean upgraded = msg instanceof HttpResponse response
         && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       boolean responseEnd = msg instanceof LastHttpContent;
+      if (upgraded) {
+        String extensions = ((HttpResponse) msg).headers().get("Sec-WebSocket-Extensions");
+        if (extensions != null) {
+          ctx.channel().attr(ACCEPTED_EXTENSIONS).set(extensions);
+        }
+      }
       ctx.write(msg, promise);
       if (upgraded) {
         ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
