@@ -151,13 +151,14 @@ public final class PendingConnections implements Shareable {
       boolean upgraded = msg instanceof HttpResponse response
         && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       boolean responseEnd = msg instanceof LastHttpContent;
+      ctx.write(msg, promise);
       if (upgraded) {
+        // read after the write: Netty's extension handler, nearer the socket, has just added the header
         String extensions = ((HttpResponse) msg).headers().get("Sec-WebSocket-Extensions");
         if (extensions != null) {
           ctx.channel().attr(ACCEPTED_EXTENSIONS).set(extensions);
         }
       }
-      ctx.write(msg, promise);
       if (upgraded) {
         ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
       } else if (responseEnd && counted) {
