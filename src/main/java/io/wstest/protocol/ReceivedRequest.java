@@ -21,6 +21,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -138,7 +141,7 @@ public final class ReceivedRequest {
     JsonObject json = new JsonObject()
       .put("protocol", session.getProtocol())
       .put("cipher_suite", session.getCipherSuite())
-      .put("sni", request.connection().indicatedServerName())
+      .put("sni", serverName(session))
       .put("alpn", ssl == null ? null : ssl.applicationProtocol());
     X509Certificate client = null;
     try {
@@ -150,6 +153,18 @@ public final class ReceivedRequest {
       // no client certificate: TLS_CLIENT_AUTH is off, or "request" and the client sent none
     }
     return json.put("client_certificate", client == null ? null : certificate(client));
+  }
+
+  /** The SNI name the client sent (Vert.x records it only with SNI certificate selection on; the JDK always). */
+  private static String serverName(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
+      for (SNIServerName name : extended.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
   }
 
   static JsonObject certificate(X509Certificate certificate) {
