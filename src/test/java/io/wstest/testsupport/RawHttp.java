@@ -16,8 +16,11 @@ import java.util.Locale;
  */
 public final class RawHttp {
 
-  /** The answer: status 0 and an empty head when the server closed without answering. */
-  public record Response(int status, String head, String body, boolean closedByServer) {
+  /**
+   * The answer: status 0 and an empty head when the server closed without answering; {@code localPort} is this
+   * client's port (what a proxy in between reports as the source).
+   */
+  public record Response(int status, String head, String body, boolean closedByServer, int localPort) {
 
     /** The first value of a response header, case-insensitively, or null. */
     public String header(String name) {
@@ -57,10 +60,10 @@ public final class RawHttp {
       }
       String headText = head.toString(StandardCharsets.ISO_8859_1);
       if (matched < 4) {
-        return new Response(0, headText, "", true);
+        return new Response(0, headText, "", true, socket.getLocalPort());
       }
       int status = Integer.parseInt(headText.split(" ", 3)[1]);
-      Response partial = new Response(status, headText, "", false);
+      Response partial = new Response(status, headText, "", false, socket.getLocalPort());
       String length = partial.header("Content-Length");
       String body = length == null ? "" : new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
       boolean closed;
@@ -71,7 +74,7 @@ public final class RawHttp {
         socket.setSoTimeout(300); // a keep-alive connection stays open: a short look is enough
         closed = readsEndOfStream(in);
       }
-      return new Response(status, headText, body, closed);
+      return new Response(status, headText, body, closed, socket.getLocalPort());
     }
   }
 
