@@ -30,13 +30,21 @@ import javax.net.ssl.SSLSession;
 /**
  * A request as this process received it, for the welcome, {@code info}, {@code /request} and the 426 answer: what
  * a load balancer in front changed is visible here (headers added, removed or rewritten, the scheme, TLS, the PROXY
- * header). Header order and repeats are kept as they arrived. The values of credential headers are replaced by
- * their size unless SHOW_CREDENTIALS is on.
+ * header). Header order and repeats are kept as they arrived. The values of credential headers (Authorization,
+ * Proxy-Authorization, Cookie, and custom ones named like X-Api-Key or X-Auth-Token) are replaced by their size
+ * unless SHOW_CREDENTIALS is on.
  */
 public final class ReceivedRequest {
 
   /** Headers whose values are secrets: Authorization keeps its scheme word, Cookie its names. */
   private static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "proxy-authorization", "cookie");
+  /**
+   * Parts of the names of the usual custom credential headers (X-Api-Key, X-Auth-Token, X-Amz-Security-Token,
+   * X-Vault-Token, X-Client-Secret ...): their values are redacted whole. Not "key" alone, which would hide the
+   * handshake's Sec-WebSocket-Key.
+   */
+  private static final List<String> CREDENTIAL_NAME_PARTS = List.of("api-key", "apikey", "token", "secret",
+    "password", "x-auth");
 
   private ReceivedRequest() {
   }
@@ -98,7 +106,7 @@ public final class ReceivedRequest {
   static String redact(String name, String value) {
     String lower = name.toLowerCase(Locale.ROOT);
     if (!CREDENTIAL_HEADERS.contains(lower)) {
-      return value;
+      return CREDENTIAL_NAME_PARTS.stream().anyMatch(lower::contains) ? hidden(value.trim()) : value;
     }
     if (lower.equals("cookie")) {
       StringBuilder redacted = new StringBuilder();

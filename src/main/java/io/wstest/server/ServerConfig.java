@@ -73,8 +73,9 @@ public final class ServerConfig {
     "none|request|require", "none", "ask TLS clients for a certificate signed by TLS_CLIENT_CA: request (optional) "
       + "or require (handshake fails without one); the welcome and /request show it", ClientAuth::parse);
   public static final Setting<Boolean> SHOW_CREDENTIALS = Setting.bool("SHOW_CREDENTIALS", "--show-credentials",
-    false, "show Authorization, Proxy-Authorization and Cookie values in the request echoed by the welcome, info, "
-      + "/request and 426 answers (default: redacted to their size)");
+    false, "show Authorization, Proxy-Authorization, Cookie and custom credential header values (X-Api-Key, "
+      + "X-Auth-Token ...) in the request echoed by the welcome, info, /request and 426 answers (default: redacted "
+      + "to their size)");
   public static final Setting<List<String>> SUBPROTOCOLS = Setting.parsed("SUBPROTOCOLS", "--subprotocols",
     "*|none|LIST", "*", "WebSocket subprotocol selection on /ws, /echo and the raw port: * = the client's first "
       + "offer, a comma list = the client's first offer that is in the list, none = never select one",

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RequestEchoTest {
 
   private static final String CREDENTIALS = "Authorization: Bearer s3cr3t-t0ken\r\n"
-    + "Proxy-Authorization: Basic dXNlcjpwYXNz\r\nCookie: session=abc123; theme=dark\r\n";
+    + "Proxy-Authorization: Basic dXNlcjpwYXNz\r\nCookie: session=abc123; theme=dark\r\nX-Api-Key: k3y-v4lue\r\n";
 
   private InProcessService service;
 
@@ -68,11 +68,12 @@ class RequestEchoTest {
     assertNull(json.getValue("proxy_protocol"));
     List<String> names = names(json.getJsonArray("headers"));
     assertEquals(List.of("Host", "X-Repeat", "X-Forwarded-For", "X-Repeat", "Authorization", "Proxy-Authorization",
-      "Cookie", "Content-Length"), names);
+      "Cookie", "X-Api-Key", "Content-Length"), names);
     assertEquals("two", json.getJsonArray("headers").getJsonArray(3).getString(1), "repeats kept in order");
     assertEquals("Bearer <redacted 12 bytes>", value(json, "Authorization"));
     assertEquals("Basic <redacted 12 bytes>", value(json, "Proxy-Authorization"));
     assertEquals("session=<redacted 6 bytes>; theme=<redacted 4 bytes>", value(json, "Cookie"));
+    assertEquals("<redacted 9 bytes>", value(json, "X-Api-Key"));
     assertEquals("redacted", json.getString("credentials"));
     assertFalse(answer.body().contains("s3cr3t") || answer.body().contains("abc123")
       || answer.body().contains("dXNlcjpwYXNz"), answer.body());
@@ -92,6 +93,7 @@ class RequestEchoTest {
     assertEquals("shown", json.getString("credentials"));
     assertEquals("Bearer s3cr3t-t0ken", value(json, "Authorization"));
     assertEquals("session=abc123; theme=dark", value(json, "Cookie"));
+    assertEquals("k3y-v4lue", value(json, "X-Api-Key"));
     try (RawWebSocket ws = RawWebSocket.connect(s.httpPort(), "/ws", 0, CREDENTIALS)) {
       JsonObject request = new JsonObject(ws.readFrame().text()).getJsonObject("request");
       assertEquals("Basic dXNlcjpwYXNz", value(request, "Proxy-Authorization"));
@@ -114,7 +116,8 @@ class RequestEchoTest {
         assertEquals("websocket", value(request, "Upgrade"));
         assertEquals("Bearer <redacted 12 bytes>", value(request, "Authorization"));
         assertEquals("198.51.100.4", request.getString("client_ip"));
-        assertFalse(welcome.encode().contains("s3cr3t"), welcome.encode());
+        assertFalse(welcome.encode().contains("s3cr3t") || welcome.encode().contains("k3y-v4lue"), welcome.encode());
+        assertTrue(value(request, "Sec-WebSocket-Key").endsWith("=="), "the handshake key is no credential");
         ws.writeFrame(RawWebSocket.TEXT, "{\"type\":\"info\"}".getBytes(StandardCharsets.UTF_8));
         JsonObject info = new JsonObject(ws.readFrame().text());
         assertEquals(request, info.getJsonObject("request"), "info repeats the upgrade request");
