@@ -115,6 +115,17 @@ class ProxyProtocolTest {
     assertEquals(2.0, metrics.value("websocket_proxy_protocol_connections_total", "outcome", "timeout"));
   }
 
+  @Test
+  void aProxyPortSharedWithAnotherListenerStopsStartUpNamingBoth() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("HTTP_PORT", "21610", "PROXY_HTTP_PORT", "21610")));
+    assertTrue(e.getMessage().contains("HTTP_PORT") && e.getMessage().contains("PROXY_HTTP_PORT"), e.getMessage());
+    ConfigException both = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("PROXY_HTTP_PORT", "21611", "PROXY_WS_PORT", "21611")));
+    assertTrue(both.getMessage().contains("PROXY_WS_PORT"), both.getMessage());
+    assertEquals(0, ServerConfig.fromEnv(Map.of()).proxyHttpPort(), "off by default");
+  }
+
   /** A PROXY v2 header: PROXY command, TCP over IPv4, to 127.0.0.1:destinationPort. */
   static byte[] v2Header(byte[] source, int sourcePort, int destinationPort) {
     ByteBuffer header = ByteBuffer.allocate(16 + 12);
