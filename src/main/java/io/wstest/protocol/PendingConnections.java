@@ -10,13 +10,30 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.shareddata.Shareable;
+import io.vertx.core.spi.tls.SslContextFactory;
 import io.wstest.runtime.Metrics;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,8 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then send half a request, nothing, or one byte every few seconds cannot hold file descriptors forever:
  * <ul>
  *   <li>the head of a connection's first request (for a WebSocket: the upgrade request) must have fully arrived
- *   within HANDSHAKE_TIMEOUT of the connection being handed to the HTTP server (over TLS: after the TLS
- *   handshake, which Vert.x's own TLS handshake timeout, set to the same value, bounds from the accept on);</li>
+ *   within HANDSHAKE_TIMEOUT of the accept. Over TLS the TLS handshake counts: Vert.x's TLS handshake timeout,
+ *   set to the same value, bounds it from the accept, and the request head gets what is left. The HTTP server
+ *   only sees a TLS connection once its handshake is done, so {@link #tlsEngineOptions} notes when each TLS
+ *   engine was created, which Vert.x does as it accepts the connection;</li>
  *   <li>between keep-alive requests, the head of the next request must have fully arrived within
  *   HTTP_IDLE_TIMEOUT of the end of the previous response;</li>
  *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process; the next one is closed at once.</li>
@@ -34,8 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * While a request is being answered no deadline runs: the answer is the server's own work (an admin drain
  * answers once the sockets have closed, which CLOSE_TIMEOUT bounds), and a response the peer does not read is
  * already written, as far as this handler sees, so the idle deadline starts. Every deadline is absolute: a timer
- * armed when the wait starts and never pushed back by incoming bytes, so a byte-dribbler cannot extend it (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut
- * upgraded WebSockets, which have their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
+ * armed when the wait starts and never pushed back by incoming bytes, so a byte-dribbler cannot extend it
+ * (Vert.x's {@code idleTimeout} restarts on every byte, and it would also cut upgraded WebSockets, which have
+ * their own ping and IDLE_TIMEOUT). The handler watches the HTTP objects between
  * Netty's codec and Vert.x: a decoded {@link HttpRequest} is a complete request head, an outgoing
  * {@link LastHttpContent} the end of a response, an outgoing 101 the upgrade, after which it removes itself.
  * It reaches the channel through {@link VertxInternals}, like {@link Rfc6455Guard} does for WebSockets.
@@ -46,6 +66,11 @@ public final class PendingConnections implements Shareable {
   private static final String KEY = "pending-connections";
   private static final String NAME = "wstest-pending-deadline";
   private static final AttributeKey<String> ACCEPTED_EXTENSIONS = AttributeKey.valueOf("wstest.accepted-extensions");
+  /**
+   * When each TLS connection was accepted (System.nanoTime), by its engine. Weak keys: a connection that dies in
+   * its TLS handshake leaves nothing behind once its engine is collected.
+   */
+  private static final Map<SSLEngine, Long> TLS_ACCEPTED = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final long handshakeTimeoutMillis;
   private final long httpIdleTimeoutMillis;
@@ -95,10 +120,97 @@ public final class PendingConnections implements Shareable {
    */
   public void track(HttpConnection connection) {
     ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(connection);
-    if (vertxHandler == null || vertxHandler.pipeline().get("httpDecoder") == null) {
+    if (vertxHandler == null) {
+      return;
+    }
+    if (vertxHandler.pipeline().get("httpDecoder") == null) {
       return; // not HTTP/1 (both servers serve only HTTP/1: no h2c, no ALPN)
     }
     vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, new Deadline());
+  }
+
+  /**
+   * The JDK TLS engine, which Vert.x uses by default, noting when each TLS connection is accepted (its engine is
+   * created then) so that the request deadline can count the TLS handshake in. Only public Vert.x SPI and Netty.
+   */
+  public static SSLEngineOptions tlsEngineOptions() {
+    return TLS_ENGINE;
+  }
+
+  /** One instance for every server, like the default engine options Vert.x would use. */
+  private static final SSLEngineOptions TLS_ENGINE = new JdkSSLEngineOptions() {
+    @Override
+    public SslContextFactory sslContextFactory() {
+      return new AcceptTiming(super.sslContextFactory());
+    }
+  };
+
+  /** Vert.x's own factory, whose contexts note each new engine's creation time. */
+  private static final class AcceptTiming implements SslContextFactory {
+
+    private final SslContextFactory factory;
+
+    AcceptTiming(SslContextFactory factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public SslContext create() throws SSLException {
+      return new DelegatingSslContext(factory.create()) {
+        @Override
+        protected void initEngine(SSLEngine engine) {
+          TLS_ACCEPTED.put(engine, System.nanoTime());
+        }
+      };
+    }
+
+    @Override
+    public SslContextFactory useAlpn(boolean useAlpn) {
+      factory.useAlpn(useAlpn);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory forServer(ClientAuth clientAuth) {
+      factory.forServer(clientAuth);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory forClient(SNIServerName serverName, String endpointIdentificationAlgorithm) {
+      factory.forClient(serverName, endpointIdentificationAlgorithm);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory enabledProtocols(Set<String> enabledProtocols) {
+      factory.enabledProtocols(enabledProtocols);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory keyMananagerFactory(KeyManagerFactory kmf) {
+      factory.keyMananagerFactory(kmf);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory trustManagerFactory(TrustManagerFactory tmf) {
+      factory.trustManagerFactory(tmf);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory enabledCipherSuites(Set<String> enabledCipherSuites) {
+      factory.enabledCipherSuites(enabledCipherSuites);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory applicationProtocols(List<String> applicationProtocols) {
+      factory.applicationProtocols(applicationProtocols);
+      return this;
+    }
   }
 
   private static Counter closes(MeterRegistry registry, String reason) {
@@ -128,7 +240,19 @@ public final class PendingConnections implements Shareable {
         ctx.channel().close();
         return;
       }
-      arm(handshakeTimeoutMillis);
+      long left = handshakeTimeoutMillis - tlsHandshakeMillis(ctx);
+      if (left <= 0) {
+        expire();
+      } else {
+        arm(left);
+      }
+    }
+
+    /** How long the TLS handshake took from the accept, or 0 without TLS. */
+    private static long tlsHandshakeMillis(ChannelHandlerContext ctx) {
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      Long acceptedAt = tls == null ? null : TLS_ACCEPTED.remove(tls.engine());
+      return acceptedAt == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedAt);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.PendingConnections;
 import io.wstest.protocol.ProxyProtocol;
 
@@ -27,6 +28,8 @@ final class ProxyListener {
     PendingConnections pending = WebSocketServerOptions.pendingConnections(vertx, config);
     ProxyProtocol proxy = WebSocketServerOptions.proxyProtocol(vertx, config);
     return vertx.createHttpServer(WebSocketServerOptions.proxyProtocol(config, port))
+      // errors of connections no request or socket handler has taken yet: counted, not a line each
+      .exceptionHandler(PeerErrors::connectionError)
       .connectionHandler(connection -> {
         pending.track(connection);
         proxy.require(connection);

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerRequest;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
 import io.wstest.runtime.ServiceLifecycle;
@@ -32,6 +33,8 @@ public final class RawWebSocketVerticle extends VerticleBase {
     Handler<HttpServerRequest> requests = request -> upgrade.accept(request, connections, Endpoint.PROTOCOL);
     return connections.start()
       .compose(v -> vertx.createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
+        // errors of connections no request or socket handler has taken yet: counted, not a line each
+        .exceptionHandler(PeerErrors::connectionError)
         .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
         .requestHandler(requests)
         .listen())

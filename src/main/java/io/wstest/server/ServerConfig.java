@@ -1,6 +1,7 @@
 package io.wstest.server;
 
 import io.wstest.ops.AllowedOrigins;
+import io.wstest.options.SafeEcho;
 import io.wstest.protocol.ConnectionOptions;
 
 import java.time.Duration;
@@ -57,8 +58,9 @@ public final class ServerConfig {
       + "long later if the closing handshake has not finished, e.g. because the peer stopped reading");
   public static final Setting<Boolean> ADMIN_ENABLED = Setting.bool("ADMIN_ENABLED", "--admin-enabled", true,
     "serve the POST toggles /readyz/*, /healthz/*, /admin/* (false: they answer 404)");
-  public static final Setting<String> ADMIN_TOKEN = Setting.text("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
-    "when set, the POST toggles require 'Authorization: Bearer <token>' (prefer the env var: flags show in ps)");
+  public static final Setting<String> ADMIN_TOKEN = Setting.parsed("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
+    "when set, the POST toggles require 'Authorization: Bearer <token>' (prefer the env var: flags show in ps)",
+    ServerConfig::parseToken);
   public static final Setting<AllowedOrigins> ALLOWED_ORIGINS = Setting.parsed("ALLOWED_ORIGINS",
     "--allowed-origins", "ORIGINS", null,
     "comma list of browser origins allowed to open WebSockets (default any); others get 403",
@@ -105,9 +107,8 @@ public final class ServerConfig {
    * forever: thousands of them exhaust the fd limit before MAX_CONNECTIONS (which counts WebSockets) sees one.
    */
   public static final Setting<Long> HANDSHAKE_TIMEOUT = Setting.duration("HANDSHAKE_TIMEOUT", "--handshake-timeout",
-    "10s", "a new connection must finish its TLS handshake within this long, and then send the whole head of its "
-      + "first HTTP request (the WebSocket upgrade or any other) within this long; bytes trickling in do not "
-      + "extend it");
+    "10s", "a new connection must have sent the whole head of its first HTTP request (the WebSocket upgrade or any "
+      + "other) this long after the accept, TLS handshake included; bytes trickling in do not extend it");
   /**
    * Longer than the 60 s idle timeout of common load balancers (AWS ALB's default) that keep connections to the
    * service open: when both sides time out together, a request the balancer sends just then fails (502).
@@ -144,6 +145,18 @@ public final class ServerConfig {
    * @param env   the process environment (injected for tests)
    * @throws ConfigException naming the flag or env var whose value is unusable
    */
+  /** A token a client can send in a header: printable ASCII without spaces (the message never shows it). */
+  static String parseToken(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c <= ' ' || c > '~') {
+        throw new IllegalArgumentException("a token of printable ASCII without spaces is expected: character "
+          + (i + 1) + " of " + raw.length() + " is a space, a control character or not ASCII");
+      }
+    }
+    return raw;
+  }
+
   public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
     Map<Setting<?>, Object> values = new HashMap<>();
     for (Setting<?> setting : SETTINGS) {
@@ -166,7 +179,11 @@ public final class ServerConfig {
       try {
         values.put(setting, setting.parse(raw));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("Invalid value for " + source + ": '" + raw + "' (" + e.getMessage() + ")");
+        // a file setting's value is a path, worth showing, unless it is the key itself (TLS_KEY with PEM text)
+        String shown = setting.label().equals("FILE") ? SafeEcho.quote(raw.trim())
+          : SafeEcho.quote(setting.env(), raw.trim());
+        throw new ConfigException("Invalid value for " + source + ": " + shown + " ("
+          + SafeEcho.scrub(e.getMessage()) + ")");
       }
     }
     ServerConfig config = new ServerConfig(values);

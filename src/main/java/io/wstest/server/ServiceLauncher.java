@@ -10,6 +10,7 @@ import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,9 @@ public final class ServiceLauncher {
 
   public static Future<Void> start(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
     LOG.info("Service Identity: {}", identity.toJson().encode());
+    if (config.tls()) {
+      TlsPem.validityWarnings(config.tlsCert(), Instant.now()).forEach(LOG::warn);
+    }
     Metrics.of(vertx).registerInfo(identity);
     DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
     return deploy(vertx, () -> new HttpVerticle(config, identity), options, config.httpPort(), ServerConfig.HTTP_PORT, config)

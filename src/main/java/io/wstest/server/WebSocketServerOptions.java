@@ -21,6 +21,8 @@ final class WebSocketServerOptions {
   static HttpServerOptions create(ServerConfig config, int port) {
     HttpServerOptions options = plain(config, port);
     if (config.tls()) {
+      // the JDK engine, as by default, telling the request deadline when each TLS connection was accepted
+      options.setSslEngineOptions(PendingConnections.tlsEngineOptions());
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(config.tlsCert())
         .setKeyPath(config.tlsKey()));
@@ -57,8 +59,8 @@ final class WebSocketServerOptions {
       // HTTP/1.1 only: nothing here needs HTTP/2, and h2c (prior knowledge or Upgrade: h2c) would be one more
       // protocol on the port that the request deadlines, limits and the WebSocket upgrade were not built for.
       .setHttp2ClearTextEnabled(false)
-      // The TLS handshake gets the same deadline as the request that follows (PendingConnections); Netty counts it
-      // from the accept, and bytes trickling in do not extend it.
+      // The TLS handshake counts in the request deadline (PendingConnections); Netty counts it from the accept, and
+      // bytes trickling in do not extend it.
       .setSslHandshakeTimeout(config.handshakeTimeout().toMillis())
       .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     if (!config.subprotocols().isEmpty()) {

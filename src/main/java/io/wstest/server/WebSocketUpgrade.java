@@ -88,6 +88,7 @@ final class WebSocketUpgrade {
     request.response()
       .setStatusCode(503)
       .putHeader("Content-Type", "application/json")
+      .putHeader(Responses.NOSNIFF, "nosniff")
       .putHeader("Retry-After", "1")
       .end(new JsonObject()
         .put("error", "too_many_connections")
@@ -100,6 +101,7 @@ final class WebSocketUpgrade {
       .setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader(Responses.NOSNIFF, "nosniff")
       .end(new JsonObject().put("error", error).put("message", message).put("status", status).encode());
   }
 }

@@ -97,15 +97,19 @@ class PendingConnectionsTest {
       socket.handler(data -> watched.bytesReceived.addAndGet(data.length()));
       socket.closeHandler(v -> watched.closedByServer.tryComplete());
       socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
-      vertx.setPeriodic(DRIBBLE_EVERY_MS, id -> {
-        if (watched.closedByServer.future().isComplete() || watched.bytesSent.get() >= DRIBBLE_BYTES) {
-          vertx.cancelTimer(id);
-          return;
-        }
-        socket.write("a");
-        watched.bytesSent.incrementAndGet();
-      });
+      dribbleOn(vertx, socket, watched);
       return watched;
+    });
+  }
+
+  private static void dribbleOn(Vertx vertx, NetSocket socket, Watched watched) {
+    vertx.setPeriodic(DRIBBLE_EVERY_MS, id -> {
+      if (watched.closedByServer.future().isComplete() || watched.bytesSent.get() >= DRIBBLE_BYTES) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      socket.write("a");
+      watched.bytesSent.incrementAndGet();
     });
   }
 
@@ -175,6 +179,62 @@ class PendingConnectionsTest {
 
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aKeepAliveConnectionDribblingItsNextRequestIsClosedAtTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
+    net = vertx.createNetClient();
+    http = vertx.createHttpClient();
+    Watched watched = new Watched();
+    InProcessService.start(Map.of("HTTP_IDLE_TIMEOUT", "2s"))
+      .compose(s -> {
+        service = s;
+        return net.connect(s.httpPort(), "127.0.0.1");
+      })
+      .compose(socket -> {
+        socket.handler(data -> {
+          watched.bytesReceived.addAndGet(data.length());
+          watched.answered.tryComplete();
+        });
+        socket.closeHandler(v -> watched.closedByServer.tryComplete());
+        socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nX-Slow: ");
+        return watched.answered.future().map(v -> {
+          dribbleOn(vertx, socket, watched);
+          return socket;
+        });
+      })
+      .compose(socket -> watched.closedByServer.future())
+      .compose(closed -> PrometheusText.scrape(http, service.httpPort()))
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        int sent = watched.bytesSent.get();
+        assertTrue(sent < DRIBBLE_BYTES, "closed before the dribbler ran out of bytes, sent " + sent);
+        assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "http_idle_timeout"));
+        assertEquals(0.0, metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void anAnswerSlowerThanTheHandshakeTimeoutIsNotCut(Vertx vertx, VertxTestContext ctx) {
+    http = vertx.createHttpClient();
+    // the drain answers once the socket has closed: after SHUTDOWN_GRACE, twice HANDSHAKE_TIMEOUT
+    InProcessService.start(Map.of("HANDSHAKE_TIMEOUT", "1s", "SHUTDOWN_GRACE", "2s"))
+      .compose(s -> {
+        service = s;
+        return WsTestClient.connect(vertx, s.httpPort(), "/ws");
+      })
+      .compose(client -> client.next("welcome"))
+      .compose(welcome -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(service.httpPort()).setURI("/admin/drain").setTimeout(20_000)))
+      .compose(request -> request.send().compose(response -> response.body()
+        .map(body -> Map.entry(response.statusCode(), body.toJsonObject()))))
+      .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+        assertEquals(202, answer.getKey(), answer.getValue().encode());
+        assertEquals(1, answer.getValue().getInteger("closed"), answer.getValue().encode());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   void pastMaxPendingConnectionsANewConnectionIsClosedAtOnceAndHealthWorksOnceTheyFree(Vertx vertx,
                                                                                      VertxTestContext ctx) {
     int max = 50;
@@ -228,7 +288,7 @@ class PendingConnectionsTest {
     List<Future<Void>> closes = new ArrayList<>();
     InProcessService.start(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
         "HANDSHAKE_TIMEOUT", "3s"))
-      // first an https request: the JVM's first TLS handshakes are slow (class loading, JIT), the attack's should not be
+      // an https request first: the JVM's first TLS handshakes are slow (class loading, JIT, the TLS context)
       .compose(s -> {
         service = s;
         return health(s.httpPort());
