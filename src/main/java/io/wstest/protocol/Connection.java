@@ -151,6 +151,7 @@ final class Connection {
       .put(Fields.DRAINING, handler.draining())
       .put(Fields.SERVICE_IDENTITY, handler.identityJson())
       .put(Fields.KEEPALIVE, keepaliveJson())
+      .put(Fields.LIMITS, new JsonObject().put(Fields.MAX_MESSAGE_BYTES, handler.options().maxMessageBytes()))
       .put(Fields.SUBPROTOCOLS_OFFERED, handshake == null ? new JsonArray()
         : Handshake.array(handshake.subprotocolsOffered()))
       .put(Fields.SUBPROTOCOL, ws.subProtocol())

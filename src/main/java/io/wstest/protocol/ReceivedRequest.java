@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.wstest.wire.Fields;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,10 +67,10 @@ public final class ReceivedRequest {
       .put("path", request.path())
       .put("query", request.query())
       .put("uri", request.uri())
-      .put("http_version", httpVersion(request))
-      .put("host", request.authority() == null ? null : request.authority().toString())
-      .put("scheme", scheme)
-      .put("headers", headers(request.headers(), showCredentials))
+      .put(Fields.HTTP_VERSION, httpVersion(request))
+      .put(Fields.HOST, request.authority() == null ? null : request.authority().toString())
+      .put(Fields.SCHEME, scheme)
+      .put(Fields.HEADERS, headers(request.headers(), showCredentials))
       .put("header_count", request.headers().size())
       .put("credentials", showCredentials ? "shown" : "redacted")
       .put("client_ip", address.clientIp())
@@ -77,7 +78,7 @@ public final class ReceivedRequest {
       .put("forwarded_for", address.forwardedForJson())
       .put("peer", peer == null ? null : peer.hostAddress() + ":" + peer.port())
       .put("proxy_protocol", proxy == null ? null : proxy.toJson())
-      .put("tls", tls ? tls(request, channel) : null);
+      .put(Fields.TLS, tls ? tls(request, channel) : null);
   }
 
   private static String httpVersion(HttpServerRequest request) {
@@ -150,7 +151,7 @@ public final class ReceivedRequest {
       .put("protocol", session.getProtocol())
       .put("cipher_suite", session.getCipherSuite())
       .put("sni", serverName(session))
-      .put("alpn", ssl == null ? null : ssl.applicationProtocol());
+      .put(Fields.ALPN, ssl == null ? null : ssl.applicationProtocol());
     X509Certificate client = null;
     try {
       Certificate[] peers = session.getPeerCertificates();
