@@ -1,7 +1,9 @@
 package io.wstest.client.handshake;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.testsupport.Backend;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.HaproxyProcess;
 import io.wstest.testsupport.LoadBalancerProcess;
 import io.wstest.testsupport.NginxProcess;
 import io.wstest.testsupport.ServiceProcess;
@@ -152,6 +154,22 @@ class LoadBalancerHandshakeIT {
       assertTrue(subprotocol.getString("fix").contains("Sec-WebSocket-Protocol"), subprotocol.encode());
       assertEquals("pass", checks.get("upgrade").getString("status"));
       assertEquals("pass", checks.get("custom header").getString("status"));
+    }
+  }
+
+  @Test
+  void haproxyInHttpModePassesTheHandshakeChecks() {
+    Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
+    try (LoadBalancerProcess haproxy = HaproxyProcess.start(List.of(Backend.of("b1", service)),
+      HaproxyProcess.Options.roundRobin())) {
+      JsonObject report = TestLbRuns.testLb(reports, "haproxy", 0, handshake(haproxy, "--direct", direct(),
+        "--pings", "5"));
+      Map<String, JsonObject> checks = checks(report);
+      for (String name : List.of("upgrade", "subprotocol", "compression", "custom header", "host", "origin",
+        "client ip", "http version", "message size", "latency")) {
+        assertEquals("pass", checks.get(name).getString("status"), checks.get(name).encode());
+      }
+      assertTrue(checks.get("client ip").getString("measured").contains("X-Forwarded-For"), "option forwardfor");
     }
   }
 
