@@ -72,6 +72,20 @@ public final class NginxProcess {
    * the project's WebSocket proxy snippet: to play a proxy that is set up wrong, e.g. without the Upgrade lines.
    */
   public static LoadBalancerProcess startWithLocation(int httpBackend, int wsBackend, String locationDirectives) {
+    return startWithLocation(httpBackend, wsBackend, locationDirectives, null);
+  }
+
+  /**
+   * As {@link #startWithLocation(int, int, String)}, with nginx terminating TLS on both listeners with this
+   * certificate (clients use https/wss, the service gets plain http/ws).
+   */
+  public static LoadBalancerProcess startTlsWithLocation(int httpBackend, int wsBackend, SelfSignedCert cert,
+                                                         String locationDirectives) {
+    return startWithLocation(httpBackend, wsBackend, locationDirectives, cert);
+  }
+
+  private static LoadBalancerProcess startWithLocation(int httpBackend, int wsBackend, String locationDirectives,
+                                                       SelfSignedCert tls) {
     Path binary = binary();
     if (binary == null) {
       throw new IllegalStateException(INSTALL_HINT);
@@ -80,6 +94,8 @@ public final class NginxProcess {
       Path dir = Files.createTempDirectory("wstest-nginx-");
       int httpPort = FreePorts.next();
       int wsPort = FreePorts.next();
+      String listen = tls == null ? "" : " ssl; ssl_certificate " + tls.certPem() + "; ssl_certificate_key "
+        + tls.keyPem();
       String config = String.join("\n",
         "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
         "events { worker_connections 256; }",
@@ -88,10 +104,10 @@ public final class NginxProcess {
         "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
         "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;",
         "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
-        "  server { listen 127.0.0.1:" + httpPort + "; location / { proxy_pass http://127.0.0.1:" + httpBackend
-          + "; " + locationDirectives + " } }",
-        "  server { listen 127.0.0.1:" + wsPort + "; location / { proxy_pass http://127.0.0.1:" + wsBackend
-          + "; " + locationDirectives + " } }",
+        "  server { listen 127.0.0.1:" + httpPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+          + httpBackend + "; " + locationDirectives + " } }",
+        "  server { listen 127.0.0.1:" + wsPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+          + wsBackend + "; " + locationDirectives + " } }",
         "}", "");
       Path conf = dir.resolve("nginx.conf");
       Files.writeString(conf, config, StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.HaproxyProcess;
 import io.wstest.testsupport.LoadBalancerProcess;
 import io.wstest.testsupport.NginxProcess;
+import io.wstest.testsupport.SelfSignedCert;
 import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +171,23 @@ class LoadBalancerHandshakeIT {
         assertEquals("pass", checks.get(name).getString("status"), checks.get(name).encode());
       }
       assertTrue(checks.get("client ip").getString("measured").contains("X-Forwarded-For"), "option forwardfor");
+    }
+  }
+
+  @Test
+  void nginxTerminatingTlsIsSeenAsTlsEndingAtTheBalancer(@TempDir Path certs) throws Exception {
+    Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
+    SelfSignedCert cert = SelfSignedCert.create(certs);
+    try (LoadBalancerProcess nginx = NginxProcess.startTlsWithLocation(service.httpPort(), service.wsPort(), cert,
+      NginxProcess.websocketProxySnippet())) {
+      JsonObject report = TestLbRuns.testLb(reports, "tls", 0, List.of("handshake", "--url",
+        "wss://127.0.0.1:" + nginx.httpPort() + "/ws", "--insecure"));
+      JsonObject tls = checks(report).get("tls");
+      assertEquals("pass", tls.getString("status"));
+      assertTrue(tls.getString("measured").contains("client used wss, the server saw ws: TLS terminated at the "
+        + "load balancer"), tls.encode());
+      assertEquals("https://127.0.0.1:" + nginx.httpPort(), report.getJsonObject("settings").getString("origin"));
+      assertEquals("pass", checks(report).get("origin").getString("status"));
     }
   }
 
