@@ -88,9 +88,10 @@
     $('ws-url').value = url;
     disconnect(false);
     $('close-banner').hidden = true;
+    const protocols = $('ws-protocols').value.split(',').map((p) => p.trim()).filter((p) => p !== '');
     let ws;
     try {
-      ws = new WebSocket(url);
+      ws = protocols.length ? new WebSocket(url, protocols) : new WebSocket(url);
     } catch (e) {
       setStatus('closed', 'invalid URL');
       showBanner('Could not connect to ' + url + ': ' + e.message);
@@ -207,7 +208,42 @@
       ? 'HTTP server /ws (8080)' : message.server);
     setText('connection-id', message.connection_id);
     document.title = (id.display_name || 'connected') + ' · WebSocket Test Service';
+    showRequest(message, main ? main.protocol : '');
     scheduleRender();
+  }
+
+  /** The welcome's request, subprotocol, extensions, TLS and PROXY header: all as text. */
+  function showRequest(message, browserProtocol) {
+    const request = message.request || {};
+    setText('req-line', request.method ? request.method + ' ' + request.uri + ' ' + request.http_version : '');
+    setText('req-host', request.host);
+    setText('req-scheme', request.scheme);
+    const offered = Array.isArray(message.subprotocols_offered) ? message.subprotocols_offered : [];
+    setText('req-subprotocol', (message.subprotocol || 'none selected')
+      + (offered.length ? ' (offered: ' + offered.join(', ') + ')' : ' (none offered)')
+      + (browserProtocol ? '; browser: ' + browserProtocol : ''));
+    const accepted = Array.isArray(message.extensions) ? message.extensions : [];
+    const extOffered = Array.isArray(message.extensions_offered) ? message.extensions_offered : [];
+    setText('req-extensions', (accepted.length ? accepted.join(', ') : 'none accepted')
+      + (extOffered.length ? ' (offered: ' + extOffered.join(', ') + ')' : ''));
+    const tls = request.tls;
+    let tlsText = 'none (plain connection to this instance)';
+    if (tls) {
+      tlsText = tls.protocol + ', ' + tls.cipher_suite + (tls.sni ? ', SNI ' + tls.sni : '')
+        + (tls.alpn ? ', ALPN ' + tls.alpn : '');
+      const cert = tls.client_certificate;
+      if (cert) tlsText += '; client certificate ' + cert.subject + ' (issuer ' + cert.issuer + ')';
+    }
+    setText('req-tls', tlsText);
+    const proxy = message.proxy_protocol;
+    setText('req-proxy', proxy ? 'v' + proxy.version + ' ' + proxy.command + ' from ' + proxy.source + ' to '
+      + proxy.destination : 'none');
+    const rows = (Array.isArray(request.headers) ? request.headers : []).map((pair) => {
+      const row = element('tr');
+      row.append(element('td', 'mono', String(pair[0])), element('td', 'mono', String(pair[1])));
+      return row;
+    });
+    $('req-headers').replaceChildren(...rows);
   }
 
   function showPong(message) {

@@ -23,7 +23,8 @@ public final class EndpointHelp {
     "soak", new Accepted(true, "http"),
     "sticky", new Accepted(false, "http"),
     "weights", new Accepted(false, "http"),
-    "idle-timeout", new Accepted(false, "http"));
+    "idle-timeout", new Accepted(false, "http"),
+    "handshake", new Accepted(false, "http"));
 
   private EndpointHelp() {
   }

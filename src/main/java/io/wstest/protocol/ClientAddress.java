@@ -10,14 +10,22 @@ import java.util.Locale;
 
 /**
  * Where a connection came from, as far as the server can tell: the proxy chain from {@code X-Forwarded-For}
- * (or RFC 7239 {@code Forwarded}) and the socket peer, which behind a load balancer is the balancer itself.
+ * (or RFC 7239 {@code Forwarded}), the source of a PROXY protocol header, and the socket peer, which behind a load
+ * balancer is the balancer itself. {@code client_ip} is the first of: the first X-Forwarded-For entry, the first
+ * Forwarded {@code for=}, the PROXY header's source address, the peer.
  */
 public record ClientAddress(String clientIp, String remoteAddress, List<String> forwardedFor) {
 
   public static ClientAddress of(MultiMap headers, SocketAddress peer) {
+    return of(headers, peer, null);
+  }
+
+  /** @param proxySource the source address of the connection's PROXY protocol header, or null */
+  public static ClientAddress of(MultiMap headers, SocketAddress peer, String proxySource) {
     String remote = peer == null ? "unknown" : peer.hostAddress();
     List<String> chain = forwardedChain(headers);
-    return new ClientAddress(chain.isEmpty() ? remote : chain.get(0), remote, chain);
+    String client = !chain.isEmpty() ? chain.get(0) : proxySource != null ? proxySource : remote;
+    return new ClientAddress(client, remote, chain);
   }
 
   public JsonArray forwardedForJson() {

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.runtime.FatalErrors;
 import io.wstest.wire.Fields;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One WebSocket: assembles messages from frames with the size and UTF-8 rules of RFC 6455, answers them, and
@@ -40,6 +42,8 @@ final class Connection {
   private Rfc6455Guard guard;
   private final String id;
   private final Endpoint endpoint;
+  /** The upgrade request as received, for the welcome and info; null when the caller did not record it. */
+  private final Handshake handshake;
   private final WebSocketMetrics metrics;
   private long seq;
   /** Set when the close starts: nothing is read or written after it. */
@@ -75,8 +79,9 @@ final class Connection {
   private Buffer fragments;
   private boolean fragmentedText;
 
-  Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint) {
+  Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint, Handshake handshake) {
     this.handler = handler;
+    this.handshake = handshake;
     this.ws = ws;
     this.channel = VertxInternals.handlerContext(ws).channel();
     this.id = id;
@@ -130,7 +135,10 @@ final class Connection {
   }
 
   private JsonObject welcome() {
-    ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress());
+    ProxyProtocol.Header proxy = ProxyProtocol.header(channel);
+    ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress(),
+      proxy == null ? null : proxy.sourceIp());
+    String accepted = PendingConnections.acceptedExtensions(channel);
     return new JsonObject()
       .put(Fields.TYPE, MessageTypes.WELCOME)
       .put(Fields.MESSAGE, "Connected to " + handler.identity().displayName())
@@ -142,7 +150,17 @@ final class Connection {
       .put(Fields.SERVER, handler.server())
       .put(Fields.DRAINING, handler.draining())
       .put(Fields.SERVICE_IDENTITY, handler.identityJson())
-      .put(Fields.KEEPALIVE, keepaliveJson());
+      .put(Fields.KEEPALIVE, keepaliveJson())
+      .put(Fields.LIMITS, new JsonObject().put(Fields.MAX_MESSAGE_BYTES, handler.options().maxMessageBytes()))
+      .put(Fields.SUBPROTOCOLS_OFFERED, handshake == null ? new JsonArray()
+        : Handshake.array(handshake.subprotocolsOffered()))
+      .put(Fields.SUBPROTOCOL, ws.subProtocol())
+      .put(Fields.EXTENSIONS_OFFERED, handshake == null ? new JsonArray()
+        : Handshake.array(handshake.extensionsOffered()))
+      .put(Fields.EXTENSIONS, accepted == null ? new JsonArray()
+        : Handshake.array(List.of(accepted.split("\\s*,\\s*"))))
+      .put(Fields.PROXY_PROTOCOL, proxy == null ? null : proxy.toJson())
+      .put(Fields.REQUEST, handshake == null ? null : handshake.request());
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
@@ -345,7 +363,9 @@ final class Connection {
       .put(Fields.SERVER, handler.server())
       .put(Fields.SERVICE_IDENTITY, handler.identityJson())
       .put(Fields.CONNECTIONS, handler.registry().countsJson()
-        .put(Fields.THIS_VERTICLE_INSTANCE, handler.localConnections()));
+        .put(Fields.THIS_VERTICLE_INSTANCE, handler.localConnections()))
+      .put(Fields.SUBPROTOCOL, ws.subProtocol())
+      .put(Fields.REQUEST, handshake == null ? null : handshake.request());
   }
 
   /** BROADCAST_RATE: over the limit the sender gets an error reply and the socket stays open. */

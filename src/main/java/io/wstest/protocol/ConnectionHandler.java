@@ -107,9 +107,9 @@ public final class ConnectionHandler {
     return false;
   }
 
-  /** Counts an upgrade refused with 426 because it did not ask for RFC 6455 (version 13). */
-  public void unsupportedVersion() {
-    metrics.rejectedVersion.increment();
+  /** Counts a request refused with 426 because it is not a valid RFC 6455 upgrade. */
+  public void upgradeRejected(UpgradeDiagnosis.Reason reason) {
+    metrics.upgradeRejected(reason);
   }
 
   /** Gives back the place {@link #admit} reserved when the handshake did not complete. */
@@ -123,9 +123,19 @@ public final class ConnectionHandler {
 
   /** Takes over a freshly upgraded, admitted socket. Must be called on this handler's event loop. */
   public void handle(ServerWebSocket ws, Endpoint endpoint) {
+    handle(ws, endpoint, null);
+  }
+
+  /**
+   * Takes over a freshly upgraded, admitted socket. Must be called on this handler's event loop.
+   *
+   * @param handshake the upgrade request as received ({@link ReceivedRequest}) and the subprotocols and extensions
+   *                  offered and accepted, for the welcome and info; null when unknown
+   */
+  public void handle(ServerWebSocket ws, Endpoint endpoint, Handshake handshake) {
     long number = registry.opened(server);
     metrics.opened.increment();
-    Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint);
+    Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint, handshake);
     connections.add(connection);
     connection.open();
     if (stopping != null) {

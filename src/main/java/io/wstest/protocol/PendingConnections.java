@@ -14,6 +14,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -64,6 +65,7 @@ public final class PendingConnections implements Shareable {
   private static final String MAP = "wstest.process";
   private static final String KEY = "pending-connections";
   private static final String NAME = "wstest-pending-deadline";
+  private static final AttributeKey<String> ACCEPTED_EXTENSIONS = AttributeKey.valueOf("wstest.accepted-extensions");
   /**
    * When each TLS connection was accepted (System.nanoTime), by its engine. Weak keys: a connection that dies in
    * its TLS handshake leaves nothing behind once its engine is collected.
@@ -97,6 +99,14 @@ public final class PendingConnections implements Shareable {
     MeterRegistry registry = Metrics.of(vertx).registry();
     return vertx.sharedData().<String, PendingConnections>getLocalMap(MAP).computeIfAbsent(KEY,
       k -> new PendingConnections(registry, handshakeTimeoutMillis, httpIdleTimeoutMillis, maxPending));
+  }
+
+  /**
+   * The {@code Sec-WebSocket-Extensions} of the 101 answer on this channel (what the server accepted), or null
+   * when it had none; Vert.x does not tell a server WebSocket which extensions it negotiated.
+   */
+  static String acceptedExtensions(io.netty.channel.Channel channel) {
+    return channel.hasAttr(ACCEPTED_EXTENSIONS) ? channel.attr(ACCEPTED_EXTENSIONS).get() : null;
   }
 
   /** Connections counted right now. */
@@ -266,6 +276,13 @@ public final class PendingConnections implements Shareable {
         && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       boolean responseEnd = msg instanceof LastHttpContent;
       ctx.write(msg, promise);
+      if (upgraded) {
+        // read after the write: Netty's extension handler, nearer the socket, has just added the header
+        String extensions = ((HttpResponse) msg).headers().get("Sec-WebSocket-Extensions");
+        if (extensions != null) {
+          ctx.channel().attr(ACCEPTED_EXTENSIONS).set(extensions);
+        }
+      }
       if (upgraded) {
         ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
       } else if (responseEnd && counted) {

@@ -32,7 +32,8 @@ final class WebSocketMetrics implements Shareable {
   final Counter broadcastRecipients;
   final Counter slowConsumerDrops;
   final Counter rejectedMaxConnections;
-  final Counter rejectedVersion;
+  /** 426 answers by {@link UpgradeDiagnosis.Reason}, indexed by ordinal. */
+  private final Counter[] rejectedUpgrades = new Counter[UpgradeDiagnosis.Reason.values().length];
   private final Counter[] closesByCode = new Counter[LAST_CODE - FIRST_CODE + 1];
   private final Counter closes3xxx;
   private final Counter closes4xxx;
@@ -59,12 +60,10 @@ final class WebSocketMetrics implements Shareable {
       .description("Sockets a broadcast was written to, summed over all broadcasts").register(registry);
     slowConsumerDrops = Counter.builder("websocket.slow.consumer.drops")
       .description("Broadcasts not written because the socket's write queue was full").register(registry);
-    rejectedMaxConnections = Counter.builder("websocket.upgrades.rejected")
-      .description("Upgrades refused: 503 over MAX_CONNECTIONS, 426 for a WebSocket version other than 13")
-      .tag("reason", "max_connections").register(registry);
-    rejectedVersion = Counter.builder("websocket.upgrades.rejected")
-      .description("Upgrades refused: 503 over MAX_CONNECTIONS, 426 for a WebSocket version other than 13")
-      .tag("reason", "version").register(registry);
+    rejectedMaxConnections = rejected(registry, "max_connections");
+    for (UpgradeDiagnosis.Reason reason : UpgradeDiagnosis.Reason.values()) {
+      rejectedUpgrades[reason.ordinal()] = rejected(registry, reason.label);
+    }
     for (int code = FIRST_CODE; code <= LAST_CODE; code++) {
       closesByCode[code - FIRST_CODE] = closes(registry, Integer.toString(code));
     }
@@ -92,6 +91,18 @@ final class WebSocketMetrics implements Shareable {
     } else {
       closesOther.increment();
     }
+  }
+
+  void upgradeRejected(UpgradeDiagnosis.Reason reason) {
+    rejectedUpgrades[reason.ordinal()].increment();
+  }
+
+  private static Counter rejected(MeterRegistry registry, String reason) {
+    return Counter.builder("websocket.upgrades.rejected")
+      .description("Requests to a WebSocket endpoint refused: 503 over MAX_CONNECTIONS (max_connections), 426 for "
+        + "a request that is not a valid RFC 6455 upgrade, by its first problem (http_1_0, http_2, method, "
+        + "missing_upgrade, missing_connection_upgrade, version, key)")
+      .tag("reason", reason).register(registry);
   }
 
   private static Counter received(MeterRegistry registry, String type) {

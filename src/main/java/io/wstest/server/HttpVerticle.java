@@ -1,7 +1,9 @@
 package io.wstest.server;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -13,12 +15,14 @@ import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
+import io.wstest.protocol.PendingConnections;
 import io.wstest.runtime.Metrics;
 import io.wstest.runtime.ServiceLifecycle;
 
 /**
- * Port 8080: health JSON and probes (GET or HEAD), operator toggles, metrics, the dashboard on /ui/, /ws and a
- * plain echo on /echo.
+ * Port 8080: health JSON and probes (GET or HEAD), operator toggles, metrics, the dashboard on /ui/, the request as
+ * received on /request, /ws and a plain echo on /echo. With PROXY_HTTP_PORT the same again on a listener that
+ * requires a PROXY protocol header.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -35,27 +39,31 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     connections = new ConnectionHandler(vertx, identity, ConnectionHandler.HTTP, config.connectionOptions());
-    upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
+    upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx), config.showCredentials());
     Router router = Router.router(vertx);
     setupRouter(router);
-    return connections.start().compose(v -> vertx
-      .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
-      // errors of connections no request or socket handler has taken yet: counted, not a line each
-      .exceptionHandler(PeerErrors::connectionError)
-      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
-      .requestHandler(request -> {
-        // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
-        // pipeline) and a handshake costs no route matching.
-        Endpoint endpoint = webSocketEndpoint(request.path());
-        if (endpoint != null) {
-          upgrade.accept(request, connections, endpoint);
-        } else {
-          // every answer of the router (JSON, probes, metrics, the dashboard, errors): never sniffed as HTML
-          request.response().putHeader(Responses.NOSNIFF, "nosniff");
-          router.handle(request);
-        }
-      })
-      .listen());
+    PendingConnections pending = WebSocketServerOptions.pendingConnections(vertx, config);
+    Handler<HttpServerRequest> requests = request -> {
+      // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
+      // pipeline) and a handshake costs no route matching.
+      Endpoint endpoint = webSocketEndpoint(request.path());
+      if (endpoint != null) {
+        upgrade.accept(request, connections, endpoint);
+      } else {
+        // every answer of the router (JSON, probes, metrics, the dashboard, errors): never sniffed as HTML
+        request.response().putHeader(Responses.NOSNIFF, "nosniff");
+        router.handle(request);
+      }
+    };
+    return connections.start()
+      .compose(v -> vertx.createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
+        // errors of connections no request or socket handler has taken yet: counted, not a line each
+        .exceptionHandler(PeerErrors::connectionError)
+        .connectionHandler(pending::track)
+        .requestHandler(requests)
+        .listen())
+      .compose(v -> ProxyListener.listen(vertx, config, config.proxyHttpPort(), ServerConfig.PROXY_HTTP_PORT,
+        requests));
   }
 
   private void setupRouter(Router router) {
@@ -71,6 +79,8 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/healthz").handler(liveness);
     getOrHead(router, "/health/ready").handler(readiness);
     getOrHead(router, "/readyz").handler(readiness);
+    router.route("/request").handler(new RequestEndpoint(identity, config.showCredentials(),
+      config.maxMessageBytes())::handle);
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
     }

@@ -1,14 +1,19 @@
 package io.wstest.server;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerRequest;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
 import io.wstest.runtime.ServiceLifecycle;
 
-/** Port 8765: a WebSocket on any path, speaking the same protocol as /ws through the same handler. */
+/**
+ * Port 8765: a WebSocket on any path, speaking the same protocol as /ws through the same handler; with PROXY_WS_PORT
+ * the same on a listener that requires a PROXY protocol header.
+ */
 public final class RawWebSocketVerticle extends VerticleBase {
 
   private final ServerConfig config;
@@ -23,14 +28,17 @@ public final class RawWebSocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     connections = new ConnectionHandler(vertx, identity, ConnectionHandler.RAW, config.connectionOptions());
-    WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
-    return connections.start().compose(v -> vertx
-      .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
-      // errors of connections no request or socket handler has taken yet: counted, not a line each
-      .exceptionHandler(PeerErrors::connectionError)
-      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
-      .requestHandler(request -> upgrade.accept(request, connections, Endpoint.PROTOCOL))
-      .listen());
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx),
+      config.showCredentials());
+    Handler<HttpServerRequest> requests = request -> upgrade.accept(request, connections, Endpoint.PROTOCOL);
+    return connections.start()
+      .compose(v -> vertx.createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
+        // errors of connections no request or socket handler has taken yet: counted, not a line each
+        .exceptionHandler(PeerErrors::connectionError)
+        .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
+        .requestHandler(requests)
+        .listen())
+      .compose(v -> ProxyListener.listen(vertx, config, config.proxyWsPort(), ServerConfig.PROXY_WS_PORT, requests));
   }
 
   @Override

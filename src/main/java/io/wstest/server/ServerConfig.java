@@ -69,6 +69,27 @@ public final class ServerConfig {
     "PEM certificate (chain): serve https/wss on both ports; needs TLS_KEY");
   public static final Setting<String> TLS_KEY = Setting.readableFile("TLS_KEY", "--tls-key",
     "PEM private key (PKCS#8 or PKCS#1) for TLS_CERT");
+  public static final Setting<String> TLS_CLIENT_CA = Setting.readableFile("TLS_CLIENT_CA", "--tls-client-ca",
+    "PEM CA certificate(s) that client certificates must chain to (mTLS); needs TLS_CERT and TLS_CLIENT_AUTH");
+  public static final Setting<ClientAuth> TLS_CLIENT_AUTH = Setting.parsed("TLS_CLIENT_AUTH", "--tls-client-auth",
+    "none|request|require", "none", "ask TLS clients for a certificate signed by TLS_CLIENT_CA: request (optional) "
+      + "or require (handshake fails without one); the welcome and /request show it", ClientAuth::parse);
+  public static final Setting<Boolean> SHOW_CREDENTIALS = Setting.bool("SHOW_CREDENTIALS", "--show-credentials",
+    false, "show Authorization, Proxy-Authorization, Cookie and custom credential header values (X-Api-Key, "
+      + "X-Auth-Token ...) in the request echoed by the welcome, info, /request and 426 answers (default: redacted "
+      + "to their size)");
+  public static final Setting<List<String>> SUBPROTOCOLS = Setting.parsed("SUBPROTOCOLS", "--subprotocols",
+    "*|none|LIST", "*", "WebSocket subprotocol selection on /ws, /echo and the raw port: * = the client's first "
+      + "offer, a comma list = the client's first offer that is in the list, none = never select one",
+    Subprotocols::parse);
+  public static final Setting<Integer> PROXY_HTTP_PORT = Setting.port("PROXY_HTTP_PORT", "--proxy-http-port", 0,
+    "extra listener serving what the HTTP port serves, behind a PROXY protocol v1/v2 header that every connection "
+      + "must send; 0 = off");
+  public static final Setting<Integer> PROXY_WS_PORT = Setting.port("PROXY_WS_PORT", "--proxy-ws-port", 0,
+    "extra raw WebSocket listener (any path) behind a required PROXY protocol v1/v2 header; 0 = off");
+  public static final Setting<Long> PROXY_PROTOCOL_TIMEOUT = Setting.duration("PROXY_PROTOCOL_TIMEOUT",
+    "--proxy-protocol-timeout", "5s", "a connection to a PROXY port that has not sent its whole PROXY header this "
+      + "long after connecting is closed");
   public static final Setting<Long> PING_INTERVAL = Setting.duration("PING_INTERVAL", "--ping-interval", "30s",
     "how often the server pings every WebSocket; 0 = never (to probe a load balancer's idle timeout)");
   public static final Setting<Long> IDLE_TIMEOUT = Setting.duration("IDLE_TIMEOUT", "--idle-timeout", null,
@@ -106,7 +127,8 @@ public final class ServerConfig {
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
     DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
-    TLS_CERT, TLS_KEY,
+    TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CLIENT_AUTH, SHOW_CREDENTIALS, SUBPROTOCOLS,
+    PROXY_HTTP_PORT, PROXY_WS_PORT, PROXY_PROTOCOL_TIMEOUT,
     PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT,
     HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED);
 
@@ -187,12 +209,49 @@ public final class ServerConfig {
     if (tls()) {
       TlsPem.check(tlsCert(), tlsKey());
     }
+    checkClientAuth();
+    checkProxyPorts();
     // the last socket gets its shutdown message DRAIN_PERIOD after the drain starts and its close SHUTDOWN_GRACE later
     if (drainPeriod().plus(shutdownGrace()).compareTo(shutdownTimeout()) >= 0) {
       throw new ConfigException(DRAIN_PERIOD.flag() + " / " + DRAIN_PERIOD.env() + " (" + drainPeriod().toMillis()
         + " ms) plus " + SHUTDOWN_GRACE.flag() + " / " + SHUTDOWN_GRACE.env() + " (" + shutdownGrace().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
         + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
+    }
+  }
+
+  /** mTLS needs TLS and a CA, and a CA without TLS_CLIENT_AUTH would silently check nothing. */
+  private void checkClientAuth() {
+    String both = TLS_CLIENT_CA.flag() + " / " + TLS_CLIENT_CA.env() + " and " + TLS_CLIENT_AUTH.flag() + " / "
+      + TLS_CLIENT_AUTH.env();
+    if (clientAuth() != ClientAuth.NONE && get(TLS_CLIENT_CA) == null) {
+      throw new ConfigException(TLS_CLIENT_AUTH.flag() + " / " + TLS_CLIENT_AUTH.env() + " is "
+        + clientAuth().value() + " but no " + TLS_CLIENT_CA.flag() + " / " + TLS_CLIENT_CA.env()
+        + " names the CA that client certificates must chain to");
+    }
+    if (get(TLS_CLIENT_CA) != null && clientAuth() == ClientAuth.NONE) {
+      throw new ConfigException(both + ": the CA is set but client authentication is none; set "
+        + TLS_CLIENT_AUTH.env() + "=request or require");
+    }
+    if (clientAuth() != ClientAuth.NONE && !tls()) {
+      throw new ConfigException(both + " need TLS: set " + TLS_CERT.env() + " and " + TLS_KEY.env());
+    }
+    if (get(TLS_CLIENT_CA) != null) {
+      TlsPem.certificates(TLS_CLIENT_CA, get(TLS_CLIENT_CA));
+    }
+  }
+
+  /** Every listener needs its own port (0 = any free one); Vert.x would share a port between two servers. */
+  private void checkProxyPorts() {
+    List<Setting<Integer>> ports = List.of(HTTP_PORT, WS_PORT, PROXY_HTTP_PORT, PROXY_WS_PORT);
+    for (int i = 0; i < ports.size(); i++) {
+      for (int j = i + 1; j < ports.size(); j++) {
+        int a = get(ports.get(i));
+        if (a != 0 && a == get(ports.get(j)) && j >= 2) { // HTTP_PORT vs WS_PORT: checked above
+          throw new ConfigException(ports.get(i).flag() + " / " + ports.get(i).env() + " and " + ports.get(j).flag()
+            + " / " + ports.get(j).env() + " are both " + a + "; every listener needs its own port");
+        }
+      }
     }
   }
 
@@ -258,6 +317,14 @@ public final class ServerConfig {
   public String tlsCert() { return get(TLS_CERT); }
   public String tlsKey() { return get(TLS_KEY); }
   public boolean metricsEnabled() { return get(METRICS_ENABLED); }
+  public ClientAuth clientAuth() { return get(TLS_CLIENT_AUTH); }
+  public String tlsClientCa() { return get(TLS_CLIENT_CA); }
+  public boolean showCredentials() { return get(SHOW_CREDENTIALS); }
+  /** Subprotocols the servers may select: ["*"] any, empty none. */
+  public List<String> subprotocols() { return get(SUBPROTOCOLS); }
+  public int proxyHttpPort() { return get(PROXY_HTTP_PORT); }
+  public int proxyWsPort() { return get(PROXY_WS_PORT); }
+  public Duration proxyProtocolTimeout() { return Duration.ofMillis(get(PROXY_PROTOCOL_TIMEOUT)); }
   public long idleTimeoutMillis() {
     Long idle = get(IDLE_TIMEOUT);
     return idle != null ? idle : 2 * get(PING_INTERVAL);

@@ -41,6 +41,10 @@ public final class ServiceLauncher {
         LOG.info("Environment: {}", identity.environment());
         LOG.info("HTTP + WebSocket (/ws, /echo) on {}:{}, raw WebSocket on {}:{}, {} instances each",
           config.bindHost(), config.httpPort(), config.bindHost(), config.wsPort(), config.instances());
+        if (config.proxyHttpPort() != 0 || config.proxyWsPort() != 0) {
+          LOG.info("PROXY protocol required on {}:{} (HTTP) and {}:{} (raw WebSocket); 0 = off", config.bindHost(),
+            config.proxyHttpPort(), config.bindHost(), config.proxyWsPort());
+        }
         LOG.info("TLS: {}; allowed origins: {}; admin toggles: {}", config.tls() ? "on (https/wss)" : "off",
           config.allowedOrigins(), !config.adminEnabled() ? "off"
             : config.adminToken() == null ? "on, no ADMIN_TOKEN (anyone reaching the port may use them)"
@@ -55,8 +59,11 @@ public final class ServiceLauncher {
       describeListenFailure(failure, config.bindHost(), port, portSetting)));
   }
 
-  private static Throwable describeListenFailure(Throwable failure, String host, int port, Setting<Integer> setting) {
+  static Throwable describeListenFailure(Throwable failure, String host, int port, Setting<Integer> setting) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PortInUseException named) {
+        return named; // a PROXY listener's failure, already named after its own setting
+      }
       String message = String.valueOf(t.getMessage());
       if (t instanceof java.net.BindException || message.contains("Address already in use")) {
         return new PortInUseException("Port " + port + " is already in use (" + setting.flag() + " / "

@@ -46,7 +46,15 @@ public final class TlsPem {
    * @throws ConfigException when the file cannot be read or holds no PEM certificate
    */
   public static List<X509Certificate> certificates(String certPath) {
-    Buffer cert = read(ServerConfig.TLS_CERT, certPath);
+    return certificates(ServerConfig.TLS_CERT, certPath);
+  }
+
+  /**
+   * The certificates in a PEM file given by {@code setting} (TLS_CERT, TLS_CLIENT_CA); the error names the setting
+   * and the path, never the file's contents.
+   */
+  static List<X509Certificate> certificates(Setting<String> setting, String certPath) {
+    Buffer cert = read(setting, certPath);
     try {
       // only the certificate blocks: a PEM file may hold comments or other blocks besides them
       Matcher blocks = CERTIFICATE_BLOCK.matcher(cert.toString(StandardCharsets.US_ASCII));
@@ -63,7 +71,7 @@ public final class TlsPem {
       }
       return certificates;
     } catch (Exception e) {
-      throw unusable(ServerConfig.TLS_CERT, certPath, "PEM certificate", e);
+      throw unusable(setting, certPath, "PEM certificate", e);
     }
   }
 

@@ -3,6 +3,8 @@ package io.wstest.server;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.wstest.protocol.ProxyProtocol;
 import io.wstest.protocol.PendingConnections;
 
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,30 @@ final class WebSocketServerOptions {
   }
 
   static HttpServerOptions create(ServerConfig config, int port) {
+    HttpServerOptions options = plain(config, port);
+    if (config.tls()) {
+      // the JDK engine, as by default, telling the request deadline when each TLS connection was accepted
+      options.setSslEngineOptions(PendingConnections.tlsEngineOptions());
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(config.tlsCert())
+        .setKeyPath(config.tlsKey()));
+      if (config.clientAuth() != ClientAuth.NONE) {
+        options.setClientAuth(config.clientAuth().toVertx())
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.tlsClientCa()));
+      }
+    }
+    return options;
+  }
+
+  /**
+   * The options of a PROXY protocol listener: always plain TCP, because the PROXY header is read in front of the
+   * HTTP decoder, after the point where TLS would have been negotiated (see ProxyProtocol).
+   */
+  static HttpServerOptions proxyProtocol(ServerConfig config, int port) {
+    return plain(config, port);
+  }
+
+  private static HttpServerOptions plain(ServerConfig config, int port) {
     HttpServerOptions options = new HttpServerOptions()
       .setPort(port)
       .setHost(config.bindHost())
@@ -37,14 +63,16 @@ final class WebSocketServerOptions {
       // bytes trickling in do not extend it.
       .setSslHandshakeTimeout(config.handshakeTimeout().toMillis())
       .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
-    if (config.tls()) {
-      // the JDK engine, as by default, telling the request deadline when each TLS connection was accepted
-      options.setSslEngineOptions(PendingConnections.tlsEngineOptions());
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-        .setCertPath(config.tlsCert())
-        .setKeyPath(config.tlsKey()));
+    if (!config.subprotocols().isEmpty()) {
+      // Netty's handshaker picks, per request, the client's first offer that is in this list; "*" matches any
+      options.setWebSocketSubProtocols(config.subprotocols());
     }
     return options;
+  }
+
+  /** The process's PROXY protocol requirement, for the PROXY listeners. */
+  static ProxyProtocol proxyProtocol(Vertx vertx, ServerConfig config) {
+    return ProxyProtocol.of(vertx, config.proxyProtocolTimeout().toMillis());
   }
 
   /** The process's bound on connections that are not WebSockets yet, with the deadlines they are held to. */

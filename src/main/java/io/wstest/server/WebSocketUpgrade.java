@@ -5,47 +5,39 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.ops.AllowedOrigins;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
+import io.wstest.protocol.Handshake;
+import io.wstest.protocol.ReceivedRequest;
+import io.wstest.protocol.UpgradeDiagnosis;
 import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single door to a WebSocket on both servers: requests that are not upgrades, and upgrades that do not ask for
- * RFC 6455 (version 13), get a JSON 426, foreign
- * browser origins a 403, and while an operator rejects upgrades or the process is shutting down they get that
- * status; the rest are handed to the connection handler. It calls {@code toWebSocket()} synchronously, as
- * Vert.x requires.
+ * The single door to a WebSocket on both servers: requests that are not valid RFC 6455 upgrades (version 13) get a
+ * JSON 426 that says what is missing or wrong, shows the request as received and how to fix the proxy
+ * ({@link UpgradeDiagnosis}), foreign browser origins a 403, and while an operator rejects upgrades or the process is
+ * shutting down they get that status; the rest are handed to the connection handler with the request as received.
+ * It calls {@code toWebSocket()} synchronously, as Vert.x requires.
  */
 final class WebSocketUpgrade {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
 
-  /** RFC 6455 4.4: the one version served, named in the 426 answer to any other. */
-  private static final String RFC6455_VERSION = "13";
-
   private final AllowedOrigins origins;
   private final ServiceLifecycle lifecycle;
+  private final boolean showCredentials;
 
-  WebSocketUpgrade(AllowedOrigins origins, ServiceLifecycle lifecycle) {
+  WebSocketUpgrade(AllowedOrigins origins, ServiceLifecycle lifecycle, boolean showCredentials) {
     this.origins = origins;
     this.lifecycle = lifecycle;
+    this.showCredentials = showCredentials;
   }
 
   void accept(HttpServerRequest request, ConnectionHandler handler, Endpoint endpoint) {
-    if (!request.canUpgradeToWebSocket()) {
-      request.response()
-        .putHeader("Upgrade", "websocket")
-        .putHeader("Connection", "Upgrade")
-        .putHeader("Sec-WebSocket-Version", RFC6455_VERSION);
-      refuse(request, 426, "upgrade_required", "this endpoint speaks WebSocket; connect with a WebSocket client");
-      return;
-    }
-    if (!RFC6455_VERSION.equals(request.getHeader("Sec-WebSocket-Version"))) {
+    UpgradeDiagnosis diagnosis = UpgradeDiagnosis.of(request);
+    if (!diagnosis.valid() || !request.canUpgradeToWebSocket()) {
       // Netty would also accept hixie-75/76 (whose frames bypass MAX_MESSAGE_BYTES) and the drafts 7 and 8.
-      handler.unsupportedVersion();
-      request.response().putHeader("Sec-WebSocket-Version", RFC6455_VERSION);
-      refuse(request, 426, "unsupported_websocket_version",
-        "only WebSocket version 13 (RFC 6455) is served; send Sec-WebSocket-Version: 13");
+      refuseUpgrade(request, handler, diagnosis);
       return;
     }
     if (!origins.allows(request.getHeader("Origin"))) {
@@ -61,12 +53,34 @@ final class WebSocketUpgrade {
       rejectFull(request, handler.maxConnections());
       return;
     }
+    // read before the upgrade: the welcome is sent after it, when the request is gone
+    Handshake handshake = Handshake.of(request, showCredentials);
     request.toWebSocket()
-      .onSuccess(ws -> handler.handle(ws, endpoint))
+      .onSuccess(ws -> handler.handle(ws, endpoint, handshake))
       .onFailure(e -> {
         handler.upgradeFailed();
         LOG.debug("WebSocket handshake failed: {}", e.toString());
       });
+  }
+
+  /** 426 with Upgrade: websocket and Sec-WebSocket-Version: 13, and a body naming every problem. */
+  private void refuseUpgrade(HttpServerRequest request, ConnectionHandler handler, UpgradeDiagnosis diagnosis) {
+    if (diagnosis.valid()) { // Vert.x disagrees with the diagnosis: should not happen, still a clear 426
+      LOG.debug("Vert.x refused an upgrade that looked valid: {}", request.uri());
+      request.response().putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
+        .putHeader("Sec-WebSocket-Version", UpgradeDiagnosis.RFC6455_VERSION);
+      refuse(request, 426, "upgrade_required", "this endpoint speaks WebSocket; connect with a WebSocket client");
+      return;
+    }
+    handler.upgradeRejected(diagnosis.reason());
+    request.response()
+      .setStatusCode(426)
+      .putHeader("Upgrade", "websocket")
+      .putHeader("Connection", "Upgrade")
+      .putHeader("Sec-WebSocket-Version", UpgradeDiagnosis.RFC6455_VERSION)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Cache-Control", "no-store")
+      .end(diagnosis.toJson(ReceivedRequest.toJson(request, true, showCredentials)).encode());
   }
 
   /** MAX_CONNECTIONS reached: 503 so a load balancer retries another replica. */

@@ -24,6 +24,27 @@ public final class Fields {
   public static final String SERVER = "server";
   public static final String DRAINING = "draining";
   public static final String KEEPALIVE = "keepalive";
+  /** The server's limits for the socket: {@link #MAX_MESSAGE_BYTES}. */
+  public static final String LIMITS = "limits";
+  public static final String MAX_MESSAGE_BYTES = "max_message_bytes";
+  /** The subprotocols in the upgrade request's Sec-WebSocket-Protocol, in order, and the one the server selected. */
+  public static final String SUBPROTOCOLS_OFFERED = "subprotocols_offered";
+  public static final String SUBPROTOCOL = "subprotocol";
+  /** The extensions in the upgrade request's Sec-WebSocket-Extensions, and those the server's 101 accepted. */
+  public static final String EXTENSIONS_OFFERED = "extensions_offered";
+  public static final String EXTENSIONS = "extensions";
+  /** What a PROXY protocol header said (PROXY listeners only), else null. */
+  public static final String PROXY_PROTOCOL = "proxy_protocol";
+  /** The upgrade request as the server received it (welcome and info). */
+  public static final String REQUEST = "request";
+  // inside request (docs/protocol.md, the request as received)
+  public static final String HTTP_VERSION = "http_version";
+  public static final String HOST = "host";
+  public static final String SCHEME = "scheme";
+  /** request: every header in arrival order, as [name, value] pairs. */
+  public static final String HEADERS = "headers";
+  public static final String TLS = "tls";
+  public static final String ALPN = "alpn";
 
   /** The replica's identity object, in the welcome, in info and in {@code GET /health}. */
   public static final String SERVICE_IDENTITY = "service_identity";

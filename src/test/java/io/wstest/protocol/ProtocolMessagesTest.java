@@ -36,7 +36,8 @@ class ProtocolMessagesTest {
 
   private static final Set<String> WELCOME_KEYS = Set.of("type", "message", "timestamp", "client_ip",
     "remote_address", "forwarded_for", "connection_id", "server", "draining", "service_identity", "keepalive",
-    "instance_id", "seq");
+    "limits", "instance_id", "seq",
+    "subprotocols_offered", "subprotocol", "extensions_offered", "extensions", "proxy_protocol", "request");
   private static final String INSTANCE_ID = InProcessService.IDENTITY.instanceId();
 
   private static InProcessService service;
@@ -69,6 +70,8 @@ class ProtocolMessagesTest {
       assertEquals(server.wireName(), welcome.getString("server"));
       assertEquals(InProcessService.IDENTITY.toJson(), welcome.getJsonObject("service_identity"));
       assertTrue(welcome.getJsonObject("keepalive").getBoolean("server_ping"), welcome.encode());
+      // the server's own message limit, so a client can tell a proxy's cut from the server's 1009
+      assertTrue(welcome.getJsonObject("limits").getInteger("max_message_bytes") > 0, welcome.encode());
       assertEquals(INSTANCE_ID, welcome.getString("instance_id"));
       assertEquals(1L, welcome.getLong("seq"));
       ctx.completeNow();
@@ -262,7 +265,7 @@ class ProtocolMessagesTest {
       .onComplete(ctx.succeeding(welcomeAndInfo -> ctx.verify(() -> {
         JsonObject info = welcomeAndInfo.get(1);
         assertEquals(Set.of("type", "timestamp", "connection_id", "server", "service_identity", "connections",
-          "instance_id", "seq"), info.fieldNames(), info.encode());
+          "subprotocol", "request", "instance_id", "seq"), info.fieldNames(), info.encode());
         assertEquals("info", info.getString("type"));
         assertIsoUtc(info.getString("timestamp"));
         assertEquals(welcomeAndInfo.get(0).getString("connection_id"), info.getString("connection_id"));

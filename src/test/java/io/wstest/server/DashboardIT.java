@@ -267,6 +267,41 @@ class DashboardIT {
     return new JsonObject(response.body());
   }
 
+  @Test
+  void aBrowserSubprotocolIsSelectedAndTheRequestPanelShowsWhatTheServerSaw() {
+    ServiceProcess service = services.get(0);
+    WebDriver driver = chromium.driver();
+    driver.get(base(service) + "/ui/");
+    awaitText("instance-id", instanceIds.get(0));
+    // what any browser app does: new WebSocket(url, ['graphql-ws']); the default SUBPROTOCOLS=* selects it
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> opened = (java.util.Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) driver)
+      .executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "const ws = new WebSocket(arguments[0], ['graphql-ws']);"
+        + "ws.onmessage = (e) => { const m = JSON.parse(e.data);"
+        + "  done({browser: ws.protocol, welcome: m.subprotocol, offered: m.subprotocols_offered}); ws.close(); };"
+        + "ws.onclose = (e) => done({closed: e.code});", "ws://127.0.0.1:" + service.httpPort() + "/ws");
+    assertEquals("graphql-ws", opened.get("browser"), opened.toString());
+    assertEquals("graphql-ws", opened.get("welcome"), opened.toString());
+    assertEquals(List.of("graphql-ws"), opened.get("offered"));
+
+    type("ws-protocols", "graphql-ws, chat");
+    click("connect");
+    awaitText("req-subprotocol", "graphql-ws (offered: graphql-ws, chat); browser: graphql-ws");
+    assertTrue(text("req-line").matches("GET /ws HTTP/1\\.1"), text("req-line"));
+    assertEquals("ws", text("req-scheme"));
+    assertEquals("none", text("req-proxy"));
+    assertTrue(text("req-tls").startsWith("none"), text("req-tls"));
+    List<String> rows = driver.findElements(By.cssSelector("#req-headers tr")).stream().map(WebElement::getText)
+      .toList();
+    assertTrue(rows.stream().anyMatch(r -> r.startsWith("Sec-WebSocket-Protocol") && r.endsWith("graphql-ws, chat")),
+      rows.toString());
+    assertTrue(rows.stream().anyMatch(r -> r.startsWith("User-Agent")), rows.toString());
+    type("ws-protocols", "");
+    click("connect");
+    awaitText("req-subprotocol", "none selected (none offered)");
+  }
+
   /** GET with curl's Accept header; the body must be the health JSON. */
   private static JsonObject health(int port, String path) throws IOException, InterruptedException {
     HttpResponse<String> response = HttpClient.newHttpClient().send(

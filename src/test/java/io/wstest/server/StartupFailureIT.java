@@ -1,6 +1,7 @@
 package io.wstest.server;
 
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.SelfSignedCert;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,34 @@ class StartupFailureIT {
     assertTrue(exit.output().contains("Invalid --tls-cert / TLS_CERT: " + garbage + " is not a usable PEM certificate"),
       exit.output());
     assertFalse(exit.output().contains("Exception") || exit.output().contains(ServiceProcess.STARTED_LINE),
+      exit.output());
+  }
+
+  @Test
+  void proxyPortInUseExits1NamingItsOwnSetting() throws IOException {
+    try (ServerSocket holder = holdLoopbackPort()) {
+      int held = holder.getLocalPort();
+      ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port",
+        Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next())),
+        Map.of("PROXY_WS_PORT", Integer.toString(held)), EXIT_WITHIN);
+      assertEquals(1, exit.code(), exit.output());
+      assertTrue(exit.output().contains("Port " + held + " is already in use (--proxy-ws-port / PROXY_WS_PORT)"),
+        exit.output());
+      assertFalse(exit.output().contains(ServiceProcess.STARTED_LINE), exit.output());
+    }
+  }
+
+  @Test
+  void clientCaThatIsNotPemExits2NamingItWithoutItsContents(@TempDir Path dir) throws Exception {
+    SelfSignedCert server = SelfSignedCert.create(dir);
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "private-notes-not-a-certificate\n");
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port",
+      Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next())),
+      Map.of("TLS_CERT", server.certPem().toString(), "TLS_KEY", server.keyPem().toString(),
+        "TLS_CLIENT_CA", notPem.toString(), "TLS_CLIENT_AUTH", "require"), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("Invalid --tls-client-ca / TLS_CLIENT_CA: " + notPem), exit.output());
+    assertFalse(exit.output().contains("private-notes") || exit.output().contains(ServiceProcess.STARTED_LINE),
       exit.output());
   }
 

@@ -90,6 +90,35 @@ public final class HaproxyProcess {
     }
   }
 
+  /**
+   * HAProxy in TCP mode in front of one service, with {@code serverOptions} on both server lines: for example
+   * {@code send-proxy} or {@code send-proxy-v2} towards the service's PROXY protocol ports.
+   */
+  public static LoadBalancerProcess startTcp(int httpBackend, int wsBackend, String serverOptions) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory("wstest-haproxy-");
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      String config = String.join("\n",
+        "global", "  maxconn 200", "  stats socket " + dir + "/admin.sock level admin",
+        "defaults", "  mode tcp", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s",
+        "frontend http_in", "  bind 127.0.0.1:" + httpPort, "  default_backend be_http",
+        "frontend ws_in", "  bind 127.0.0.1:" + wsPort, "  default_backend be_raw",
+        "backend be_http", "  server s1 127.0.0.1:" + httpBackend + " " + serverOptions,
+        "backend be_raw", "  server s1 127.0.0.1:" + wsBackend + " " + serverOptions, "");
+      Path cfg = dir.resolve("haproxy.cfg");
+      Files.writeString(cfg, config, StandardCharsets.UTF_8);
+      return LoadBalancerProcess.start("haproxy", List.of(binary.toString(), "-db", "-f", cfg.toString()),
+        httpPort, wsPort, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static String servers(List<Backend> backends, boolean http, Options options) {
     return backends.stream().map(b -> {
       StringBuilder line = new StringBuilder("  server ").append(b.name())

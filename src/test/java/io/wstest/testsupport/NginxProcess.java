@@ -74,6 +74,62 @@ public final class NginxProcess {
     }
   }
 
+  /**
+   * nginx in front of one service with the given directives in both locations (8080 side and raw side) instead of
+   * the project's WebSocket proxy snippet: to play a proxy that is set up wrong, e.g. without the Upgrade lines.
+   */
+  public static LoadBalancerProcess startWithLocation(int httpBackend, int wsBackend, String locationDirectives) {
+    return startWithLocation(httpBackend, wsBackend, locationDirectives, null);
+  }
+
+  /**
+   * As {@link #startWithLocation(int, int, String)}, with nginx terminating TLS on both listeners with this
+   * certificate (clients use https/wss, the service gets plain http/ws).
+   */
+  public static LoadBalancerProcess startTlsWithLocation(int httpBackend, int wsBackend, SelfSignedCert cert,
+                                                         String locationDirectives) {
+    return startWithLocation(httpBackend, wsBackend, locationDirectives, cert);
+  }
+
+  private static LoadBalancerProcess startWithLocation(int httpBackend, int wsBackend, String locationDirectives,
+                                                       SelfSignedCert tls) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory("wstest-nginx-");
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      String listen = tls == null ? "" : " ssl; ssl_certificate " + tls.certPem() + "; ssl_certificate_key "
+        + tls.keyPem();
+      String config = String.join("\n",
+        "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
+        "events { worker_connections 256; }",
+        "http {",
+        "  access_log " + dir + "/access.log;",
+        "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
+        "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;",
+        "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
+        "  server { listen 127.0.0.1:" + httpPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+          + httpBackend + "; " + locationDirectives + " } }",
+        "  server { listen 127.0.0.1:" + wsPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+          + wsBackend + "; " + locationDirectives + " } }",
+        "}", "");
+      Path conf = dir.resolve("nginx.conf");
+      Files.writeString(conf, config, StandardCharsets.UTF_8);
+      return LoadBalancerProcess.start("nginx",
+        List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString()), httpPort, wsPort, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The project's WebSocket proxy snippet (docker/nginx/websocket-proxy.conf), for {@link #startWithLocation}. */
+  public static String websocketProxySnippet() {
+    return "include " + LoadBalancerProcess.dockerDir().resolve("nginx/websocket-proxy.conf") + ";";
+  }
+
   private static String servers(List<Backend> backends, boolean http) {
     return backends.stream()
       .map(b -> "    server 127.0.0.1:" + (http ? b.httpPort() : b.wsPort())

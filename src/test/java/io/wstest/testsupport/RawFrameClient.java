@@ -176,13 +176,25 @@ public final class RawFrameClient implements Closeable {
     }
   }
 
-  /** Reads the next text frame. */
+  /**
+   * Reads the next text message, joining its continuation frames: the server splits messages larger than
+   * MAX_MESSAGE_BYTES (a welcome with many request headers can be) into frames.
+   */
   public String readText() throws IOException {
     Frame frame = read();
     if (frame.opcode() != TEXT) {
       throw new IOException("expected a text frame, got opcode " + frame.opcode() + " code " + frame.closeCode());
     }
-    return frame.text();
+    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+    message.writeBytes(frame.payload());
+    while (!frame.fin()) {
+      frame = read();
+      if (frame.opcode() != 0) {
+        throw new IOException("expected a continuation frame, got opcode " + frame.opcode());
+      }
+      message.writeBytes(frame.payload());
+    }
+    return message.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** True when the server closed the TCP connection (after its close frame) within the read timeout. */

@@ -62,13 +62,24 @@ public final class RawWebSocket implements Closeable {
    * @param receiveBuffer SO_RCVBUF in bytes (small = the server's writes back up sooner), or 0 for the default
    */
   public static RawWebSocket connect(int port, String path, int receiveBuffer) throws IOException {
+    return connect(port, path, receiveBuffer, "");
+  }
+
+  /**
+   * Like {@link #connect(int, String, int)} with more request headers, each line ending in CRLF (for example
+   * {@code "Sec-WebSocket-Protocol: graphql-ws\r\n"}).
+   */
+  public static RawWebSocket connect(int port, String path, int receiveBuffer, String extraHeaders)
+    throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
     socket.setSoTimeout(30_000);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-    socket.getOutputStream().write(upgradeRequest(port, path).getBytes(StandardCharsets.US_ASCII));
+    String request = upgradeRequest(port, path);
+    request = request.substring(0, request.length() - 2) + extraHeaders + "\r\n";
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
     socket.getOutputStream().flush();
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -63,6 +64,7 @@ public final class ClientSocket {
   private Double connectMs;
   private Welcome welcome;
   private List<Map.Entry<String, String>> responseHeaders = List.of();
+  private Rejection rejection;
   private boolean established;
   private boolean over;
   private boolean resetSeen;
@@ -81,6 +83,34 @@ public final class ClientSocket {
       .setVerifyHost(!insecure));
   }
 
+  /**
+   * A client for sockets that also offer permessage-deflate ({@code compression}) and accept messages up to
+   * {@code maxMessageBytes} from the server (Vert.x's default is 64 KB).
+   */
+  public static WebSocketClient client(Vertx vertx, int maxConnections, long timeoutMs, boolean insecure,
+                                       boolean compression, int maxMessageBytes) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxConnections(Math.max(1, maxConnections))
+      .setConnectTimeout((int) timeoutMs)
+      .setClosingTimeout((int) Math.max(1, Math.ceil(timeoutMs / 1000.0)))
+      .setTrustAll(insecure)
+      .setVerifyHost(!insecure)
+      .setTryUsePerMessageCompression(compression)
+      .setMaxFrameSize(maxMessageBytes)
+      .setMaxMessageSize(maxMessageBytes));
+  }
+
+  /**
+   * A handshake the server (or a proxy) answered with something other than 101.
+   *
+   * @param body the answer's body as text, at most {@value #MAX_REJECTION_BODY} characters of it
+   */
+  public record Rejection(int status, List<Map.Entry<String, String>> headers, String body) {
+  }
+
+  /** Characters of a rejected handshake's body kept (the service's 426 diagnosis fits with room to spare). */
+  public static final int MAX_REJECTION_BODY = 65536;
+
   public ClientSocket(Vertx vertx, WsTarget target, long timeoutMs, Events events) {
     this.vertx = vertx;
     this.target = target;
@@ -93,9 +123,17 @@ public final class ClientSocket {
    * welcome are each a step of the timeout.
    */
   public void connect(WebSocketClient client, List<Map.Entry<String, String>> headers) {
+    connect(client, headers, List.of());
+  }
+
+  /** {@link #connect(WebSocketClient, List)} offering these subprotocols (Sec-WebSocket-Protocol) in order. */
+  public void connect(WebSocketClient client, List<Map.Entry<String, String>> headers, List<String> subprotocols) {
     startNanos = System.nanoTime();
     WebSocketConnectOptions options = target.connectOptions(List.of(), timeoutMs);
     headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    if (!subprotocols.isEmpty()) {
+      options.setSubProtocols(subprotocols);
+    }
     arm("connect");
     ws = client.webSocket();
     ws.exceptionHandler(this::onError);
@@ -114,6 +152,11 @@ public final class ClientSocket {
     ws.textMessageHandler(this::onText);
     ws.connect(options).onComplete(ar -> {
       if (ar.failed()) {
+        if (ar.cause() instanceof UpgradeRejectedException rejected) {
+          String body = rejected.getBody() == null ? "" : rejected.getBody().toString();
+          rejection = new Rejection(rejected.getStatus(), copy(rejected.getHeaders()),
+            body.length() > MAX_REJECTION_BODY ? body.substring(0, MAX_REJECTION_BODY) : body);
+        }
         fail(Failure.ofConnect(ar.cause(), target.hostPort()));
       } else if (over) {
         ws.close();
@@ -200,6 +243,16 @@ public final class ClientSocket {
   /** The 101 response's headers (its Set-Cookie ...), empty before it. */
   public List<Map.Entry<String, String>> responseHeaders() {
     return responseHeaders;
+  }
+
+  /** The non-101 answer to the handshake, or null when there was none (connected, or no HTTP answer at all). */
+  public Rejection rejection() {
+    return rejection;
+  }
+
+  /** The subprotocol the 101 selected (Sec-WebSocket-Protocol), or null. */
+  public String subProtocol() {
+    return connected ? ws.subProtocol() : null;
   }
 
   /** The step the socket is in: connect, welcome, the awaited answer, or open once established. */

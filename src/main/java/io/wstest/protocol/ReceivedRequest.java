@@ -1,0 +1,196 @@
+package io.wstest.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.wstest.wire.Fields;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A request as this process received it, for the welcome, {@code info}, {@code /request} and the 426 answer: what
+ * a load balancer in front changed is visible here (headers added, removed or rewritten, the scheme, TLS, the PROXY
+ * header). Header order and repeats are kept as they arrived. The values of credential headers (Authorization,
+ * Proxy-Authorization, Cookie, and custom ones named like X-Api-Key or X-Auth-Token) are replaced by their size
+ * unless SHOW_CREDENTIALS is on.
+ */
+public final class ReceivedRequest {
+
+  /** Headers whose values are secrets: Authorization keeps its scheme word, Cookie its names. */
+  private static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "proxy-authorization", "cookie");
+  /**
+   * Parts of the names of the usual custom credential headers (X-Api-Key, X-Auth-Token, X-Amz-Security-Token,
+   * X-Vault-Token, X-Client-Secret ...): their values are redacted whole. Not "key" alone, which would hide the
+   * handshake's Sec-WebSocket-Key.
+   */
+  private static final List<String> CREDENTIAL_NAME_PARTS = List.of("api-key", "apikey", "token", "secret",
+    "password", "x-auth");
+
+  private ReceivedRequest() {
+  }
+
+  /**
+   * @param webSocket the request is (or asked to be) a WebSocket upgrade: the scheme is reported as ws/wss
+   * @param showCredentials SHOW_CREDENTIALS: credential header values as received instead of redacted
+   */
+  public static JsonObject toJson(HttpServerRequest request, boolean webSocket, boolean showCredentials) {
+    HttpConnection connection = request.connection();
+    Channel channel = channel(connection);
+    ProxyProtocol.Header proxy = channel == null ? null : ProxyProtocol.header(channel);
+    SocketAddress peer = request.remoteAddress();
+    ClientAddress address = ClientAddress.of(request.headers(), peer, proxy == null ? null : proxy.sourceIp());
+    boolean tls = request.isSSL();
+    String scheme = webSocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http");
+    return new JsonObject()
+      .put("method", request.method().name())
+      .put("path", request.path())
+      .put("query", request.query())
+      .put("uri", request.uri())
+      .put(Fields.HTTP_VERSION, httpVersion(request))
+      .put(Fields.HOST, request.authority() == null ? null : request.authority().toString())
+      .put(Fields.SCHEME, scheme)
+      .put(Fields.HEADERS, headers(request.headers(), showCredentials))
+      .put("header_count", request.headers().size())
+      .put("credentials", showCredentials ? "shown" : "redacted")
+      .put("client_ip", address.clientIp())
+      .put("remote_address", address.remoteAddress())
+      .put("forwarded_for", address.forwardedForJson())
+      .put("peer", peer == null ? null : peer.hostAddress() + ":" + peer.port())
+      .put("proxy_protocol", proxy == null ? null : proxy.toJson())
+      .put(Fields.TLS, tls ? tls(request, channel) : null);
+  }
+
+  private static String httpVersion(HttpServerRequest request) {
+    return switch (request.version()) {
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_1_1 -> "HTTP/1.1";
+      case HTTP_2 -> "HTTP/2";
+      default -> request.version().name();
+    };
+  }
+
+  /** Every header as a [name, value] pair, in arrival order, repeats kept, names as the peer spelled them. */
+  public static JsonArray headers(MultiMap headers, boolean showCredentials) {
+    JsonArray pairs = new JsonArray();
+    for (Map.Entry<String, String> header : headers) {
+      String value = showCredentials ? header.getValue() : redact(header.getKey(), header.getValue());
+      pairs.add(new JsonArray().add(header.getKey()).add(value));
+    }
+    return pairs;
+  }
+
+  /**
+   * A credential header's value without its secret: {@code Bearer <redacted 40 bytes>},
+   * {@code session=<redacted 32 bytes>; theme=<redacted 4 bytes>}; any other header unchanged.
+   */
+  static String redact(String name, String value) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (!CREDENTIAL_HEADERS.contains(lower)) {
+      return CREDENTIAL_NAME_PARTS.stream().anyMatch(lower::contains) ? hidden(value.trim()) : value;
+    }
+    if (lower.equals("cookie")) {
+      StringBuilder redacted = new StringBuilder();
+      for (String cookie : value.split(";", -1)) {
+        if (redacted.length() > 0) {
+          redacted.append("; ");
+        }
+        String trimmed = cookie.trim();
+        int eq = trimmed.indexOf('=');
+        String cookieName = eq < 0 ? "" : trimmed.substring(0, eq);
+        String cookieValue = eq < 0 ? trimmed : trimmed.substring(eq + 1);
+        redacted.append(cookieName).append(eq < 0 ? "" : "=").append(hidden(cookieValue));
+      }
+      return redacted.toString();
+    }
+    String trimmed = value.trim();
+    int space = trimmed.indexOf(' ');
+    if (space > 0) { // "Basic xyz", "Bearer xyz": the scheme tells which kind of credential went through
+      return trimmed.substring(0, space) + " " + hidden(trimmed.substring(space + 1).trim());
+    }
+    return hidden(trimmed);
+  }
+
+  private static String hidden(String secret) {
+    return "<redacted " + secret.getBytes(StandardCharsets.ISO_8859_1).length + " bytes>";
+  }
+
+  private static Channel channel(HttpConnection connection) {
+    ChannelHandlerContext ctx = VertxInternals.handlerContext(connection);
+    return ctx == null ? null : ctx.channel();
+  }
+
+  /** TLS as this process terminated it: protocol, cipher, SNI, ALPN and the client certificate (mTLS). */
+  private static JsonObject tls(HttpServerRequest request, Channel channel) {
+    SSLSession session = request.sslSession();
+    if (session == null) {
+      return null;
+    }
+    SslHandler ssl = channel == null ? null : channel.pipeline().get(SslHandler.class);
+    JsonObject json = new JsonObject()
+      .put("protocol", session.getProtocol())
+      .put("cipher_suite", session.getCipherSuite())
+      .put("sni", serverName(session))
+      .put(Fields.ALPN, ssl == null ? null : ssl.applicationProtocol());
+    X509Certificate client = null;
+    try {
+      Certificate[] peers = session.getPeerCertificates();
+      if (peers.length > 0 && peers[0] instanceof X509Certificate x509) {
+        client = x509;
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // no client certificate: TLS_CLIENT_AUTH is off, or "request" and the client sent none
+    }
+    return json.put("client_certificate", client == null ? null : certificate(client));
+  }
+
+  /** The SNI name the client sent (Vert.x records it only with SNI certificate selection on; the JDK always). */
+  private static String serverName(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
+      for (SNIServerName name : extended.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
+  }
+
+  static JsonObject certificate(X509Certificate certificate) {
+    return new JsonObject()
+      .put("subject", certificate.getSubjectX500Principal().getName())
+      .put("issuer", certificate.getIssuerX500Principal().getName())
+      .put("serial", certificate.getSerialNumber().toString(16))
+      .put("not_after", DateTimeFormatter.ISO_INSTANT.format(certificate.getNotAfter().toInstant()))
+      .put("sha256", fingerprint(certificate));
+  }
+
+  private static String fingerprint(X509Certificate certificate) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      return null;
+    }
+  }
+}
