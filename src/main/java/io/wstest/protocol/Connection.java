@@ -25,6 +25,8 @@ final class Connection {
   private static final byte[] TIMESTAMP_KEY = ",\"timestamp\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] INSTANCE_KEY = "\",\"instance_id\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SEQ_KEY = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
+  private static final String LOCAL_SCOPE = "local";
+  private static final String CLUSTER_SCOPE = "cluster";
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
@@ -242,6 +244,16 @@ final class Connection {
       send(new JsonObject().put("type", "pong").put("timestamp", Timestamps.now()).put("original_data", message));
     } else if ("broadcast".equals(type)) {
       metrics.receivedBroadcast.increment();
+      Object scope = message.getValue("scope");
+      boolean cluster = CLUSTER_SCOPE.equals(scope);
+      if (!cluster && scope != null && !LOCAL_SCOPE.equals(scope)) {
+        send(new JsonObject()
+          .put("type", "error")
+          .put("error", "invalid_scope")
+          .put("message", "scope must be \"local\" (this replica, the default) or \"cluster\" (every replica)")
+          .put("timestamp", Timestamps.now()));
+        return;
+      }
       if (!broadcastAllowed()) {
         return;
       }
@@ -250,7 +262,12 @@ final class Connection {
         .put("message", message.getValue("message"))
         .put("from", id)
         .put("timestamp", Timestamps.now())
-        .put("instance_id", handler.identity().instanceId()));
+        .put("instance_id", handler.identity().instanceId())
+        .put("display_name", handler.identity().displayName())
+        .put("scope", cluster ? CLUSTER_SCOPE : LOCAL_SCOPE), cluster);
+    } else if ("cluster".equals(type)) {
+      metrics.receivedCluster.increment();
+      send(handler.clusterView().put("type", "cluster").put("timestamp", Timestamps.now()));
     } else if ("info".equals(type)) {
       metrics.receivedInfo.increment();
       send(info());
@@ -276,7 +293,7 @@ final class Connection {
   /** Every type but the protocol's requests is echoed (docs/protocol.md). */
   private static boolean isEcho(String type) {
     return switch (type) {
-      case "ping", "broadcast", "info", "options" -> false;
+      case "ping", "broadcast", "info", "options", "cluster" -> false;
       default -> true;
     };
   }
@@ -368,8 +385,20 @@ final class Connection {
     if (!closing) {
       send(new JsonObject()
         .put("type", "broadcast_ack")
+        .put("scope", LOCAL_SCOPE)
         .put("recipients", recipients)
         .put("dropped", dropped)
+        .put("timestamp", Timestamps.now()));
+    }
+  }
+
+  /** The cluster broadcast's ack: this replica's counts and those the other replicas reported in time. */
+  void clusterBroadcastDelivered(JsonObject counts) {
+    if (!closing) {
+      send(new JsonObject()
+        .put("type", "broadcast_ack")
+        .put("scope", CLUSTER_SCOPE)
+        .mergeIn(counts)
         .put("timestamp", Timestamps.now()));
     }
   }

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.ServiceLifecycle;
@@ -213,14 +214,81 @@ public final class ConnectionHandler {
 
   /**
    * Publishes a broadcast to every protocol socket of this process (/ws and the raw server, not /echo) and
-   * reports the recipient count to the sender.
+   * reports the recipient count to the sender. With {@code clusterScope} and a {@link ClusterLink} attached it
+   * also goes to every other replica, and the sender's ack waits for their reports (at most the link's window).
    */
-  void publish(Connection sender, JsonObject message) {
+  void publish(Connection sender, JsonObject message, boolean clusterScope) {
     String encoded = message.encode();
+    if (!clusterScope) {
+      deliverEverywhere(vertx, registry, encoded).onSuccess(local -> context.runOnContext(v ->
+        sender.broadcastDelivered(local.recipients(), local.dropped())));
+      return;
+    }
+    ClusterLink cluster = registry.cluster();
+    Future<Delivered> local = deliverEverywhere(vertx, registry, encoded);
+    Future<JsonObject> remote = cluster != null ? cluster.publish(encoded) : Future.succeededFuture(
+      new JsonObject().put("cluster", "disabled").put("replicas_expected", 0).put("replicas", new JsonArray()));
+    Future.all(local, remote).onComplete(done -> context.runOnContext(v ->
+      sender.clusterBroadcastDelivered(clusterAck(local.result(), remote.result()))));
+  }
+
+  /** This replica's counts first, then each replica that reported; totals over all of them. */
+  private JsonObject clusterAck(Delivered local, JsonObject remote) {
+    JsonArray replicas = new JsonArray().add(new JsonObject()
+      .put("instance_id", identity.instanceId())
+      .put("display_name", identity.displayName())
+      .put("recipients", local.recipients())
+      .put("dropped", local.dropped()));
+    int recipients = local.recipients();
+    int dropped = local.dropped();
+    JsonArray reported = remote.getJsonArray("replicas", new JsonArray());
+    for (int i = 0; i < reported.size(); i++) {
+      JsonObject replica = reported.getJsonObject(i);
+      replicas.add(replica);
+      recipients += replica.getInteger("recipients", 0);
+      dropped += replica.getInteger("dropped", 0);
+    }
+    int expected = 1 + remote.getInteger("replicas_expected", 0);
+    return new JsonObject()
+      .put("recipients", recipients)
+      .put("dropped", dropped)
+      .put("cluster", remote.getString("cluster"))
+      .put("replicas_expected", expected)
+      .put("replicas_reported", replicas.size())
+      .put("complete", replicas.size() >= expected)
+      .put("replicas", replicas);
+  }
+
+  /**
+   * Delivers an encoded broadcast message to every protocol socket of this process: encoded once, every hub
+   * appends only each socket's {@code seq}. Completes, on any thread, once every hub is done. The cluster link
+   * uses it for broadcasts that come from other replicas.
+   */
+  public static Future<Delivered> deliverLocally(Vertx vertx, String encodedBroadcast) {
+    return deliverEverywhere(vertx, ConnectionRegistry.of(vertx), encodedBroadcast);
+  }
+
+  private static Future<Delivered> deliverEverywhere(Vertx vertx, ConnectionRegistry registry, String encoded) {
+    int hubs = registry.hubCount();
+    if (hubs == 0) {
+      return Future.succeededFuture(new Delivered(0, 0));
+    }
+    Promise<Delivered> done = Promise.promise();
     String prefix = encoded.substring(0, encoded.length() - 1);
-    Broadcast broadcast = new Broadcast(prefix, registry.hubCount(),
-      (recipients, dropped) -> context.runOnContext(v -> sender.broadcastDelivered(recipients, dropped)));
+    Broadcast broadcast = new Broadcast(prefix, hubs, (recipients, dropped) ->
+      done.complete(new Delivered(recipients, dropped)));
     vertx.eventBus().publish(Broadcast.ADDRESS, broadcast, LOCAL_BROADCAST);
+    return done.future();
+  }
+
+  /** The body of a {@code cluster} reply: the link's live view, or {@code enabled: false} without Redis. */
+  JsonObject clusterView() {
+    ClusterLink cluster = registry.cluster();
+    if (cluster == null) {
+      return new JsonObject().put("enabled", false).put("status", "disabled")
+        .put("message", "clustering is off: this replica was started without REDIS_URL");
+    }
+    return cluster.view();
   }
 
   private void deliver(Broadcast broadcast) {

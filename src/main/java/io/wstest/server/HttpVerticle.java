@@ -65,6 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/healthz").handler(liveness);
     getOrHead(router, "/health/ready").handler(readiness);
     getOrHead(router, "/readyz").handler(readiness);
+    getOrHead(router, "/cluster").handler(new ClusterEndpoint(ConnectionRegistry.of(vertx))::handle);
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken()).mount(router);
     }

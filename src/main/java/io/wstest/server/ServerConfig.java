@@ -1,8 +1,14 @@
 package io.wstest.server;
 
+import io.wstest.cluster.ClusterSettings;
+import io.wstest.cluster.RedisEndpoint;
 import io.wstest.ops.AllowedOrigins;
 import io.wstest.protocol.ConnectionOptions;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -81,13 +87,26 @@ public final class ServerConfig {
     "broadcasts dropped for a socket whose write queue is full before it is closed with 1008");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
+  public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
+    "turn clustering on: redis://[user:password@]host[:port] or rediss:// (TLS); replicas sharing it see each other "
+      + "(GET /cluster) and can broadcast to all sockets of all replicas; unset = every replica on its own",
+    RedisEndpoint::parse).shownAs(ServerConfig::maskedUrl);
+  public static final Setting<String> REDIS_PASSWORD = Setting.text("REDIS_PASSWORD", "--redis-password", "PASSWORD",
+    null, "Redis password when REDIS_URL has none (prefer the env var or REDIS_PASSWORD_FILE: flags show in ps)")
+    .shownAs(raw -> "***");
+  public static final Setting<String> REDIS_PASSWORD_FILE = Setting.readableFile("REDIS_PASSWORD_FILE",
+    "--redis-password-file", "file holding the Redis password (e.g. a mounted secret); trailing newline ignored");
+  public static final Setting<Long> CLUSTER_HEARTBEAT = Setting.duration("CLUSTER_HEARTBEAT", "--cluster-heartbeat",
+    "1s", "with REDIS_URL: how often this replica publishes its counts and state; the others drop it after "
+      + ClusterSettings.EXPIRY_HEARTBEATS + " heartbeats of silence");
 
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
     DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
     TLS_CERT, TLS_KEY,
-    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED);
+    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED,
+    REDIS_URL, REDIS_PASSWORD, REDIS_PASSWORD_FILE, CLUSTER_HEARTBEAT);
 
   private final Map<Setting<?>, Object> values;
 
@@ -124,14 +143,36 @@ public final class ServerConfig {
       try {
         values.put(setting, setting.parse(raw));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("Invalid value for " + source + ": '" + raw + "' (" + e.getMessage() + ")");
+        throw new ConfigException("Invalid value for " + source + ": '" + setting.shown(raw) + "' ("
+          + e.getMessage() + ")");
       }
     }
     ServerConfig config = new ServerConfig(values);
     config.checkCombinations();
     config.checkKeepalive();
     config.checkCloseTimeout();
+    config.checkCluster();
     return config;
+  }
+
+  /** A REDIS_URL as an error message may show it: the password, if any, masked even when the URL is unusable. */
+  static String maskedUrl(String raw) {
+    return raw.replaceAll("(?<=://)([^/@:]*):[^/@]*@", "$1:***@");
+  }
+
+  /** One password source only, and a heartbeat the expiry can be counted in. */
+  private void checkCluster() {
+    RedisEndpoint endpoint = get(REDIS_URL);
+    int sources = (endpoint != null && endpoint.password() != null ? 1 : 0) + (get(REDIS_PASSWORD) != null ? 1 : 0)
+      + (get(REDIS_PASSWORD_FILE) != null ? 1 : 0);
+    if (sources > 1) {
+      throw new ConfigException("the Redis password is given more than once (in " + REDIS_URL.env() + ", "
+        + REDIS_PASSWORD.env() + " and " + REDIS_PASSWORD_FILE.env() + "): give it in one place only");
+    }
+    if (get(CLUSTER_HEARTBEAT) < 100) {
+      throw new ConfigException(CLUSTER_HEARTBEAT.flag() + " / " + CLUSTER_HEARTBEAT.env()
+        + " must be at least 100ms");
+    }
   }
 
   private void checkCombinations() {
@@ -213,6 +254,27 @@ public final class ServerConfig {
   public long idleTimeoutMillis() {
     Long idle = get(IDLE_TIMEOUT);
     return idle != null ? idle : 2 * get(PING_INTERVAL);
+  }
+
+  /** Clustering over Redis, or null when REDIS_URL is unset. */
+  public ClusterSettings clusterSettings() {
+    RedisEndpoint endpoint = get(REDIS_URL);
+    if (endpoint == null) {
+      return null;
+    }
+    String password = endpoint.password();
+    if (password == null) {
+      password = get(REDIS_PASSWORD);
+    }
+    String file = get(REDIS_PASSWORD_FILE);
+    if (password == null && file != null) {
+      try {
+        password = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new ConfigException("cannot read " + REDIS_PASSWORD_FILE.env() + " " + file + ": " + e.getMessage());
+      }
+    }
+    return new ClusterSettings(endpoint, password, get(CLUSTER_HEARTBEAT));
   }
 
   /** The limits the connection handlers of both servers enforce. */

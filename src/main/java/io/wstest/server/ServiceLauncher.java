@@ -4,6 +4,8 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wstest.cluster.ClusterSettings;
+import io.wstest.cluster.RedisCluster;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.Metrics;
 import io.wstest.runtime.ServiceLifecycle;
@@ -27,7 +29,12 @@ public final class ServiceLauncher {
     LOG.info("Service Identity: {}", identity.toJson().encode());
     Metrics.of(vertx).registerInfo(identity);
     DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
-    return deploy(vertx, () -> new HttpVerticle(config, identity), options, config.httpPort(), ServerConfig.HTTP_PORT, config)
+    ClusterSettings cluster = config.clusterSettings();
+    // the link first, so the first socket can already broadcast to the cluster; it does not wait for Redis
+    Future<?> link = cluster == null ? Future.succeededFuture()
+      : vertx.deployVerticle(new RedisCluster(cluster, identity));
+    return link.compose(c -> deploy(vertx, () -> new HttpVerticle(config, identity), options,
+      config.httpPort(), ServerConfig.HTTP_PORT, config))
       .compose(v -> deploy(vertx, () -> new RawWebSocketVerticle(config, identity), options, config.wsPort(),
         ServerConfig.WS_PORT, config))
       .onSuccess(v -> {
@@ -37,6 +44,8 @@ public final class ServiceLauncher {
         LOG.info("Environment: {}", identity.environment());
         LOG.info("HTTP + WebSocket (/ws, /echo) on {}:{}, raw WebSocket on {}:{}, {} instances each",
           config.bindHost(), config.httpPort(), config.bindHost(), config.wsPort(), config.instances());
+        LOG.info("Cluster: {}", cluster == null ? "off (no REDIS_URL): this replica sees only its own sockets"
+          : "on, Redis at REDIS_URL " + cluster.endpoint().masked());
         LOG.info("TLS: {}; allowed origins: {}; admin toggles: {}", config.tls() ? "on (https/wss)" : "off",
           config.allowedOrigins(), !config.adminEnabled() ? "off"
             : config.adminToken() == null ? "on, no ADMIN_TOKEN (anyone reaching the port may use them)"

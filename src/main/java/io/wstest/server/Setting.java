@@ -18,6 +18,8 @@ public final class Setting<T> {
   private final String defaultText;
   private final String description;
   private final Function<String, T> parser;
+  /** How a given value may be shown in an error message: secrets are masked. */
+  private Function<String, String> shown = raw -> raw;
 
   private Setting(String env, String flag, String label, String defaultText, String description,
                   Function<String, T> parser) {
@@ -68,6 +70,17 @@ public final class Setting<T> {
       }
       return raw;
     });
+  }
+
+  /** The same setting, whose given values are shown through {@code mask} in error messages (secrets). */
+  public Setting<T> shownAs(Function<String, String> mask) {
+    this.shown = mask;
+    return this;
+  }
+
+  /** A given value as an error message may repeat it. */
+  String shown(String raw) {
+    return shown.apply(raw);
   }
 
   public String env() { return env; }
