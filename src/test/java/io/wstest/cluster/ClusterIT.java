@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.testsupport.HeadlessChromium;
 import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.RedisProcess;
 import io.wstest.testsupport.ServiceProcess;
@@ -15,6 +16,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.net.URI;
@@ -167,6 +173,34 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  void theDashboardShowsEveryReplicasOwnCountNextToThePagesTally() {
+    assumeTrue(HeadlessChromium.available(), HeadlessChromium.INSTALL_HINT);
+    try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      WebDriver driver = chromium.driver();
+      WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+      driver.get("http://127.0.0.1:" + a.httpPort() + "/ui/");
+      // a1, a2 and the page's own socket on A; b1 on B; c1 on C, as the replicas report them in their heartbeats
+      Map<String, String> expected = Map.of(instanceId(a1), "3", instanceId(b1), "1", instanceId(c1), "1");
+      wait.until(d -> {
+        List<WebElement> rows = d.findElements(By.cssSelector("[data-testid='replica']"));
+        return rows.stream().collect(Collectors.toMap(r -> r.getAttribute("data-instance-id"),
+          r -> r.getAttribute("data-open"), (x, y) -> x)).equals(expected);
+      });
+      assertEquals("3", driver.findElement(By.id("cluster-summary")).getAttribute("data-replicas"));
+      assertTrue(driver.findElement(By.id("cluster-replicas")).getText().contains("this page"));
+
+      driver.findElement(By.id("broadcast-cluster")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("broadcast-recipients"),
+        "5 sockets on 3 replicas"));
+      assertEquals(List.of(), chromium.consoleErrors(), "browser console errors");
+    }
+    for (WsTestClient client : List.of(a1, a2, b1, c1)) {
+      await(client.next("broadcast"));
+    }
+  }
+
+  @Test
+  @Order(3)
   void redisLostMidRunLeavesEveryReplicaServingLocallyAndItsReturnBringsTheClusterBack() {
     redis.kill();
     HttpResponse<String> unavailable = poll(() -> get(a, "/cluster"), r -> r.statusCode() == 503);
@@ -206,7 +240,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void theViewShowsADrainingReplicaAndDropsAKilledOneWithinTheExpiry() {
     String idOfB = instanceId(b1);
     String idOfC = instanceId(c1);
@@ -227,7 +261,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aWrongPasswordIsAClearWarningAndTheReplicaServesLocally() {
     String output = poll(locked::output, text -> text.contains("Cluster unavailable"));
     String warning = output.lines().filter(l -> l.contains("Cluster unavailable")).findFirst().orElseThrow();
