@@ -124,6 +124,7 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
     registry.attachCluster(null);
+    completePendingAcks();
     Redis closing = client;
     RedisConnection last = publisher;
     generation++;
@@ -226,11 +227,7 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
     table.clear();
     // whatever was waiting for the old connection is gone with it
     outstanding.set(0);
-    for (PendingAck pending : pendingAcks.values()) {
-      vertx.cancelTimer(pending.timer);
-      pending.promise.complete(ackOf(pending));
-    }
-    pendingAcks.clear();
+    completePendingAcks();
     if (!warnedThisOutage) {
       warnedThisOutage = true;
       outageStartNanos = System.nanoTime();
@@ -243,6 +240,15 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
     long delay = backoffMillis;
     backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
     vertx.setTimer(delay, t -> connect());
+  }
+
+  /** Acks waiting for reports that can no longer come are sent with what arrived so far. */
+  private void completePendingAcks() {
+    for (PendingAck pending : pendingAcks.values()) {
+      vertx.cancelTimer(pending.timer);
+      pending.promise.tryComplete(ackOf(pending));
+    }
+    pendingAcks.clear();
   }
 
   /** A reason fit for logs and GET /cluster: the password never appears, a refused password says so. */

@@ -46,9 +46,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Three real replicas (the fat jar) and a real redis-server: a cluster broadcast from one replica's client reaches
- * the sockets of all three with its origin and per-replica counts; GET /cluster follows a replica that drains and
- * one that is killed; Redis killed mid-run leaves every replica serving locally and Redis back brings the cluster
- * back by itself. A fourth replica meets a Redis that refuses its password. The tests run in order on the same
+ * the sockets of all three with its origin and per-replica counts, also on the dashboard; GET /cluster follows a
+ * replica that drains and one that is killed; Redis killed or stalled mid-run leaves every replica serving locally
+ * and Redis back brings the cluster back by itself. A fourth replica meets a Redis that refuses its password. The tests run in order on the same
  * processes: each step starts from the state the previous one left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -241,6 +241,29 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  void aStalledRedisIsNoticedAndNeverHoldsUpTheLocalSockets() {
+    redis.pause();
+    try {
+      // connections stay open but the replica's own heartbeats stop coming back
+      HttpResponse<String> stalled = poll(() -> get(a, "/cluster"), r -> r.statusCode() == 503);
+      assertTrue(new JsonObject(stalled.body()).getString("reason").contains("no heartbeat came back"),
+        stalled.body());
+      a1.send(new JsonObject().put("type", "broadcast").put("message", "during the stall").put("scope", "cluster"));
+      assertEquals("during the stall", await(a2.next("broadcast")).getString("message"));
+      await(a1.next("broadcast"));
+      JsonObject ack = await(a1.next("broadcast_ack"));
+      assertEquals("unavailable", ack.getString("cluster"), ack.encode());
+      assertEquals(2, ack.getInteger("recipients"));
+      assertEquals("pong", await(b1.request(new JsonObject().put("type", "ping"))).getString("type"));
+    } finally {
+      redis.resume();
+    }
+    awaitView(a, view -> replicas(view).size() == 3);
+    assertEquals(1.0, scrape(a).value("cluster_up"));
+  }
+
+  @Test
+  @Order(5)
   void theViewShowsADrainingReplicaAndDropsAKilledOneWithinTheExpiry() {
     String idOfB = instanceId(b1);
     String idOfC = instanceId(c1);
@@ -261,7 +284,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aWrongPasswordIsAClearWarningAndTheReplicaServesLocally() {
     String output = poll(locked::output, text -> text.contains("Cluster unavailable"));
     String warning = output.lines().filter(l -> l.contains("Cluster unavailable")).findFirst().orElseThrow();
