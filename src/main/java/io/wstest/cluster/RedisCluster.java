@@ -57,6 +57,11 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
   private static final long FIRST_BACKOFF_MILLIS = 250;
   private static final long MAX_BACKOFF_MILLIS = 5000;
   private static final int CONNECT_TIMEOUT_MILLIS = 2000;
+  /**
+   * A connection attempt that has not become usable by then (Redis accepted TCP but never answered) is abandoned.
+   * Generous: a JVM still warming up on a busy machine can take seconds for its first connection.
+   */
+  private static final long CONNECT_DEADLINE_MILLIS = 15_000;
 
   private final ClusterSettings settings;
   private final ServiceIdentity identity;
@@ -159,6 +164,12 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
     options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS).setTcpKeepAlive(true);
     Redis redis = Redis.createClient(vertx, options);
     client = redis;
+    vertx.setTimer(CONNECT_DEADLINE_MILLIS, t -> {
+      if (gen == generation && !"up".equals(status)) {
+        lost(new IllegalStateException("Redis accepted the connection but did not answer within "
+          + CONNECT_DEADLINE_MILLIS + " ms"));
+      }
+    });
     redis.connect().compose(subscriber -> {
       watch(subscriber, gen);
       subscriber.handler(this::onMessage);
@@ -324,7 +335,9 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
     PendingAck pending = new PendingAck(ack, new HashSet<>(others));
     String payload = new JsonObject().put("id", id).put("origin", self).put("message", encoded).encode();
     send(BROADCASTS, payload, true).onSuccess(sent -> {
-      if (!sent) {
+      if (sent) {
+        metrics.published.increment();
+      } else {
         metrics.droppedUnavailable.increment();
         PendingAck waiting = pendingAcks.remove(id);
         if (waiting != null) {
@@ -333,7 +346,6 @@ public final class RedisCluster extends VerticleBase implements ClusterLink {
         ack.tryComplete(unavailableAck());
       }
     });
-    metrics.published.increment();
     if (others.isEmpty() || pendingAcks.size() >= MAX_PENDING_ACKS) {
       ack.tryComplete(ackOf(pending));
       return;
