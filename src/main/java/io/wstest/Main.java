@@ -1,10 +1,11 @@
 package io.wstest;
 
 import io.wstest.bench.BenchCommand;
-import io.wstest.client.ScenarioCommand;
+import io.wstest.client.EndpointHelp;
 import io.wstest.client.TestLbCommand;
 import io.wstest.identity.Version;
 import io.wstest.ops.HealthcheckCommand;
+import io.wstest.options.UsageError;
 import io.wstest.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,14 +53,13 @@ public final class Main {
     cli.addSubcommand(new ServeCommand());
     if (!serveOnly) {
       cli.addSubcommand(new TestLbCommand());
+      EndpointHelp.tailor(cli.getSubcommands().get("test-lb"));
       cli.addSubcommand(new BenchCommand());
       cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
       cli.addSubcommand(new CommandLine.HelpCommand());
     }
     ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
-    CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
-    cli.setParameterExceptionHandler((error, args) -> error.getCommandLine().getCommand() instanceof ScenarioCommand
-      ? TestLbCommand.usageError(error) : standard.handleParseException(error, args));
+    cli.setParameterExceptionHandler(new UsageError());
     return cli;
   }
 

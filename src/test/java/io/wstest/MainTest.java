@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI without starting anything: help lists every setting, bad flags exit 2 naming the flag. */
@@ -60,6 +61,25 @@ class MainTest {
     assertEquals(2, result.code());
     assertTrue(result.err().contains(flag), result.err());
     assertTrue(result.err().contains(value), result.err());
+  }
+
+  @Test
+  void picocliMessagesDoNotEchoSecrets() {
+    String[][] cases = {
+      {"--admin-tokn=s3cr3t-value", "--admin-tokn"},
+      {"--admin-token", "s3cr3t-value", "--http-prot=1", "--http-prot"},
+      {"test-lb", "--header", "Authorization Bearer s3cr3t-value", "--header"},
+      {"test-lb", "--hedaer", "Authorization: Bearer s3cr3t-value", "--hedaer"},
+      {"test-lb", "--connections", "s3cr3t-value" + "9".repeat(120), "--connections"},
+      {"bench", "--bogus=Bearer s3cr3t-value", "--bogus"}};
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOf(c, c.length - 1);
+      Result result = run(args);
+      String named = c[c.length - 1];
+      assertEquals(2, result.code(), String.join(" ", args) + "\n" + result.err());
+      assertTrue(result.err().contains(named), "names " + named + ": " + result.err());
+      assertFalse(result.err().contains("s3cr3t"), result.err());
+    }
   }
 
   @Test

@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code {"type":"broadcast"} to every socket, so the four scenarios run against it unchanged. Same transport,
  * event loop and instance count and compression setting as the service.
  */
-@Command(name = "baseline-server", hidden = true, description = "Bare Vert.x echo server used as the benchmark baseline (started by `bench --baseline`).")
+@Command(name = "baseline-server", hidden = true,
+  description = "Bare Vert.x echo server used as the benchmark baseline (started by `bench --baseline`).")
 public final class BaselineServer implements Callable<Integer> {
 
   static final String READY_LINE = "baseline server ready";

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code bench}: the load generator. Each scenario is a subcommand; see docs/performance.md. */
-@Command(name = "bench", description = {"Benchmark the service (or any WebSocket server on loopback) with a bounded load scenario.",
+@Command(name = "bench",
+  description = {"Benchmark the service (or any WebSocket server on loopback) with a bounded load scenario.",
     "Typical: java -XX:+UseSerialGC -jar websocket-test-service.jar bench echo --spawn --baseline",
     "(--spawn pins the service to CPU 0 and this load generator to CPU 1; see docs/performance.md)"},
   subcommands = {EchoScenario.class, HoldScenario.class, BroadcastScenario.class, ConnectScenario.class,

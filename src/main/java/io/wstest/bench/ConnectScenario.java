@@ -3,10 +3,13 @@ package io.wstest.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.DurationConverter;
+import io.wstest.options.Durations;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -18,9 +21,10 @@ final class ConnectScenario extends Scenario {
     description = "concurrent workers (default: ${DEFAULT-VALUE})")
   int concurrency;
 
-  @Option(names = {"-d", "--duration"}, defaultValue = "5", paramLabel = "SECONDS",
-    description = "seconds of churn (default: ${DEFAULT-VALUE})")
-  double duration;
+  @Option(names = {"-d", "--duration"}, defaultValue = "5s", paramLabel = "DURATION",
+    converter = DurationConverter.class,
+    description = "how long to churn, e.g. 500ms, 5s, 2m; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration duration;
 
   @Option(names = "--max-handshakes", defaultValue = "20000",
     description = "stop after this many handshakes even if time is left (default: ${DEFAULT-VALUE})")
@@ -31,8 +35,8 @@ final class ConnectScenario extends Scenario {
     if (concurrency < 1 || concurrency > 1000) {
       throw bad("--concurrency", concurrency + " is not between 1 and 1000");
     }
-    if (!(duration > 0 && duration <= 600)) {
-      throw bad("--duration", duration + " is not between 0 and 600 seconds");
+    if (duration.isZero() || duration.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw bad("--duration", Durations.format(duration) + " is not longer than 0 and at most 10m");
     }
     if (maxHandshakes < 1 || maxHandshakes > 1_000_000) {
       throw bad("--max-handshakes", maxHandshakes + " is not between 1 and 1000000");
@@ -41,13 +45,13 @@ final class ConnectScenario extends Scenario {
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("concurrency", concurrency).put("duration_s", duration)
+    return new JsonObject().put("concurrency", concurrency).put("duration_s", seconds(duration))
       .put("max_handshakes", maxHandshakes);
   }
 
   @Override
   long timeLimitMs() {
-    return (long) (duration * 1000) + 60_000;
+    return duration.toMillis() + 60_000;
   }
 
   @Override
@@ -74,7 +78,7 @@ final class ConnectScenario extends Scenario {
     Future<JsonObject> start() {
       Optional<ProcStats> before = server.stats();
       long t0 = System.nanoTime();
-      deadline = t0 + (long) (duration * 1e9);
+      deadline = t0 + duration.toNanos();
       for (int i = 0; i < concurrency; i++) {
         next();
       }

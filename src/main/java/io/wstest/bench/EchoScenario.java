@@ -4,10 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.DurationConverter;
+import io.wstest.options.Durations;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,16 +20,17 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "echo", description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, server CPU per message.")
 final class EchoScenario extends Scenario {
 
-  @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-n", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")
   int connections;
 
-  @Option(names = {"-d", "--duration"}, defaultValue = "10", paramLabel = "SECONDS",
-    description = "measured seconds (default: ${DEFAULT-VALUE})")
-  double duration;
+  @Option(names = {"-d", "--duration"}, defaultValue = "10s", paramLabel = "DURATION",
+    converter = DurationConverter.class,
+    description = "how long to measure, e.g. 500ms, 10s, 2m; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "5", paramLabel = "SECONDS",
-    description = "seconds of load before measuring, for the JIT (default: ${DEFAULT-VALUE})")
-  double warmup;
+  @Option(names = "--warmup", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+    description = "load before measuring, for the JIT (default: ${DEFAULT-VALUE})")
+  Duration warmup;
 
   @Option(names = "--payload", defaultValue = "64", paramLabel = "BYTES",
     description = "size of each message sent, a JSON echo request (default: ${DEFAULT-VALUE}, min 32)")
@@ -37,11 +41,11 @@ final class EchoScenario extends Scenario {
     if (connections < 1 || connections > 10_000) {
       throw bad("--connections", connections + " is not between 1 and 10000");
     }
-    if (!(duration > 0 && duration <= 3600)) {
-      throw bad("--duration", duration + " is not between 0 and 3600 seconds");
+    if (duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0) {
+      throw bad("--duration", Durations.format(duration) + " is not longer than 0 and at most 1h");
     }
-    if (!(warmup >= 0 && warmup <= 600)) {
-      throw bad("--warmup", warmup + " is not between 0 and 600 seconds");
+    if (warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw bad("--warmup", Durations.format(warmup) + " is not between 0s and 10m");
     }
     if (payload < 32 || payload > 1_000_000) {
       throw bad("--payload", payload + " is not between 32 and 1000000 bytes");
@@ -50,13 +54,13 @@ final class EchoScenario extends Scenario {
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("connections", connections).put("duration_s", duration).put("warmup_s", warmup)
-      .put("payload_bytes", payload);
+    return new JsonObject().put("connections", connections).put("duration_s", seconds(duration))
+      .put("warmup_s", seconds(warmup)).put("payload_bytes", payload);
   }
 
   @Override
   long timeLimitMs() {
-    return (long) ((duration + warmup) * 1000) + connections * 20L + 60_000;
+    return duration.plus(warmup).toMillis() + connections * 20L + 60_000;
   }
 
   /** {"type":"echo","data":"xxx"} padded to exactly {@code bytes} bytes. */
@@ -99,7 +103,7 @@ final class EchoScenario extends Scenario {
         .compose(v -> allWelcomed.future())
         .compose(v -> {
           loops.forEach(Loop::send);
-          return client.timer((long) (warmup * 1000));
+          return client.timer(warmup.toMillis());
         })
         .compose(v -> measure())
         .eventually(() -> closeAll());
@@ -112,7 +116,7 @@ final class EchoScenario extends Scenario {
       measuring = true;
       Optional<ProcStats> before = server.stats();
       long t0 = System.nanoTime();
-      return client.timer((long) (duration * 1000)).map(v -> {
+      return client.timer(duration.toMillis()).map(v -> {
         measuring = false;
         stopping = true;
         double seconds = (System.nanoTime() - t0) / 1e9;

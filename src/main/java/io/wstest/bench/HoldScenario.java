@@ -2,9 +2,12 @@ package io.wstest.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.DurationConverter;
+import io.wstest.options.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** Opens N idle connections at a rate, holds them, and measures what they cost the server. */
@@ -19,9 +22,9 @@ final class HoldScenario extends Scenario {
     description = "connections opened per second (default: ${DEFAULT-VALUE})")
   int rate;
 
-  @Option(names = "--hold", defaultValue = "5", paramLabel = "SECONDS",
-    description = "seconds to hold them open before measuring (default: ${DEFAULT-VALUE})")
-  double hold;
+  @Option(names = "--hold", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+    description = "how long to hold them open before measuring; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration hold;
 
   @Option(names = "--warmup-connections", defaultValue = "0", paramLabel = "N",
     description = "open and close N connections before the idle sample, so one-off costs of the first "
@@ -37,8 +40,8 @@ final class HoldScenario extends Scenario {
     if (rate < 1 || rate > 100_000) {
       throw bad("--rate", rate + " is not between 1 and 100000 per second");
     }
-    if (!(hold >= 0 && hold <= 3600)) {
-      throw bad("--hold", hold + " is not between 0 and 3600 seconds");
+    if (hold.compareTo(Duration.ofHours(1)) > 0) {
+      throw bad("--hold", Durations.format(hold) + " is not between 0s and 1h");
     }
     if (warmupConnections < 0 || warmupConnections > 18_000) {
       throw bad("--warmup-connections", warmupConnections + " is not between 0 and 18000");
@@ -47,13 +50,13 @@ final class HoldScenario extends Scenario {
 
   @Override
   JsonObject settings() {
-    return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", hold)
+    return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", seconds(hold))
       .put("warmup_connections", warmupConnections);
   }
 
   @Override
   long timeLimitMs() {
-    return Opener.deadlineMs(connections, rate) + Opener.deadlineMs(warmupConnections, rate) + (long) (hold * 1000)
+    return Opener.deadlineMs(connections, rate) + Opener.deadlineMs(warmupConnections, rate) + hold.toMillis()
       + 120_000;
   }
 
@@ -72,7 +75,7 @@ final class HoldScenario extends Scenario {
         figures.put("connections", opener.established)
           .put("failures", opener.failed)
           .put("connects_per_s", Report.round(opener.established / opener.connectSeconds(), 1));
-        return client.timer((long) (hold * 1000));
+        return client.timer(hold.toMillis());
       })
       .compose(v -> sample(client, server))
       .map(after -> {

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -51,10 +52,19 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + flag + ": " + problem);
   }
 
+  /** A duration option as the JSON report has always written it: seconds, with a fraction. */
+  static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
   @Override
   public final Integer call() {
     validateCommon();
     validate();
+    // after every flag's own check: a bad value is named even where the jar cannot spawn (tests, an IDE)
+    if (common.spawn && ownJar() == null) {
+      throw bad("--spawn", "this command is not running from the fat jar; build it with mvn package");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (common.spawn) {
@@ -181,9 +191,6 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     checkCpuList("--server-cpus", common.serverCpus);
     checkCpuList("--client-cpus", common.clientCpus);
-    if (common.spawn && ownJar() == null) {
-      throw bad("--spawn", "this command is not running from the fat jar; build it with mvn package");
-    }
   }
 
   private void checkCpuList(String flag, String value) {

@@ -1,12 +1,20 @@
 package io.wstest.client;
 
+import io.wstest.client.idle.IdleTimeoutCommand;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.run.ConnectOptions;
+import io.wstest.client.run.OutputOptions;
+import io.wstest.client.run.Scenario;
+import io.wstest.client.soak.SoakCommand;
+import io.wstest.client.spread.SpreadCommand;
+import io.wstest.client.spread.SpreadOptions;
+import io.wstest.client.sticky.StickyCommand;
+import io.wstest.client.weights.WeightsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
@@ -14,7 +22,8 @@ import java.util.concurrent.Callable;
  * scenario name it runs {@code spread} (the seed's test); the other scenarios are subcommands that share the
  * connect and output options (mixins).
  */
-@Command(name = "test-lb", description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
+@Command(name = "test-lb",
+  description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
       + "test-lb sticky --host HOST."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
@@ -23,7 +32,7 @@ import java.util.concurrent.Callable;
     + "connections); 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb --host localhost --connections 10",
     "Help for a scenario: java -jar websocket-test-service.jar test-lb sticky --help"})
-public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
+public final class TestLbCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
@@ -36,16 +45,6 @@ public final class TestLbCommand implements Callable<Integer>, ScenarioCommand {
 
   @Mixin
   OutputOptions output;
-
-  /** A bad flag or value: one line naming it and a pointer to --help, exit 2 (not the whole usage text). */
-  public static int usageError(ParameterException error) {
-    PrintWriter err = error.getCommandLine().getErr();
-    err.println("Error: " + error.getMessage());
-    err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName(" ")
-      .replaceFirst("^websocket-test-service ", "") + " --help' to see every option.");
-    err.flush();
-    return Verdict.CANNOT_TEST;
-  }
 
   @Override
   public Integer call() {

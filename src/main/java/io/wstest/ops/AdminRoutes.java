@@ -15,12 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Runtime toggles for load-balancer experiments, with podinfo's paths: fail readiness or liveness on purpose,
  * close every socket now, refuse or accept new upgrades. They act on the whole process (both servers, every
  * verticle instance) through {@link ServiceLifecycle} and the connection handlers. With a token set, each
  * request must carry {@code Authorization: Bearer <token>}.
+ *
+ * <p>Web pages must not be able to flip them (cross-site request forgery): a page on another site can POST here
+ * through its visitor's browser without any preflight when the request is "simple". So a toggle is refused when
+ * the browser says it comes from another site ({@code Sec-Fetch-Site: cross-site} or {@code same-site}), when its
+ * {@code Origin} is neither this service's own (Origin host and port equal to {@code Host}) nor listed in
+ * {@code ALLOWED_ORIGINS}, and, without a token, when it carries a body type an HTML form can send
+ * ({@code application/x-www-form-urlencoded}, {@code multipart/form-data}, {@code text/plain}): the toggles
+ * take no body, and every browser that can send a body-less cross-site POST also sends {@code Origin}. curl,
+ * scripts and load-balancer tooling send none of these headers and are unaffected.
  */
 public final class AdminRoutes {
 
@@ -28,12 +38,14 @@ public final class AdminRoutes {
 
   private final Vertx vertx;
   private final ServiceLifecycle lifecycle;
+  private final AllowedOrigins origins;
   /** SHA-256 of the token, or null when none is required; hashing first makes the compare length-blind. */
   private final byte[] tokenHash;
 
-  public AdminRoutes(Vertx vertx, String token) {
+  public AdminRoutes(Vertx vertx, String token, AllowedOrigins origins) {
     this.vertx = vertx;
     this.lifecycle = ServiceLifecycle.of(vertx);
+    this.origins = origins;
     this.tokenHash = token == null || token.isEmpty() ? null : sha256(token);
   }
 
@@ -48,7 +60,50 @@ public final class AdminRoutes {
   }
 
   private void post(Router router, String path, Handler<RoutingContext> handler) {
-    router.post(path).handler(this::authorize).handler(handler);
+    router.post(path).handler(this::refuseOtherSites).handler(this::authorize).handler(handler);
+  }
+
+  private void refuseOtherSites(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    String site = ctx.request().getHeader("Sec-Fetch-Site");
+    boolean listed = origins.lists(origin);
+    if (site != null && !listed && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+      error(ctx, 403, "cross_site_request", "the browser says this request comes from another site (Sec-Fetch-Site: "
+        + (site.equalsIgnoreCase("same-site") ? "same-site" : "cross-site") + "); toggles are refused from web pages"
+        + " of other sites unless their origin is in ALLOWED_ORIGINS");
+      return;
+    }
+    if (origin != null && !listed && !sameOrigin(origin, ctx.request().getHeader("Host"))) {
+      error(ctx, 403, "origin_not_allowed", "toggles are refused from web pages of another origin unless it is in"
+        + " ALLOWED_ORIGINS; the Origin header does not match this service's host");
+      return;
+    }
+    if (tokenHash == null && isFormContentType(ctx.request().getHeader("Content-Type"))) {
+      error(ctx, 403, "form_body_refused", "toggles take no body: a form body type (text/plain, form-urlencoded,"
+        + " multipart) is refused so that web pages cannot post here; send no body, e.g. curl -X POST URL");
+      return;
+    }
+    ctx.next();
+  }
+
+  /** True when {@code Origin} (scheme://host[:port]) names the host and port this request was sent to. */
+  static boolean sameOrigin(String origin, String host) {
+    int scheme = origin.indexOf("://");
+    if (host == null || scheme < 0) {
+      return false; // includes "Origin: null" (sandboxed frames, file: pages)
+    }
+    return origin.substring(scheme + 3).trim().equalsIgnoreCase(host.trim());
+  }
+
+  /** The body types an HTML form, or a fetch without a CORS preflight, may send. */
+  static boolean isFormContentType(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/x-www-form-urlencoded") || type.equals("multipart/form-data")
+      || type.equals("text/plain");
   }
 
   private void authorize(RoutingContext ctx) {
@@ -145,6 +200,7 @@ public final class AdminRoutes {
       .setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader("X-Content-Type-Options", "nosniff")
       .end(body.encode());
   }
 

@@ -57,6 +57,11 @@ public final class AllowedOrigins {
     return any || origin == null || origins.contains(normalize(origin));
   }
 
+  /** True only when {@code ALLOWED_ORIGINS} names this origin: never for {@code *} (the default) or no origin. */
+  public boolean lists(String origin) {
+    return !any && origin != null && origins.contains(normalize(origin));
+  }
+
   private static String normalize(String origin) {
     String o = origin.trim().toLowerCase(Locale.ROOT);
     return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;

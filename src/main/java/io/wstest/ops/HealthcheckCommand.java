@@ -1,5 +1,6 @@
 package io.wstest.ops;
 
+import io.wstest.options.DurationConverter;
 import io.wstest.options.Durations;
 import io.wstest.options.InvalidOption;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ import javax.net.ssl.X509TrustManager;
  * the image's HEALTHCHECK, so the container needs no curl; it uses only java.base (no Vert.x start-up) to stay
  * quick and small inside a container's memory limit.
  */
-@Command(name = "healthcheck", description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
+@Command(name = "healthcheck",
+  description = {"Check a running service: GET its readiness probe; exit 0 healthy (2xx), 1 not.",
     "Default URL: http://127.0.0.1:$HTTP_PORT/health/ready (HTTP_PORT as the service reads it, default 8080;"
       + " BIND_HOST instead of 127.0.0.1 when it names one address); https:// when TLS_CERT and TLS_KEY are set.",
     "With TLS_CERT set, the service's own certificate is trusted (even self-signed, whatever names it holds) for"
@@ -61,9 +63,9 @@ public final class HealthcheckCommand implements Callable<Integer> {
   @Option(names = "--url", paramLabel = "URL", description = "URL to GET instead of the local readiness probe")
   String url;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
-    description = "connect + read timeout, e.g. 500ms, 3s (default: ${DEFAULT-VALUE})")
-  String timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+    description = "connect + read timeout, e.g. 500ms, 3s, 1m; a bare number is seconds (default: ${DEFAULT-VALUE})")
+  Duration timeout;
 
   public HealthcheckCommand(Function<Map<String, String>, LocalService> localService) {
     this.localService = localService;
@@ -145,9 +147,9 @@ public final class HealthcheckCommand implements Callable<Integer> {
     }
   }
 
-  private static long parseTimeout(String raw) {
+  private static long parseTimeout(Duration timeout) {
     try {
-      return Durations.parse("--timeout", raw, Duration.ZERO, Duration.ofDays(1)).toMillis();
+      return Durations.parse("--timeout", timeout, Duration.ZERO, Duration.ofDays(1)).toMillis();
     } catch (InvalidOption e) {
       throw new IllegalArgumentException(e.getMessage());
     }

@@ -2,6 +2,7 @@ package io.wstest.protocol;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.json.JsonObject;
+import io.wstest.wire.Fields;
 
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,7 @@ import java.util.Locale;
  */
 record ClientOptions(Boolean serverPing, String invalidOption, String problem) {
 
-  static final String SERVER_PING = "server_ping";
+  static final String SERVER_PING = Fields.SERVER_PING;
   static final ClientOptions NONE = new ClientOptions(null, null, null);
 
   boolean valid() {
@@ -54,7 +55,7 @@ record ClientOptions(Boolean serverPing, String invalidOption, String problem) {
   static ClientOptions fromMessage(JsonObject message) {
     Boolean serverPing = null;
     for (String name : message.fieldNames()) {
-      if (name.equals("type")) {
+      if (name.equals(Fields.TYPE)) {
         continue;
       }
       if (!name.equals(SERVER_PING)) {

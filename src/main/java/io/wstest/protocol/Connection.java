@@ -8,6 +8,10 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.wstest.runtime.FatalErrors;
+import io.wstest.wire.Fields;
+import io.wstest.wire.MessageTypes;
+import io.wstest.wire.Scopes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +25,11 @@ final class Connection {
 
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   /** The constant parts of an echo reply, encoded once. */
-  private static final byte[] ECHO_HEAD = "{\"type\":\"echo\",\"original_message\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] TIMESTAMP_KEY = ",\"timestamp\":\"".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] INSTANCE_KEY = "\",\"instance_id\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] SEQ_KEY = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
-  private static final String LOCAL_SCOPE = "local";
-  private static final String CLUSTER_SCOPE = "cluster";
+  private static final byte[] ECHO_HEAD = ("{\"" + Fields.TYPE + "\":\"" + MessageTypes.ECHO + "\",\""
+    + Fields.ORIGINAL_MESSAGE + "\":").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TIMESTAMP_KEY = (",\"" + Fields.TIMESTAMP + "\":\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INSTANCE_KEY = ("\",\"" + Fields.INSTANCE_ID + "\":").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SEQ_KEY = (",\"" + Fields.SEQ + "\":").getBytes(StandardCharsets.UTF_8);
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
@@ -88,7 +91,7 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
     directWrites = VertxInternals.trimConnection(ws);
-    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
+    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
@@ -96,7 +99,11 @@ final class Connection {
     ws.frameHandler(this::onFrame);
     // unlike the frame handler, this runs even while reading is paused for backlog
     ws.pongHandler(data -> heardSinceTick = true);
-    ws.exceptionHandler(e -> LOG.debug("WebSocket {} error: {}", id, e.toString()));
+    ws.exceptionHandler(e -> {
+      // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
+      FatalErrors.haltIfFatal(e);
+      LOG.debug("WebSocket {} error: {}", id, e.toString());
+    });
     ws.closeHandler(v -> {
       closing = true;
       if (graceTimer >= 0) {
@@ -126,17 +133,17 @@ final class Connection {
   private JsonObject welcome() {
     ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress());
     return new JsonObject()
-      .put("type", "welcome")
-      .put("message", "Connected to " + handler.identity().displayName())
-      .put("timestamp", Timestamps.now())
-      .put("client_ip", address.clientIp())
-      .put("remote_address", address.remoteAddress())
-      .put("forwarded_for", address.forwardedForJson())
-      .put("connection_id", id)
-      .put("server", handler.server())
-      .put("draining", handler.draining())
-      .put("service_identity", handler.identityJson())
-      .put("keepalive", keepaliveJson());
+      .put(Fields.TYPE, MessageTypes.WELCOME)
+      .put(Fields.MESSAGE, "Connected to " + handler.identity().displayName())
+      .put(Fields.TIMESTAMP, Timestamps.now())
+      .put(Fields.CLIENT_IP, address.clientIp())
+      .put(Fields.REMOTE_ADDRESS, address.remoteAddress())
+      .put(Fields.FORWARDED_FOR, address.forwardedForJson())
+      .put(Fields.CONNECTION_ID, id)
+      .put(Fields.SERVER, handler.server())
+      .put(Fields.DRAINING, handler.draining())
+      .put(Fields.SERVICE_IDENTITY, handler.identityJson())
+      .put(Fields.KEEPALIVE, keepaliveJson());
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
@@ -144,9 +151,9 @@ final class Connection {
     long pingInterval = keepalive ? handler.options().pingIntervalMillis() : 0;
     long idleTimeout = keepalive ? handler.options().idleTimeoutMillis() : 0;
     return new JsonObject()
-      .put("server_ping", pingInterval > 0)
-      .put("ping_interval_ms", pingInterval)
-      .put("idle_timeout_ms", idleTimeout);
+      .put(Fields.SERVER_PING, pingInterval > 0)
+      .put(Fields.PING_INTERVAL_MS, pingInterval)
+      .put(Fields.IDLE_TIMEOUT_MS, idleTimeout);
   }
 
   /** An invalid request changes nothing (see {@link ClientOptions}). */
@@ -158,12 +165,12 @@ final class Connection {
 
   private void sendInvalidOption(ClientOptions requested) {
     send(new JsonObject()
-      .put("type", "error")
-      .put("error", "invalid_option")
-      .put("option", requested.invalidOption())
-      .put("message", requested.problem())
-      .put("keepalive", keepaliveJson())
-      .put("timestamp", Timestamps.now()));
+      .put(Fields.TYPE, MessageTypes.ERROR)
+      .put(Fields.ERROR, "invalid_option")
+      .put(Fields.OPTION, requested.invalidOption())
+      .put(Fields.MESSAGE, requested.problem())
+      .put(Fields.KEEPALIVE, keepaliveJson())
+      .put(Fields.TIMESTAMP, Timestamps.now()));
   }
 
   /**
@@ -196,7 +203,7 @@ final class Connection {
         }
         break;
       default:
-        // ping, pong and close frames are answered by Vert.x itself
+        // pings are answered by Rfc6455Guard and never arrive here; pongs and close frames need no answer here
         break;
     }
   }
@@ -232,68 +239,68 @@ final class Connection {
     } catch (DecodeException | ClassCastException e) {
       metrics.receivedInvalidJson.increment();
       send(new JsonObject()
-        .put("type", "error")
-        .put("error", "invalid_json")
-        .put("message", "expected a JSON object")
-        .put("timestamp", Timestamps.now()));
+        .put(Fields.TYPE, MessageTypes.ERROR)
+        .put(Fields.ERROR, "invalid_json")
+        .put(Fields.MESSAGE, "expected a JSON object")
+        .put(Fields.TIMESTAMP, Timestamps.now()));
       return;
     }
-    Object type = message.getValue("type");
-    if ("ping".equals(type)) {
+    Object type = message.getValue(Fields.TYPE);
+    if (MessageTypes.PING.equals(type)) {
       metrics.receivedPing.increment();
-      send(new JsonObject().put("type", "pong").put("timestamp", Timestamps.now()).put("original_data", message));
-    } else if ("broadcast".equals(type)) {
+      send(new JsonObject().put(Fields.TYPE, MessageTypes.PONG).put(Fields.TIMESTAMP, Timestamps.now()).put(Fields.ORIGINAL_DATA, message));
+    } else if (MessageTypes.BROADCAST.equals(type)) {
       metrics.receivedBroadcast.increment();
-      Object scope = message.getValue("scope");
-      boolean cluster = CLUSTER_SCOPE.equals(scope);
-      if (!cluster && scope != null && !LOCAL_SCOPE.equals(scope)) {
+      Object scope = message.getValue(Fields.SCOPE);
+      boolean cluster = Scopes.CLUSTER.equals(scope);
+      if (!cluster && scope != null && !Scopes.LOCAL.equals(scope)) {
         send(new JsonObject()
-          .put("type", "error")
-          .put("error", "invalid_scope")
-          .put("message", "scope must be \"local\" (this replica, the default) or \"cluster\" (every replica)")
-          .put("timestamp", Timestamps.now()));
+          .put(Fields.TYPE, MessageTypes.ERROR)
+          .put(Fields.ERROR, "invalid_scope")
+          .put(Fields.MESSAGE, "scope must be \"local\" (this replica, the default) or \"cluster\" (every replica)")
+          .put(Fields.TIMESTAMP, Timestamps.now()));
         return;
       }
       if (!broadcastAllowed()) {
         return;
       }
       handler.publish(this, new JsonObject()
-        .put("type", "broadcast")
-        .put("message", message.getValue("message"))
-        .put("from", id)
-        .put("timestamp", Timestamps.now())
-        .put("instance_id", handler.identity().instanceId())
-        .put("display_name", handler.identity().displayName())
-        .put("scope", cluster ? CLUSTER_SCOPE : LOCAL_SCOPE), cluster);
-    } else if ("cluster".equals(type)) {
+        .put(Fields.TYPE, MessageTypes.BROADCAST)
+        .put(Fields.MESSAGE, message.getValue(Fields.MESSAGE))
+        .put(Fields.FROM, id)
+        .put(Fields.TIMESTAMP, Timestamps.now())
+        .put(Fields.INSTANCE_ID, handler.identity().instanceId())
+        .put(Fields.DISPLAY_NAME, handler.identity().displayName())
+        .put(Fields.SCOPE, cluster ? Scopes.CLUSTER : Scopes.LOCAL), cluster);
+    } else if (MessageTypes.CLUSTER.equals(type)) {
       metrics.receivedCluster.increment();
-      send(handler.clusterView().put("type", "cluster").put("timestamp", Timestamps.now()));
-    } else if ("info".equals(type)) {
+      send(handler.clusterView().put(Fields.TYPE, MessageTypes.CLUSTER).put(Fields.TIMESTAMP, Timestamps.now()));
+    } else if (MessageTypes.INFO.equals(type)) {
       metrics.receivedInfo.increment();
       send(info());
-    } else if ("options".equals(type)) {
+    } else if (MessageTypes.OPTIONS.equals(type)) {
       metrics.receivedOptions.increment();
       ClientOptions requested = ClientOptions.fromMessage(message);
       if (requested.valid()) {
         apply(requested);
-        send(new JsonObject().put("type", "options_ack").put("keepalive", keepaliveJson())
-          .put("timestamp", Timestamps.now()));
+        send(new JsonObject().put(Fields.TYPE, MessageTypes.OPTIONS_ACK).put(Fields.KEEPALIVE, keepaliveJson())
+          .put(Fields.TIMESTAMP, Timestamps.now()));
       } else {
         sendInvalidOption(requested);
       }
     } else {
       metrics.receivedEcho.increment();
       send(new JsonObject()
-        .put("type", "echo")
-        .put("original_message", message)
-        .put("timestamp", Timestamps.now()));
+        .put(Fields.TYPE, MessageTypes.ECHO)
+        .put(Fields.ORIGINAL_MESSAGE, message)
+        .put(Fields.TIMESTAMP, Timestamps.now()));
     }
   }
 
   /** Every type but the protocol's requests is echoed (docs/protocol.md). */
   private static boolean isEcho(String type) {
     return switch (type) {
-      case "ping", "broadcast", "info", "options", "cluster" -> false;
+      case MessageTypes.PING, MessageTypes.BROADCAST, MessageTypes.INFO, MessageTypes.OPTIONS, MessageTypes.CLUSTER -> false;
       default -> true;
     };
   }
@@ -348,13 +355,13 @@ final class Connection {
 
   private JsonObject info() {
     return new JsonObject()
-      .put("type", "info")
-      .put("timestamp", Timestamps.now())
-      .put("connection_id", id)
-      .put("server", handler.server())
-      .put("service_identity", handler.identityJson())
-      .put("connections", handler.registry().countsJson()
-        .put("this_verticle_instance", handler.localConnections()));
+      .put(Fields.TYPE, MessageTypes.INFO)
+      .put(Fields.TIMESTAMP, Timestamps.now())
+      .put(Fields.CONNECTION_ID, id)
+      .put(Fields.SERVER, handler.server())
+      .put(Fields.SERVICE_IDENTITY, handler.identityJson())
+      .put(Fields.CONNECTIONS, handler.registry().countsJson()
+        .put(Fields.THIS_VERTICLE_INSTANCE, handler.localConnections()));
   }
 
   /** BROADCAST_RATE: over the limit the sender gets an error reply and the socket stays open. */
@@ -371,12 +378,12 @@ final class Connection {
       return true;
     }
     send(new JsonObject()
-      .put("type", "error")
-      .put("error", "rate_limited")
-      .put("message", "at most " + rate + " broadcasts per second per connection; this one was not sent")
-      .put("limit_per_second", rate)
-      .put("retry_after_ms", broadcastBucket.millisUntilNextToken())
-      .put("timestamp", Timestamps.now()));
+      .put(Fields.TYPE, MessageTypes.ERROR)
+      .put(Fields.ERROR, "rate_limited")
+      .put(Fields.MESSAGE, "at most " + rate + " broadcasts per second per connection; this one was not sent")
+      .put(Fields.LIMIT_PER_SECOND, rate)
+      .put(Fields.RETRY_AFTER_MS, broadcastBucket.millisUntilNextToken())
+      .put(Fields.TIMESTAMP, Timestamps.now()));
     return false;
   }
 
@@ -384,11 +391,11 @@ final class Connection {
   void broadcastDelivered(int recipients, int dropped) {
     if (!closing) {
       send(new JsonObject()
-        .put("type", "broadcast_ack")
-        .put("scope", LOCAL_SCOPE)
-        .put("recipients", recipients)
-        .put("dropped", dropped)
-        .put("timestamp", Timestamps.now()));
+        .put(Fields.TYPE, MessageTypes.BROADCAST_ACK)
+        .put(Fields.SCOPE, Scopes.LOCAL)
+        .put(Fields.RECIPIENTS, recipients)
+        .put(Fields.DROPPED, dropped)
+        .put(Fields.TIMESTAMP, Timestamps.now()));
     }
   }
 
@@ -396,10 +403,10 @@ final class Connection {
   void clusterBroadcastDelivered(JsonObject counts) {
     if (!closing) {
       send(new JsonObject()
-        .put("type", "broadcast_ack")
-        .put("scope", CLUSTER_SCOPE)
+        .put(Fields.TYPE, MessageTypes.BROADCAST_ACK)
+        .put(Fields.SCOPE, Scopes.CLUSTER)
         .mergeIn(counts)
-        .put("timestamp", Timestamps.now()));
+        .put(Fields.TIMESTAMP, Timestamps.now()));
     }
   }
 
@@ -486,12 +493,12 @@ final class Connection {
     shutdownSent = true;
     metrics.sent.increment();
     lastWrite = ws.writeTextMessage(new JsonObject()
-      .put("type", "shutdown")
-      .put("reason", reason)
-      .put("reconnect", true)
-      .put("timestamp", Timestamps.now())
-      .put("instance_id", handler.identity().instanceId())
-      .put("seq", ++seq).encode());
+      .put(Fields.TYPE, MessageTypes.SHUTDOWN)
+      .put(Fields.REASON, reason)
+      .put(Fields.RECONNECT, true)
+      .put(Fields.TIMESTAMP, Timestamps.now())
+      .put(Fields.INSTANCE_ID, handler.identity().instanceId())
+      .put(Fields.SEQ, ++seq).encode());
     long grace = handler.options().shutdownGraceMillis();
     if (grace < 1) {
       closeAfterLastWrite(code);
@@ -540,7 +547,7 @@ final class Connection {
     if (closing) {
       return;
     }
-    message.put("instance_id", handler.identity().instanceId()).put("seq", ++seq);
+    message.put(Fields.INSTANCE_ID, handler.identity().instanceId()).put(Fields.SEQ, ++seq);
     // counted before it is written, so a peer that has the message also sees it in /metrics
     metrics.sent.increment();
     written(ws.writeTextMessage(message.encode()));

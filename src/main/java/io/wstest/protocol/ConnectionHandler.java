@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.ServiceLifecycle;
+import io.wstest.wire.Fields;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,6 +107,11 @@ public final class ConnectionHandler {
     }
     metrics.rejectedMaxConnections.increment();
     return false;
+  }
+
+  /** Counts an upgrade refused with 426 because it did not ask for RFC 6455 (version 13). */
+  public void unsupportedVersion() {
+    metrics.rejectedVersion.increment();
   }
 
   /** Gives back the place {@link #admit} reserved when the handshake did not complete. */
@@ -227,7 +233,7 @@ public final class ConnectionHandler {
     ClusterLink cluster = registry.cluster();
     Future<Delivered> local = deliverEverywhere(vertx, registry, encoded);
     Future<JsonObject> remote = cluster != null ? cluster.publish(encoded) : Future.succeededFuture(
-      new JsonObject().put("cluster", "disabled").put("replicas_expected", 0).put("replicas", new JsonArray()));
+      new JsonObject().put(Fields.CLUSTER, "disabled").put(Fields.REPLICAS_EXPECTED, 0).put(Fields.REPLICAS, new JsonArray()));
     Future.all(local, remote).onComplete(done -> context.runOnContext(v ->
       sender.clusterBroadcastDelivered(clusterAck(local.result(), remote.result()))));
   }
@@ -235,28 +241,28 @@ public final class ConnectionHandler {
   /** This replica's counts first, then each replica that reported; totals over all of them. */
   private JsonObject clusterAck(Delivered local, JsonObject remote) {
     JsonArray replicas = new JsonArray().add(new JsonObject()
-      .put("instance_id", identity.instanceId())
-      .put("display_name", identity.displayName())
-      .put("recipients", local.recipients())
-      .put("dropped", local.dropped()));
+      .put(Fields.INSTANCE_ID, identity.instanceId())
+      .put(Fields.DISPLAY_NAME, identity.displayName())
+      .put(Fields.RECIPIENTS, local.recipients())
+      .put(Fields.DROPPED, local.dropped()));
     int recipients = local.recipients();
     int dropped = local.dropped();
-    JsonArray reported = remote.getJsonArray("replicas", new JsonArray());
+    JsonArray reported = remote.getJsonArray(Fields.REPLICAS, new JsonArray());
     for (int i = 0; i < reported.size(); i++) {
       JsonObject replica = reported.getJsonObject(i);
       replicas.add(replica);
-      recipients += replica.getInteger("recipients", 0);
-      dropped += replica.getInteger("dropped", 0);
+      recipients += replica.getInteger(Fields.RECIPIENTS, 0);
+      dropped += replica.getInteger(Fields.DROPPED, 0);
     }
-    int expected = 1 + remote.getInteger("replicas_expected", 0);
+    int expected = 1 + remote.getInteger(Fields.REPLICAS_EXPECTED, 0);
     return new JsonObject()
-      .put("recipients", recipients)
-      .put("dropped", dropped)
-      .put("cluster", remote.getString("cluster"))
-      .put("replicas_expected", expected)
-      .put("replicas_reported", replicas.size())
-      .put("complete", replicas.size() >= expected)
-      .put("replicas", replicas);
+      .put(Fields.RECIPIENTS, recipients)
+      .put(Fields.DROPPED, dropped)
+      .put(Fields.CLUSTER, remote.getString(Fields.CLUSTER))
+      .put(Fields.REPLICAS_EXPECTED, expected)
+      .put(Fields.REPLICAS_REPORTED, replicas.size())
+      .put(Fields.COMPLETE, replicas.size() >= expected)
+      .put(Fields.REPLICAS, replicas);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.wstest.protocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
+import io.wstest.wire.Fields;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -115,7 +116,7 @@ public final class ConnectionRegistry implements Shareable {
   public JsonObject countsJson() {
     int h = http.get();
     int r = raw.get();
-    return new JsonObject().put("total", h + r).put("http", h).put("raw", r).put("opened_total", opened.get());
+    return new JsonObject().put(Fields.TOTAL, h + r).put("http", h).put("raw", r).put(Fields.OPENED_TOTAL, opened.get());
   }
 
   private AtomicInteger counter(String server) {

@@ -3,10 +3,13 @@ package io.wstest.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -19,7 +22,15 @@ import java.nio.charset.StandardCharsets;
  * violation with close 1000 and echoes any close code it receives, so this handler fails the connection itself
  * (RFC 6455 7.1.7: close frame with the right code, then TCP close): 1002 for protocol violations (reserved bits,
  * unknown opcodes, unmasked or bad control frames, bad fragment order, bad close payloads), 1007 for invalid
- * UTF-8 in a text message, 1009 for a message over the limit. Frames that pass reach Vert.x unchanged.
+ * UTF-8 in a text message or a close reason, 1009 for a message over the limit. Frames that pass reach Vert.x unchanged.
+ *
+ * <p>It also answers pings and applies back-pressure on the wire. Vert.x answers every ping by itself, straight
+ * into the channel and past the write-queue check every reply of {@link Connection} makes, so a peer that floods
+ * pings and reads nothing made the server queue pongs without limit (gigabytes in seconds). Here pings never reach
+ * Vert.x: while the channel is writable each gets its pong; while it is not (more than the write queue limit
+ * waits to be sent) only the latest ping is kept and answered once the peer has read enough (RFC 6455 5.5.3 allows
+ * answering only the most recent ping), and the socket is not read at all until then, whatever frame comes in.
+ * What the server holds for such a peer is the write queue limit plus one pong.
  */
 final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
 
@@ -27,6 +38,13 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   private static final int MAX_REASON_BYTES = 123;
 
   private final int maxMessageBytes;
+  /** Told of every ping: a ping is a sign of life for the idle timeout, like any other frame. */
+  private final Runnable pingReceived;
+  /** The payload of the latest ping not answered yet because the channel was full; null when none waits. */
+  private ByteBuf unansweredPing;
+  /** Whether this guard turned the channel's auto-read off (it only turns back on what it turned off). */
+  private boolean readingPaused;
+  private boolean flushPending;
   private final Utf8Validator utf8 = new Utf8Validator();
   private boolean textMessage;
   private long messageBytes;
@@ -34,15 +52,20 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   private int sentCloseCode;
   private ChannelHandlerContext ctx;
 
-  private Rfc6455Guard(int maxMessageBytes) {
+  private Rfc6455Guard(int maxMessageBytes, Runnable pingReceived) {
     this.maxMessageBytes = maxMessageBytes;
+    this.pingReceived = pingReceived;
   }
 
-  /** Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade. */
-  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes) {
+  /**
+   * Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade.
+   *
+   * @param pingReceived runs on every ping from the peer (pings do not reach Vert.x's frame handler)
+   */
+  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes, Runnable pingReceived) {
     // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
     ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(ws);
-    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes);
+    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes, pingReceived);
     vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
     return guard;
   }
@@ -55,9 +78,12 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   /**
    * Drops the TCP connection now, without a closing handshake: for a peer that never read the close frame. Like
    * {@link #failChannel}, the close starts here, past Vert.x's handler, which would only queue another close frame.
+   * An abortive close (SO_LINGER 0: the peer gets a reset): a graceful one would leave what the peer never read,
+   * up to megabytes, in the kernel's send buffer until TCP gives up on it, minutes later.
    */
   void dropConnection() {
     if (ctx != null) {
+      ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
       ctx.close();
     }
   }
@@ -68,6 +94,14 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (!ctx.channel().isWritable()) {
+      // the peer does not read what it is sent: stop reading it too, as Connection does for its replies
+      pauseReading(ctx);
+    }
+    if (msg instanceof PingWebSocketFrame ping) {
+      answer(ctx, ping);
+      return;
+    }
     if (msg instanceof WebSocketFrame frame) {
       String problem = check(frame);
       if (problem != null) {
@@ -76,6 +110,62 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** A pong now if the channel takes it, else the ping waits (replacing any older one) for the channel to drain. */
+  private void answer(ChannelHandlerContext ctx, PingWebSocketFrame ping) {
+    pingReceived.run();
+    if (ctx.channel().isWritable() && unansweredPing == null) {
+      ctx.write(new PongWebSocketFrame(ping.content()));
+      flushPending = true;
+      return;
+    }
+    if (unansweredPing != null) {
+      unansweredPing.release();
+    }
+    unansweredPing = ping.content();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      if (unansweredPing != null && !failed) {
+        ByteBuf payload = unansweredPing;
+        unansweredPing = null;
+        ctx.writeAndFlush(new PongWebSocketFrame(payload));
+      }
+      if (readingPaused) {
+        readingPaused = false;
+        ctx.channel().config().setAutoRead(true);
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void pauseReading(ChannelHandlerContext ctx) {
+    // Vert.x turns auto-read off too, when frames pile up behind a paused socket: only what this guard turned off
+    // is turned back on here, and a frame that arrives while the channel is full turns it off again
+    if (ctx.channel().config().isAutoRead()) {
+      readingPaused = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (unansweredPing != null) {
+      unansweredPing.release();
+      unansweredPing = null;
+    }
   }
 
   /** Returns non-null (and has failed the connection) when the frame breaks a rule. */
@@ -115,7 +205,9 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       return fail(CloseCodes.PROTOCOL_ERROR, "invalid close code " + code);
     }
     if (!Utf8Validator.isValid(payload.slice(payload.readerIndex() + 2, length - 2))) {
-      return fail(CloseCodes.PROTOCOL_ERROR, "close reason is not valid UTF-8");
+      // 1007 like invalid UTF-8 in a text message: one code for text that is not UTF-8 (RFC 6455 7.4.1), the
+      // code Netty's own decoder sends for this, and one of the two Autobahn case 7.5.1 accepts
+      return fail(CloseCodes.INVALID_PAYLOAD, "close reason is not valid UTF-8");
     }
     return null;
   }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.wstest.wire.Fields;
+import io.wstest.wire.MessageTypes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +37,12 @@ final class StrictJson {
   private static final int MAX_NUMBER_CHARS = 100;
   private static final int MAX_STRING_BYTES = 16 * 1024;
 
-  private static final byte[] TYPE_KEY = bytes("type");
+  private static final byte[] TYPE_KEY = bytes(Fields.TYPE);
   /** Types returned without allocating a String. */
-  private static final String[] KNOWN_TYPES = {"echo", "ping", "broadcast", "info"};
-  private static final byte[][] KNOWN_TYPE_BYTES = {bytes("echo"), bytes("ping"), bytes("broadcast"), bytes("info")};
+  private static final String[] KNOWN_TYPES = {MessageTypes.ECHO, MessageTypes.PING, MessageTypes.BROADCAST,
+    MessageTypes.INFO};
+  private static final byte[][] KNOWN_TYPE_BYTES = {bytes(MessageTypes.ECHO), bytes(MessageTypes.PING),
+    bytes(MessageTypes.BROADCAST), bytes(MessageTypes.INFO)};
 
   private StrictJson() {
   }
@@ -84,7 +89,7 @@ final class StrictJson {
           depth++;
         } else if (token.isStructEnd()) {
           depth--;
-        } else if (token == JsonToken.FIELD_NAME && depth == 1 && "type".equals(parser.currentName())) {
+        } else if (token == JsonToken.FIELD_NAME && depth == 1 && Fields.TYPE.equals(parser.currentName())) {
           JsonToken value = parser.nextToken();
           type = value == JsonToken.VALUE_STRING ? parser.getText() : "";
           if (value != null && value.isStructStart()) {

@@ -2,16 +2,21 @@ package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.VertxConnection;
@@ -21,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,9 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * needs a look at this file only; {@code SocketFootprintTest} is its canary.
  *
  * <p>What it offers the protocol engine: the Netty channel under a server WebSocket (to write bytes and to put
- * {@link Rfc6455Guard} in front of Vert.x's handler), the byte buffer inside a {@link Buffer} and Vert.x's own
+ * {@link Rfc6455Guard} in front of Vert.x's handler) and under an HTTP connection (for {@link PendingConnections}),
+ * the byte buffer inside a {@link Buffer} and Vert.x's own
  * heap allocator (so echo replies are spliced as bytes), text frames from bytes (Vert.x has no public factory
- * for them), and the per-socket footprint trimming below.
+ * for them), and the per-socket footprint trimming below. For the server's watchdog: the Netty event loop groups
+ * of a Vert.x instance (no public API tells when an event loop thread ends).
  *
  * <p>Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
  * about 8 of the 13 KB of heap an idle connection took (docs/performance.md, "RSS per idle connection"). Found
@@ -57,7 +65,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * upgrade renames them, the lookup fails once, a warning says so, and sockets keep Vert.x's defaults (correct,
  * only bigger); {@code SocketFootprintTest} fails on such an upgrade so it does not go unnoticed.
  */
-final class VertxInternals {
+public final class VertxInternals {
 
   private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
   private static final MultiMap NO_HEADERS = HttpHeaders.headers().copy(false);
@@ -98,6 +106,17 @@ final class VertxInternals {
    * handlers in front of Vert.x's. Vert.x's own socket (not vertx-web's wrapper): the servers upgrade outside the
    * router.
    */
+  /** The event loops and the acceptor loops of {@code vertx}. */
+  public static List<EventLoopGroup> eventLoopGroups(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    return List.of(internal.nettyEventLoopGroup(), internal.acceptorEventLoopGroup());
+  }
+
+  /** Vert.x's handler in the pipeline of an HTTP server connection; {@code null} for other connections. */
+  static ChannelHandlerContext handlerContext(HttpConnection connection) {
+    return connection instanceof HttpServerConnection internal ? internal.channelHandlerContext() : null;
+  }
+
   static ChannelHandlerContext handlerContext(ServerWebSocket ws) {
     return ((WebSocketInternal) ws).channelHandlerContext();
   }

@@ -33,6 +33,7 @@ final class WebSocketMetrics implements Shareable {
   final Counter broadcastRecipients;
   final Counter slowConsumerDrops;
   final Counter rejectedMaxConnections;
+  final Counter rejectedVersion;
   private final Counter[] closesByCode = new Counter[LAST_CODE - FIRST_CODE + 1];
   private final Counter closes3xxx;
   private final Counter closes4xxx;
@@ -61,7 +62,11 @@ final class WebSocketMetrics implements Shareable {
     slowConsumerDrops = Counter.builder("websocket.slow.consumer.drops")
       .description("Broadcasts not written because the socket's write queue was full").register(registry);
     rejectedMaxConnections = Counter.builder("websocket.upgrades.rejected")
-      .description("Upgrades refused with 503").tag("reason", "max_connections").register(registry);
+      .description("Upgrades refused: 503 over MAX_CONNECTIONS, 426 for a WebSocket version other than 13")
+      .tag("reason", "max_connections").register(registry);
+    rejectedVersion = Counter.builder("websocket.upgrades.rejected")
+      .description("Upgrades refused: 503 over MAX_CONNECTIONS, 426 for a WebSocket version other than 13")
+      .tag("reason", "version").register(registry);
     for (int code = FIRST_CODE; code <= LAST_CODE; code++) {
       closesByCode[code - FIRST_CODE] = closes(registry, Integer.toString(code));
     }

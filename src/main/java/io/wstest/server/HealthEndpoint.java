@@ -6,6 +6,7 @@ import io.wstest.identity.ServiceIdentity;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Timestamps;
 import io.wstest.runtime.ServiceLifecycle;
+import io.wstest.wire.Fields;
 
 /** {@code GET /} and {@code GET /health}: the seed's JSON, field for field. */
 final class HealthEndpoint {
@@ -25,11 +26,11 @@ final class HealthEndpoint {
   void handle(RoutingContext ctx) {
     JsonObject body = new JsonObject()
       .put("status", lifecycle.state() == ServiceLifecycle.State.DRAINING ? "draining" : "healthy")
-      .put("timestamp", Timestamps.now())
-      .put("active_websocket_connections", registry.active())
+      .put(Fields.TIMESTAMP, Timestamps.now())
+      .put(Fields.ACTIVE_WEBSOCKET_CONNECTIONS, registry.active())
       .put("service", identity.serviceName())
       .put("version", identity.version())
-      .put("service_identity", identityJson);
+      .put(Fields.SERVICE_IDENTITY, identityJson);
     Responses.json(ctx, 200, body);
   }
 }

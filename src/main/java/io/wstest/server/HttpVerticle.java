@@ -9,6 +9,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.AdminRoutes;
 import io.wstest.ops.Probes;
+import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.ConnectionRegistry;
 import io.wstest.protocol.Endpoint;
@@ -39,6 +40,9 @@ public final class HttpVerticle extends VerticleBase {
     setupRouter(router);
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.httpPort()))
+      // errors of connections no request or socket handler has taken yet: counted, not a line each
+      .exceptionHandler(PeerErrors::connectionError)
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> {
         // WebSocket endpoints bypass the router: the socket stays Vert.x's own (the RFC 6455 guard sits in its
         // pipeline) and a handshake costs no route matching.
@@ -46,6 +50,8 @@ public final class HttpVerticle extends VerticleBase {
         if (endpoint != null) {
           upgrade.accept(request, connections, endpoint);
         } else {
+          // every answer of the router (JSON, probes, metrics, the dashboard, errors): never sniffed as HTML
+          request.response().putHeader(Responses.NOSNIFF, "nosniff");
           router.handle(request);
         }
       })
@@ -67,16 +73,17 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/readyz").handler(readiness);
     getOrHead(router, "/cluster").handler(new ClusterEndpoint(ConnectionRegistry.of(vertx))::handle);
     if (config.adminEnabled()) {
-      new AdminRoutes(vertx, config.adminToken()).mount(router);
+      new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
     }
     Metrics metrics = Metrics.of(vertx);
     if (metrics.enabled()) {
       router.get("/metrics").handler(metrics.scrapeHandler());
     }
 
-    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
+    // neither the path nor the method is repeated: an error page must not reflect what a link put there
+    router.errorHandler(404, ctx -> Responses.error(ctx, 404, "not_found", "no such path"));
     router.errorHandler(405, ctx -> Responses.error(ctx, 405, "method_not_allowed",
-      ctx.request().method() + " is not allowed on " + ctx.request().path()));
+      "this method is not allowed on this path"));
     router.errorHandler(500, ctx -> Responses.error(ctx, 500, "internal_error", "the server failed this request"));
   }
 

@@ -3,6 +3,7 @@ package io.wstest.server;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
 import io.wstest.runtime.ServiceLifecycle;
@@ -25,6 +26,9 @@ public final class RawWebSocketVerticle extends VerticleBase {
     WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx));
     return connections.start().compose(v -> vertx
       .createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
+      // errors of connections no request or socket handler has taken yet: counted, not a line each
+      .exceptionHandler(PeerErrors::connectionError)
+      .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
       .requestHandler(request -> upgrade.accept(request, connections, Endpoint.PROTOCOL))
       .listen());
   }

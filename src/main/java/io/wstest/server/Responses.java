@@ -6,6 +6,12 @@ import io.vertx.ext.web.RoutingContext;
 /** JSON responses and errors, so every non-WebSocket answer has the same shape. */
 final class Responses {
 
+  /**
+   * Sent with every HTTP answer ({@code nosniff}): browsers then never treat a JSON or text body as HTML or
+   * script, whatever a peer managed to get into it.
+   */
+  static final String NOSNIFF = "X-Content-Type-Options";
+
   private Responses() {
   }
 
@@ -14,6 +20,7 @@ final class Responses {
       .setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader(NOSNIFF, "nosniff")
       .end(body.encode());
   }
 

@@ -3,14 +3,17 @@ package io.wstest.server;
 import io.vertx.core.Vertx;
 import io.wstest.identity.IdentityResolver;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.runtime.FatalErrors;
 import io.wstest.ops.GracefulShutdown;
 import io.wstest.ops.LocalService;
+import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /** {@code serve}: runs the service until the process is stopped. Its options come from {@link ServerConfig#SETTINGS}. */
-@Command(name = "serve", description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
+@Command(name = "serve",
+  description = "Run the WebSocket test service: HTTP + /ws on the HTTP port, a raw WebSocket server on the WS port.",
   footer = {"",
     "Identity comes from the environment: POD_NAME, POD_NAMESPACE, NODE_NAME, POD_IP, SERVICE_NAME, "
       + "SERVICE_VERSION.",
@@ -38,6 +42,10 @@ public final class ServeCommand implements Callable<Integer> {
         .paramLabel(setting.label())
         .type(String.class)
         .description(setting.helpText());
+      if (setting.label().equals(Setting.DURATION_LABEL)) {
+        // checked when parsed, as every command's durations are; ServerConfig reads the text again, like the env
+        option.type(Duration.class).converters(new DurationConverter());
+      }
       if (setting.label().equals("true|false")) {
         option.arity("0..1").fallbackValue("true");
       }
@@ -64,12 +72,15 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
+    FatalErrors.installUncaughtExceptionHandler();
     Vertx vertx = ServiceVertx.create(config);
+    EventLoopWatchdog watchdog = EventLoopWatchdog.arm(vertx);
     GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
       config.shutdownTimeout());
     CountDownLatch stopped = new CountDownLatch(1);
     // Registered before start-up, so a SIGTERM right after the "Started" line is drained too.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      watchdog.disarm(); // Vert.x is closed on purpose now: its event loops end
       boolean drained = shutdown.run();
       stopped.countDown();
       if (drained) {
@@ -86,6 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
       Throwable cause = e.getCause();
       err.println("Error: " + (cause instanceof PortInUseException ? cause.getMessage() : "start-up failed: " + cause));
       err.flush();
+      watchdog.disarm();
       vertx.close();
       return 1;
     } catch (InterruptedException e) {
@@ -104,7 +116,8 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, String> flags = new HashMap<>();
     for (Setting<?> setting : ServerConfig.SETTINGS) {
       if (spec.commandLine().getParseResult().hasMatchedOption(setting.flag())) {
-        flags.put(setting.flag(), spec.findOption(setting.flag()).getValue());
+        List<String> given = spec.findOption(setting.flag()).stringValues();
+        flags.put(setting.flag(), given.get(given.size() - 1));
       }
     }
     return flags;

@@ -3,6 +3,7 @@ package io.wstest.server;
 import io.wstest.cluster.ClusterSettings;
 import io.wstest.cluster.RedisEndpoint;
 import io.wstest.ops.AllowedOrigins;
+import io.wstest.options.SafeEcho;
 import io.wstest.protocol.ConnectionOptions;
 
 import java.io.IOException;
@@ -63,8 +64,9 @@ public final class ServerConfig {
       + "long later if the closing handshake has not finished, e.g. because the peer stopped reading");
   public static final Setting<Boolean> ADMIN_ENABLED = Setting.bool("ADMIN_ENABLED", "--admin-enabled", true,
     "serve the POST toggles /readyz/*, /healthz/*, /admin/* (false: they answer 404)");
-  public static final Setting<String> ADMIN_TOKEN = Setting.text("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
-    "when set, the POST toggles require 'Authorization: Bearer <token>' (prefer the env var: flags show in ps)");
+  public static final Setting<String> ADMIN_TOKEN = Setting.parsed("ADMIN_TOKEN", "--admin-token", "TOKEN", null,
+    "when set, the POST toggles require 'Authorization: Bearer <token>' (prefer the env var: flags show in ps)",
+    ServerConfig::parseToken);
   public static final Setting<AllowedOrigins> ALLOWED_ORIGINS = Setting.parsed("ALLOWED_ORIGINS",
     "--allowed-origins", "ORIGINS", null,
     "comma list of browser origins allowed to open WebSockets (default any); others get 403",
@@ -85,6 +87,24 @@ public final class ServerConfig {
   public static final Setting<Integer> SLOW_CONSUMER_LIMIT = Setting.integer("SLOW_CONSUMER_LIMIT",
     "--slow-consumer-limit", 100, 1, Integer.MAX_VALUE,
     "broadcasts dropped for a socket whose write queue is full before it is closed with 1008");
+  /**
+   * Without a deadline a connection that sends half a request, nothing, or a byte every few seconds is kept
+   * forever: thousands of them exhaust the fd limit before MAX_CONNECTIONS (which counts WebSockets) sees one.
+   */
+  public static final Setting<Long> HANDSHAKE_TIMEOUT = Setting.duration("HANDSHAKE_TIMEOUT", "--handshake-timeout",
+    "10s", "a new connection must have sent the whole head of its first HTTP request (the WebSocket upgrade or any "
+      + "other) this long after the accept, TLS handshake included; bytes trickling in do not extend it");
+  /**
+   * Longer than the 60 s idle timeout of common load balancers (AWS ALB's default) that keep connections to the
+   * service open: when both sides time out together, a request the balancer sends just then fails (502).
+   */
+  public static final Setting<Long> HTTP_IDLE_TIMEOUT = Setting.duration("HTTP_IDLE_TIMEOUT", "--http-idle-timeout",
+    "75s", "close a plain HTTP keep-alive connection whose next request head has not fully arrived this long after "
+      + "the previous response (WebSockets are not affected)");
+  public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
+    "--max-pending-connections", 1000, 1, Integer.MAX_VALUE,
+    "connections on both ports that are not WebSockets (waiting for or inside an HTTP request, or idle between "
+      + "requests); more are closed at once");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
   public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
@@ -105,7 +125,8 @@ public final class ServerConfig {
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
     DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
     TLS_CERT, TLS_KEY,
-    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT, METRICS_ENABLED,
+    PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT,
+    HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED,
     REDIS_URL, REDIS_PASSWORD, REDIS_PASSWORD_FILE, CLUSTER_HEARTBEAT);
 
   private final Map<Setting<?>, Object> values;
@@ -121,6 +142,18 @@ public final class ServerConfig {
    * @param env   the process environment (injected for tests)
    * @throws ConfigException naming the flag or env var whose value is unusable
    */
+  /** A token a client can send in a header: printable ASCII without spaces (the message never shows it). */
+  static String parseToken(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c <= ' ' || c > '~') {
+        throw new IllegalArgumentException("a token of printable ASCII without spaces is expected: character "
+          + (i + 1) + " of " + raw.length() + " is a space, a control character or not ASCII");
+      }
+    }
+    return raw;
+  }
+
   public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
     Map<Setting<?>, Object> values = new HashMap<>();
     for (Setting<?> setting : SETTINGS) {
@@ -143,14 +176,21 @@ public final class ServerConfig {
       try {
         values.put(setting, setting.parse(raw));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("Invalid value for " + source + ": '" + setting.shown(raw) + "' ("
-          + e.getMessage() + ")");
+        // a masked setting (REDIS_URL) shows its mask; a file setting's value is a path, worth showing, unless
+        // it is the key itself (TLS_KEY with PEM text)
+        String trimmed = raw.trim();
+        String shown = setting.masked() ? "'" + setting.shown(trimmed) + "'"
+          : setting.label().equals("FILE") ? SafeEcho.quote(trimmed)
+          : SafeEcho.quote(setting.env(), trimmed);
+        throw new ConfigException("Invalid value for " + source + ": " + shown + " ("
+          + SafeEcho.scrub(e.getMessage()) + ")");
       }
     }
     ServerConfig config = new ServerConfig(values);
     config.checkCombinations();
     config.checkKeepalive();
     config.checkCloseTimeout();
+    config.checkPreUpgradeDeadlines();
     config.checkCluster();
     return config;
   }
@@ -207,6 +247,16 @@ public final class ServerConfig {
     }
   }
 
+  /** A zero deadline would close every connection before its first request could arrive. */
+  private void checkPreUpgradeDeadlines() {
+    for (Setting<Long> setting : List.of(HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT)) {
+      if (get(setting) < 1) {
+        throw new ConfigException(setting.flag() + " / " + setting.env()
+          + " must be longer than 0: a connection needs time to send its request");
+      }
+    }
+  }
+
   /** An idle timeout shorter than the ping interval would close healthy peers before they were ever pinged. */
   private void checkKeepalive() {
     long ping = get(PING_INTERVAL);
@@ -255,6 +305,10 @@ public final class ServerConfig {
     Long idle = get(IDLE_TIMEOUT);
     return idle != null ? idle : 2 * get(PING_INTERVAL);
   }
+
+  public Duration handshakeTimeout() { return Duration.ofMillis(get(HANDSHAKE_TIMEOUT)); }
+  public Duration httpIdleTimeout() { return Duration.ofMillis(get(HTTP_IDLE_TIMEOUT)); }
+  public int maxPendingConnections() { return get(MAX_PENDING_CONNECTIONS); }
 
   /** Clustering over Redis, or null when REDIS_URL is unset. */
   public ClusterSettings clusterSettings() {

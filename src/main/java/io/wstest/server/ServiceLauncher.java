@@ -12,6 +12,7 @@ import io.wstest.runtime.ServiceLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,9 @@ public final class ServiceLauncher {
 
   public static Future<Void> start(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
     LOG.info("Service Identity: {}", identity.toJson().encode());
+    if (config.tls()) {
+      TlsPem.validityWarnings(config.tlsCert(), Instant.now()).forEach(LOG::warn);
+    }
     Metrics.of(vertx).registerInfo(identity);
     DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
     ClusterSettings cluster = config.clusterSettings();

@@ -1,6 +1,9 @@
 package io.wstest.server;
 
+import io.wstest.options.Durations;
+
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
@@ -12,14 +15,17 @@ import java.util.function.Function;
  */
 public final class Setting<T> {
 
+  /** The help label of every duration setting; serve's --help shows it, and the CLI converts such flags. */
+  public static final String DURATION_LABEL = "DURATION";
+
   private final String env;
   private final String flag;
   private final String label;
   private final String defaultText;
   private final String description;
   private final Function<String, T> parser;
-  /** How a given value may be shown in an error message: secrets are masked. */
-  private Function<String, String> shown = raw -> raw;
+  /** How a given value may be shown in an error message when it must be masked (secrets); null: SafeEcho decides. */
+  private Function<String, String> shown;
 
   private Setting(String env, String flag, String label, String defaultText, String description,
                   Function<String, T> parser) {
@@ -43,9 +49,9 @@ public final class Setting<T> {
       raw -> parseInt(raw, min, max, expected));
   }
 
-  /** A whole number of milliseconds, written as {@code 250ms}, {@code 5s}, {@code 2m} or a bare number of seconds. */
+  /** Milliseconds, written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or a bare number of seconds. */
   public static Setting<Long> duration(String env, String flag, String defaultValue, String description) {
-    return new Setting<>(env, flag, "DURATION", defaultValue, description, Setting::parseDurationMillis);
+    return new Setting<>(env, flag, DURATION_LABEL, defaultValue, description, Setting::parseDurationMillis);
   }
 
   public static Setting<Boolean> bool(String env, String flag, boolean defaultValue, String description) {
@@ -65,8 +71,16 @@ public final class Setting<T> {
   /** A path to a file that must exist and be readable when the service starts. */
   public static Setting<String> readableFile(String env, String flag, String description) {
     return new Setting<>(env, flag, "FILE", null, description, raw -> {
-      if (!Files.isReadable(Path.of(raw))) {
-        throw new IllegalArgumentException("no readable file at that path");
+      if (raw.contains("-----BEGIN")) {
+        throw new IllegalArgumentException(env + " looks like PEM content, not a path: mount it as a file (in"
+          + " Kubernetes a secret volume, not an env var from secretKeyRef) and pass the file's path");
+      }
+      try {
+        if (!Files.isReadable(Path.of(raw))) {
+          throw new IllegalArgumentException("no readable file at that path");
+        }
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException("not a file path"); // its own message would repeat the value
       }
       return raw;
     });
@@ -80,7 +94,12 @@ public final class Setting<T> {
 
   /** A given value as an error message may repeat it. */
   String shown(String raw) {
-    return shown.apply(raw);
+    return shown == null ? raw : shown.apply(raw);
+  }
+
+  /** True when given values are shown only through a mask. */
+  boolean masked() {
+    return shown != null;
   }
 
   public String env() { return env; }
@@ -112,26 +131,12 @@ public final class Setting<T> {
     return value;
   }
 
+  /** The one duration grammar of every command ({@link Durations}), for flags and environment variables alike. */
   public static long parseDurationMillis(String raw) {
-    String s = raw.trim().toLowerCase(Locale.ROOT);
-    long factor = 1000;
-    if (s.endsWith("ms")) {
-      factor = 1;
-      s = s.substring(0, s.length() - 2);
-    } else if (s.endsWith("s")) {
-      s = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("m")) {
-      factor = 60_000;
-      s = s.substring(0, s.length() - 1);
-    }
     try {
-      double value = Double.parseDouble(s.trim());
-      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
-        throw new NumberFormatException();
-      }
-      return Math.round(value * factor);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 2m or a number of seconds");
+      return Durations.parse(raw).toMillis();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected a duration such as 500ms, 5s, 2m, 1h or a number of seconds");
     }
   }
 

@@ -16,6 +16,8 @@ import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,6 +65,27 @@ public final class TlsPem {
     } catch (Exception e) {
       throw unusable(ServerConfig.TLS_CERT, certPath, "PEM certificate", e);
     }
+  }
+
+  /**
+   * A warning for each certificate in the TLS_CERT file that is expired or not valid yet at {@code now}, naming
+   * the file, the certificate's subject and its validity dates: the service still starts (a test of a client's
+   * reaction to such a certificate is a fair use), but every client that checks dates will refuse the handshake.
+   */
+  public static List<String> validityWarnings(String certPath, Instant now) {
+    List<String> warnings = new ArrayList<>();
+    for (X509Certificate certificate : certificates(certPath)) {
+      Instant from = certificate.getNotBefore().toInstant();
+      Instant until = certificate.getNotAfter().toInstant();
+      String problem = now.isAfter(until) ? "expired" : now.isBefore(from) ? "not valid yet" : null;
+      if (problem != null) {
+        warnings.add("The certificate in " + name(ServerConfig.TLS_CERT) + " (" + certPath + ", "
+          + certificate.getSubjectX500Principal().getName() + ") is " + problem + ": valid from " + from + " until "
+          + until + ", now " + now.truncatedTo(ChronoUnit.SECONDS) + "; clients that check dates will refuse"
+          + " every TLS handshake");
+      }
+    }
+    return warnings;
   }
 
   /**

@@ -1,7 +1,11 @@
 package io.wstest.server;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.wstest.protocol.PendingConnections;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server options both servers share, so the two endpoints enforce the same WebSocket limits and, with
@@ -25,12 +29,27 @@ final class WebSocketServerOptions {
       .setMaxWebSocketFrameSize(config.maxMessageBytes())
       .setMaxWebSocketMessageSize(config.maxMessageBytes())
       .setPerMessageWebSocketCompressionSupported(config.compression())
-      .setPerFrameWebSocketCompressionSupported(config.compression());
+      .setPerFrameWebSocketCompressionSupported(config.compression())
+      // HTTP/1.1 only: nothing here needs HTTP/2, and h2c (prior knowledge or Upgrade: h2c) would be one more
+      // protocol on the port that the request deadlines, limits and the WebSocket upgrade were not built for.
+      .setHttp2ClearTextEnabled(false)
+      // The TLS handshake counts in the request deadline (PendingConnections); Netty counts it from the accept, and
+      // bytes trickling in do not extend it.
+      .setSslHandshakeTimeout(config.handshakeTimeout().toMillis())
+      .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     if (config.tls()) {
+      // the JDK engine, as by default, telling the request deadline when each TLS connection was accepted
+      options.setSslEngineOptions(PendingConnections.tlsEngineOptions());
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(config.tlsCert())
         .setKeyPath(config.tlsKey()));
     }
     return options;
+  }
+
+  /** The process's bound on connections that are not WebSockets yet, with the deadlines they are held to. */
+  static PendingConnections pendingConnections(Vertx vertx, ServerConfig config) {
+    return PendingConnections.of(vertx, config.handshakeTimeout().toMillis(), config.httpIdleTimeout().toMillis(),
+      config.maxPendingConnections());
   }
 }

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single door to a WebSocket on both servers: requests that are not upgrades get a JSON 426, foreign
+ * The single door to a WebSocket on both servers: requests that are not upgrades, and upgrades that do not ask for
+ * RFC 6455 (version 13), get a JSON 426, foreign
  * browser origins a 403, and while an operator rejects upgrades or the process is shutting down they get that
  * status; the rest are handed to the connection handler. It calls {@code toWebSocket()} synchronously, as
  * Vert.x requires.
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class WebSocketUpgrade {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgrade.class);
+
+  /** RFC 6455 4.4: the one version served, named in the 426 answer to any other. */
+  private static final String RFC6455_VERSION = "13";
 
   private final AllowedOrigins origins;
   private final ServiceLifecycle lifecycle;
@@ -31,8 +35,17 @@ final class WebSocketUpgrade {
     if (!request.canUpgradeToWebSocket()) {
       request.response()
         .putHeader("Upgrade", "websocket")
-        .putHeader("Connection", "Upgrade");
+        .putHeader("Connection", "Upgrade")
+        .putHeader("Sec-WebSocket-Version", RFC6455_VERSION);
       refuse(request, 426, "upgrade_required", "this endpoint speaks WebSocket; connect with a WebSocket client");
+      return;
+    }
+    if (!RFC6455_VERSION.equals(request.getHeader("Sec-WebSocket-Version"))) {
+      // Netty would also accept hixie-75/76 (whose frames bypass MAX_MESSAGE_BYTES) and the drafts 7 and 8.
+      handler.unsupportedVersion();
+      request.response().putHeader("Sec-WebSocket-Version", RFC6455_VERSION);
+      refuse(request, 426, "unsupported_websocket_version",
+        "only WebSocket version 13 (RFC 6455) is served; send Sec-WebSocket-Version: 13");
       return;
     }
     if (!origins.allows(request.getHeader("Origin"))) {
@@ -61,6 +74,7 @@ final class WebSocketUpgrade {
     request.response()
       .setStatusCode(503)
       .putHeader("Content-Type", "application/json")
+      .putHeader(Responses.NOSNIFF, "nosniff")
       .putHeader("Retry-After", "1")
       .end(new JsonObject()
         .put("error", "too_many_connections")
@@ -73,6 +87,7 @@ final class WebSocketUpgrade {
       .setStatusCode(status)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader(Responses.NOSNIFF, "nosniff")
       .end(new JsonObject().put("error", error).put("message", message).put("status", status).encode());
   }
 }

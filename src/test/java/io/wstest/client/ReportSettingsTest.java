@@ -1,5 +1,6 @@
 package io.wstest.client;
 
+import io.wstest.client.run.ReportSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,10 @@
 package io.wstest.client;
 
 import io.wstest.Main;
+import io.wstest.client.sticky.StickyCommand;
+import io.wstest.client.sticky.StickySettings;
+import io.wstest.client.weights.WeightsCommand;
+import io.wstest.client.weights.WeightsSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -25,13 +29,11 @@ class ScenarioArgumentsTest {
   }
 
   private static StickySettings settings(String... args) {
-    StickyCommand c = command("sticky", args);
-    return StickySettings.from(c.connect, c.connections, c.minSticky, c.control);
+    return command("sticky", args) instanceof StickyCommand c ? c.settings() : null;
   }
 
   private static WeightsSettings weights(String... args) {
-    WeightsCommand c = command("weights", args);
-    return WeightsSettings.from(c.connect, c.weights, c.field, c.connections, c.concurrency, c.confidence);
+    return command("weights", args) instanceof WeightsCommand c ? c.settings() : null;
   }
 
   /** Runs {@code test-lb <args>} in-process with stderr captured; returns exit code and stderr. */

@@ -1,6 +1,10 @@
 package io.wstest.client;
 
+import io.wstest.client.run.ConnectSettings;
 import io.wstest.Main;
+import io.wstest.client.report.ReportFiles;
+import io.wstest.client.socket.WsTarget;
+import io.wstest.client.spread.TestLbSettings;
 import io.wstest.options.InvalidOption;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;
@@ -22,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** test-lb's flags as the user types them, through the real picocli command line. */
-class TestLbArgumentsTest {
+public class TestLbArgumentsTest {
 
   /** The settings test-lb would run with for these arguments. */
-  static TestLbSettings settings(String... args) {
+  public static TestLbSettings settings(String... args) {
     CommandLine cli = Main.commandLine();
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
@@ -96,6 +100,20 @@ class TestLbArgumentsTest {
     assertEquals(Duration.ofMillis(1500), ConnectSettings.parseTimeout("1.5s"));
     assertThrows(InvalidOption.class, () -> ConnectSettings.parseTimeout("0"));
     assertThrows(InvalidOption.class, () -> ConnectSettings.parseTimeout("soon"));
+  }
+
+  @Test
+  void credentialsInHeadersStayOutOfReportsAndErrors() {
+    TestLbSettings s = settings("--header", "Authorization: Bearer s3cr3t-value", "--header", "Cookie: SRV=b1",
+      "--header", "X-Api-Key: s3cr3t-key");
+    String json = s.connect().toJson().encode();
+    assertFalse(json.contains("s3cr3t"), json);
+    assertTrue(json.contains("Authorization: <a value of 19 characters, not shown>"), json);
+    assertTrue(json.contains("Cookie: SRV=b1"), json);
+    Map.Entry<Integer, String> broken = run("--header", "Authorization: Bearer s3cr3t\nvalue");
+    assertEquals(2, broken.getKey());
+    assertTrue(broken.getValue().contains("the Authorization header contains a line break"), broken.getValue());
+    assertFalse(broken.getValue().contains("s3cr3t"), broken.getValue());
   }
 
   @Test

@@ -155,6 +155,82 @@ class AdminRoutesTest {
       .onComplete(test.succeedingThenComplete());
   }
 
+  /** A POST with these headers (pairs: name, value) and, when {@code body} is not null, that body. */
+  private Future<HttpResponse<Buffer>> post(String uri, String body, String... headers) {
+    HttpRequest<Buffer> request = http.post(httpPort, "127.0.0.1", uri);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.putHeader(headers[i], headers[i + 1]);
+    }
+    return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+  }
+
+  private static void assertRefused(HttpResponse<Buffer> response, String error) {
+    assertEquals(403, response.statusCode(), response.bodyAsString());
+    assertEquals(error, response.bodyAsJsonObject().getString("error"), response.bodyAsString());
+    assertTrue(response.bodyAsJsonObject().getString("message").length() > 20, "says why");
+  }
+
+  @Test
+  void webPagesOfOtherSitesCannotFlipToggles(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of())
+      .compose(v -> Future.all(List.of(
+        post("/readyz/disable", null, "Origin", "https://evil.example"),
+        post("/admin/drain", null, "Sec-Fetch-Site", "cross-site"),
+        post("/admin/reject", null, "Sec-Fetch-Site", "same-site", "Origin", "https://other.localhost"),
+        post("/readyz/disable", "x", "Content-Type", "text/plain;charset=UTF-8"),
+        post("/healthz/disable", "a=b", "Content-Type", "application/x-www-form-urlencoded"),
+        post("/readyz/disable", null, "Origin", "null"))))
+      .compose(refused -> status("/readyz").map(ready -> {
+        test.verify(() -> {
+          assertRefused(refused.resultAt(0), "origin_not_allowed");
+          assertRefused(refused.resultAt(1), "cross_site_request");
+          assertRefused(refused.resultAt(2), "cross_site_request");
+          assertRefused(refused.resultAt(3), "form_body_refused");
+          assertRefused(refused.resultAt(4), "form_body_refused");
+          assertRefused(refused.resultAt(5), "origin_not_allowed");
+          assertEquals(200, ready, "refused toggles must not change anything");
+        });
+        return ready;
+      }))
+      // what curl -X POST sends, and the service's own page (same origin) in a browser
+      .compose(v -> post("/readyz/disable", null, "User-Agent", "curl/8.14.1", "Accept", "*/*"))
+      .compose(curl -> {
+        test.verify(() -> assertEquals(202, curl.statusCode(), curl.bodyAsString()));
+        return post("/readyz/enable", null, "Origin", "http://127.0.0.1:" + httpPort, "Sec-Fetch-Site", "same-origin");
+      })
+      .onComplete(test.succeeding(sameOrigin -> test.verify(() -> {
+        assertEquals(202, sameOrigin.statusCode(), sameOrigin.bodyAsString());
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void listedOriginsMayFlipTogglesAndTheTokenStillRules(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of("ALLOWED_ORIGINS", "https://ops.example.com", "ADMIN_TOKEN", "t0ken-for-tests"))
+      .compose(v -> Future.all(
+        post("/readyz/disable", null, "Origin", "https://evil.example", "Authorization", "Bearer t0ken-for-tests"),
+        post("/readyz/disable", null, "Origin", "https://ops.example.com", "Sec-Fetch-Site", "cross-site"),
+        post("/readyz/disable", "x", "Content-Type", "text/plain")))
+      .compose(first -> {
+        test.verify(() -> {
+          assertRefused(first.resultAt(0), "origin_not_allowed");
+          assertEquals(401, first.<HttpResponse<Buffer>>resultAt(1).statusCode(), "a listed origin still needs the token");
+          assertEquals(401, first.<HttpResponse<Buffer>>resultAt(2).statusCode());
+        });
+        return post("/readyz/disable", "{}", "Origin", "https://ops.example.com", "Sec-Fetch-Site", "cross-site",
+          "Authorization", "Bearer t0ken-for-tests", "Content-Type", "text/plain");
+      })
+      .compose(listed -> status("/readyz").map(ready -> {
+        test.verify(() -> {
+          // with a token the Authorization header already makes the request one a page cannot send unasked
+          assertEquals(202, listed.statusCode(), listed.bodyAsString());
+          assertEquals(503, ready);
+        });
+        return ready;
+      }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
   @Test
   void disabledAdminAnswers404(Vertx vertx, VertxTestContext test) {
     start(vertx, Map.of("ADMIN_ENABLED", "false"))

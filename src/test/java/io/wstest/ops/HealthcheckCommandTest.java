@@ -12,13 +12,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code healthcheck} against a real HTTP server on loopback: 2xx → 0, anything else → 1, bad flags → 2. The
@@ -68,6 +73,19 @@ class HealthcheckCommandTest {
   @Test
   void nothingListeningIsOne() {
     assertEquals(1, Main.run("healthcheck", "--url", "http://127.0.0.1:" + FreePorts.next() + "/health/ready"));
+  }
+
+  @Test
+  void nothingListeningSaysSoInWordsNotAnExceptionName() {
+    int free = FreePorts.next();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(1, cli.execute("healthcheck", "--url", "http://127.0.0.1:" + free + "/health/ready"));
+    assertTrue(err.toString().contains("connection refused by 127.0.0.1:" + free + " (nothing listening?)"),
+      err.toString());
+    assertFalse(err.toString().contains("Exception"), err.toString());
   }
 
   @Test

@@ -11,15 +11,22 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.SelfSignedCert;
 import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.WebSockets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,5 +129,28 @@ class NoSecretsIT {
         assertFalse(service.output().contains(TOKEN), "the log must not contain the admin token");
         test.completeNow();
       })));
+  }
+
+  /**
+   * TLS_KEY holding the key's PEM text (as a Kubernetes secretKeyRef gives it) instead of a path: exit 2 with a
+   * message that names TLS_KEY and the fix, and not one line of the key.
+   */
+  @Test
+  void pemTextInTlsKeyExitsTwoWithoutPrintingTheKey(@TempDir Path dir) throws Exception {
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    String pem = Files.readString(cert.keyPem());
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of(), Map.of("TLS_KEY", pem,
+      "TLS_CERT", cert.certPem().toString(), "ADMIN_TOKEN", TOKEN, "BIND_HOST", "127.0.0.1",
+      "HTTP_PORT", Integer.toString(FreePorts.next()), "WS_PORT", Integer.toString(FreePorts.next())),
+      Duration.ofSeconds(30));
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("TLS_KEY looks like PEM content"), exit.output());
+    assertTrue(exit.output().contains("mount it as a file"), exit.output());
+    for (String line : pem.split("\n")) {
+      if (!line.isBlank() && !line.startsWith("-----")) {
+        assertFalse(exit.output().contains(line), "the key leaked: " + exit.output());
+      }
+    }
+    assertFalse(exit.output().contains(TOKEN), exit.output());
   }
 }

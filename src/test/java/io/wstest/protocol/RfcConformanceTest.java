@@ -228,10 +228,10 @@ class RfcConformanceTest {
 
   @ParameterizedTest
   @MethodSource("targets")
-  void invalidUtf8CloseReasonCloses1002(Target target) throws Exception {
+  void invalidUtf8CloseReasonCloses1007(Target target) throws Exception {
     try (RawFrameClient ws = target.open()) {
       ws.sendClose(concat(new byte[] {0x03, (byte) 0xE8}, new byte[] {(byte) 0xCE, (byte) 0xBA, (byte) 0xE1, (byte) 0xBD}));
-      assertClosedWith(ws, 1002);
+      assertClosedWith(ws, 1007);
     }
   }
 

@@ -2,6 +2,7 @@ package io.wstest.server;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +41,52 @@ class ServerConfigTest {
     assertTrue(e.getMessage().contains("eighty"), e.getMessage());
   }
 
+  /** A made-up private key's body, as a Kubernetes secretKeyRef would put the PEM text into TLS_KEY. */
+  private static final String KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" + "x".repeat(64);
+  private static final String PEM = "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n";
+
+  @Test
+  void pemTextInTlsKeyIsNamedNotEchoed() {
+    for (Map<String, String> env : List.of(Map.of("TLS_KEY", PEM, "TLS_CERT", "/etc/hostname"),
+      Map.of("TLS_KEY", KEY_BODY.substring(0, 40) + "\n-----BEGIN PRIVATE KEY-----"))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(env));
+      assertTrue(e.getMessage().contains("TLS_KEY looks like PEM content"), e.getMessage());
+      assertTrue(e.getMessage().contains("mount it as a file"), e.getMessage());
+      assertFalse(e.getMessage().contains("MIIEvQ"), e.getMessage());
+    }
+    ConfigException flag = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--tls-key", PEM), Map.of()));
+    assertTrue(flag.getMessage().contains("--tls-key"), flag.getMessage());
+    assertFalse(flag.getMessage().contains("MIIEvQ"), flag.getMessage());
+  }
+
+  @Test
+  void longValuesAreDescribedNotEchoed() {
+    String huge = "9".repeat(5000);
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of("HTTP_PORT", huge)));
+    assertTrue(e.getMessage().contains("HTTP_PORT"), e.getMessage());
+    assertTrue(e.getMessage().contains("5,000 characters, not shown"), e.getMessage());
+    assertTrue(e.getMessage().length() < 300, e.getMessage());
+    // a missing file's path is still shown: it is what the user needs to fix
+    e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of("TLS_CERT", "/nope/cert.pem")));
+    assertTrue(e.getMessage().contains("'/nope/cert.pem'"), e.getMessage());
+  }
+
+  @Test
+  void aBadAdminTokenIsNamedNotEchoed() {
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.fromEnv(Map.of("ADMIN_TOKEN", "s3cr3t-admin\tpart-two")));
+    assertTrue(e.getMessage().contains("ADMIN_TOKEN"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    assertFalse(e.getMessage().contains("part-two"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--admin-token", "s3cr3t admin"), Map.of()));
+    assertTrue(e.getMessage().contains("--admin-token"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    assertEquals("fine-t0ken", ServerConfig.fromEnv(Map.of("ADMIN_TOKEN", " fine-t0ken\n")).adminToken(),
+      "the line break a secret file ends with is trimmed, not refused");
+  }
+
   @Test
   void badFlagValueNamesTheFlag() {
     ConfigException e = assertThrows(ConfigException.class,
@@ -64,6 +111,26 @@ class ServerConfigTest {
     ServerConfig any = ServerConfig.resolve(Map.of("--http-port", "0", "--ws-port", "0"), Map.of());
     assertEquals(0, any.httpPort());
     assertEquals(0, any.wsPort());
+  }
+
+  @Test
+  void preUpgradeLimitsHaveDefaultsUnitsAndRefuseZero() {
+    ServerConfig defaults = ServerConfig.fromEnv(Map.of());
+    assertEquals(10_000, defaults.handshakeTimeout().toMillis());
+    assertEquals(75_000, defaults.httpIdleTimeout().toMillis());
+    assertEquals(1000, defaults.maxPendingConnections());
+    ServerConfig set = ServerConfig.resolve(Map.of("--handshake-timeout", "500ms"),
+      Map.of("HTTP_IDLE_TIMEOUT", "2m", "MAX_PENDING_CONNECTIONS", "50"));
+    assertEquals(500, set.handshakeTimeout().toMillis());
+    assertEquals(120_000, set.httpIdleTimeout().toMillis());
+    assertEquals(50, set.maxPendingConnections());
+    for (String env : new String[] {"HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "MAX_PENDING_CONNECTIONS"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of(env, "0")));
+      assertTrue(e.getMessage().contains(env), e.getMessage());
+    }
+    ConfigException e = assertThrows(ConfigException.class,
+      () -> ServerConfig.resolve(Map.of("--handshake-timeout", "soon"), Map.of()));
+    assertTrue(e.getMessage().contains("--handshake-timeout"), e.getMessage());
   }
 
   @Test

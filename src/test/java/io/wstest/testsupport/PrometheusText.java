@@ -24,6 +24,11 @@ public final class PrometheusText {
 
   /** GET http://127.0.0.1:port/metrics; fails unless it answers 200 in the Prometheus text format. */
   public static Future<PrometheusText> scrape(HttpClient http, int port) {
+    return scrapeText(http, port).map(PrometheusText::parse);
+  }
+
+  /** The scrape as text, to measure its size; fails like {@link #scrape}. */
+  public static Future<String> scrapeText(HttpClient http, int port) {
     return http.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
       .compose(req -> req.send())
       .compose(response -> {
@@ -33,7 +38,7 @@ public final class PrometheusText {
         }
         return response.body();
       })
-      .map(body -> parse(body.toString()));
+      .map(body -> body.toString());
   }
 
   public static PrometheusText parse(String text) {

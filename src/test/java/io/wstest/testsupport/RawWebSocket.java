@@ -156,6 +156,21 @@ public final class RawWebSocket implements Closeable {
 
   /** Sends one masked frame, as clients must. */
   public void writeFrame(int opcode, byte[] payload) throws IOException {
+    out.write(maskedFrame(opcode, payload));
+    out.flush();
+  }
+
+  /** Sends {@code count} copies of one frame (each masked with its own key) in a single write: a flood. */
+  public void writeFrames(int opcode, byte[] payload, int count) throws IOException {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream(count * (payload.length + 14));
+    for (int i = 0; i < count; i++) {
+      frames.write(maskedFrame(opcode, payload));
+    }
+    out.write(frames.toByteArray());
+    out.flush();
+  }
+
+  private static byte[] maskedFrame(int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(0x80 | opcode);
     if (payload.length < 126) {
@@ -172,12 +187,11 @@ public final class RawWebSocket implements Closeable {
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);
-    frame.write(mask);
+    frame.write(mask, 0, 4);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** Answers a close frame with the same code, completing the closing handshake. */

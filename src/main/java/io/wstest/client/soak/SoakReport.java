@@ -1,0 +1,122 @@
+package io.wstest.client.soak;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wstest.client.report.Charts;
+import io.wstest.client.report.HtmlReport;
+import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.socket.HealthCheck;
+import io.wstest.client.socket.WsTarget;
+import io.wstest.options.Durations;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Everything one soak found; its JSON fields are listed in docs/test-lb.md. */
+public record SoakReport(Instant startedAt, long durationMs, SoakSettings settings, HealthCheck.Result health,
+                         SoakSummary summary, Verdict verdict) implements ScenarioReport {
+
+  /** Disconnects listed one by one in the HTML report (all of them are in the JSON report). */
+  public static final int HTML_DISCONNECT_ROWS = 300;
+
+  @Override
+  public String scenario() {
+    return "soak";
+  }
+
+  @Override
+  public JsonObject settingsJson() {
+    return settings.toJson();
+  }
+
+  @Override
+  public JsonObject body() {
+    JsonArray disconnects = new JsonArray();
+    summary.outcome().disconnects().forEach(d -> disconnects.add(d.toJson()));
+    JsonArray timeline = new JsonArray();
+    summary.outcome().timeline().forEach(t -> timeline.add(t.toJson()));
+    return new JsonObject().put("health", health.toJson()).put("summary", summary.toJson())
+      .put("disconnects", disconnects).put("timeline", timeline);
+  }
+
+  @Override
+  public void html(HtmlReport page) {
+    page.section("Soak: " + settings.sockets() + " sockets, " + HtmlReport.number(settings.rate())
+      + " messages/s each, " + Durations.format(settings.duration()));
+    SoakOutcome o = summary.outcome();
+    SoakOutcome.MessageCounts m = o.messages();
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("Endpoints", String.join(", ", settings.connect().targets().stream().map(WsTarget::url).toList()));
+    facts.put("Messages", m.sent() + " sent, " + m.acknowledged() + " answered, " + m.lost() + " lost ("
+      + m.lostAtClose() + " on sockets that closed, " + m.unansweredAtEnd() + " unanswered at the end)");
+    facts.put("Not sent (socket not connected)", Long.toString(m.notSent()));
+    facts.put("Server seq", o.seqGaps() + " skipped, " + o.seqOutOfOrder() + " out of order");
+    facts.put("Disconnects", summary.disconnects() + (summary.closes().isEmpty() ? "" : " (" + summary.closesText()
+      + ")"));
+    facts.put("Abnormal closes", Integer.toString(summary.abnormalCloses()));
+    facts.put("Time to reconnect", summary.reconnectMs().toString());
+    facts.put("Reconnects on a draining instance", Integer.toString(summary.reconnectsOnDraining()));
+    facts.put("Unrecovered sockets", Integer.toString(summary.unrecovered()));
+    if (!o.connectFailures().isEmpty()) {
+      facts.put("Failed connection attempts", o.connectFailures().toString());
+    }
+    page.facts(facts);
+    page.barChart("Disconnects by close code", Charts.countBars(summary.closes()));
+    List<Double> reconnect = new ArrayList<>();
+    o.disconnects().forEach(d -> {
+      if (d.reconnectMs() != null) {
+        reconnect.add(d.reconnectMs().doubleValue());
+      }
+    });
+    page.histogram("Time to reconnect (shutdown message or close → the replacement's welcome)", "ms", reconnect, 20);
+    page.lineChart("Open sockets per instance, sampled every second", "s", "sockets", timelineSeries(o));
+    page.barChart("Instances before (each socket's first connection)", shareBars(summary.before(), o.sockets()));
+    page.barChart("Instances after (when the soak ended)", shareBars(summary.after(), o.sockets()));
+    disconnectTable(page, o.disconnects());
+  }
+
+  public static List<HtmlReport.Series> timelineSeries(SoakOutcome outcome) {
+    TreeSet<String> instances = new TreeSet<>();
+    outcome.timeline().forEach(t -> instances.addAll(t.openByInstance().keySet()));
+    List<HtmlReport.Series> series = new ArrayList<>();
+    for (String instance : instances) {
+      List<HtmlReport.Point> points = outcome.timeline().stream()
+        .map(t -> new HtmlReport.Point(t.seconds(), t.openByInstance().getOrDefault(instance, 0))).toList();
+      series.add(new HtmlReport.Series(instance, points));
+    }
+    return series;
+  }
+
+  private static List<HtmlReport.Bar> shareBars(List<SoakSummary.InstanceShare> shares, int sockets) {
+    return shares.stream().map(s -> new HtmlReport.Bar(s.instance().displayName(), s.sockets(),
+      s.sockets() + String.format(Locale.ROOT, " (%.1f%%)", 100.0 * s.sockets() / sockets))).toList();
+  }
+
+  private static void disconnectTable(HtmlReport page, List<SoakDisconnect> disconnects) {
+    if (disconnects.isEmpty()) {
+      return;
+    }
+    page.section("Disconnects" + (disconnects.size() > HTML_DISCONNECT_ROWS
+      ? " (the first " + HTML_DISCONNECT_ROWS + " of " + disconnects.size() + "; all are in the JSON report)" : ""));
+    List<List<String>> rows = new ArrayList<>();
+    for (SoakDisconnect d : disconnects.subList(0, Math.min(HTML_DISCONNECT_ROWS, disconnects.size()))) {
+      rows.add(List.of(Integer.toString(d.socket()), d.instance().displayName(), ms(d.shutdownAtMs()),
+        ms(d.closedAtMs()), d.close() == null ? "" : d.close(), d.abnormal() ? "yes" : "", Integer.toString(d.lost()),
+        d.reconnectMs() == null ? "none" : d.reconnectMs() + " ms",
+        d.reconnectInstance() == null ? "" : d.reconnectInstance().displayName(),
+        String.join(", ", d.drainingEvidence())));
+    }
+    page.table(List.of("socket", "instance", "shutdown at", "closed at", "close", "abnormal", "lost", "reconnect",
+      "new instance", "new one draining"), rows);
+  }
+
+  private static String ms(Long millis) {
+    return millis == null ? "" : String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
+  }
+}

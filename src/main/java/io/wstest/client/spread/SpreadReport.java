@@ -1,0 +1,75 @@
+package io.wstest.client.spread;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.wstest.client.report.Charts;
+import io.wstest.client.report.HtmlReport;
+import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.Verdict;
+import io.wstest.client.socket.HealthCheck;
+import io.wstest.client.stats.SpreadStats;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything one spread run found; its JSON fields are listed in docs/test-lb.md. */
+public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings settings, HealthCheck.Result health,
+                           List<EndpointReport> endpoints, SpreadStats overall, Verdict verdict)
+  implements ScenarioReport {
+
+  @Override
+  public String scenario() {
+    return "spread";
+  }
+
+  @Override
+  public JsonObject settingsJson() {
+    return settings.toJson();
+  }
+
+  @Override
+  public JsonObject body() {
+    JsonArray endpointList = new JsonArray();
+    JsonArray connections = new JsonArray();
+    for (EndpointReport endpoint : endpoints) {
+      endpointList.add(endpoint.toJson());
+      endpoint.run().results().forEach(r -> connections.add(r.toJson()));
+    }
+    return new JsonObject()
+      .put("health", health == null ? null : health.toJson())
+      .put("endpoints", endpointList)
+      .put("overall", overall.toJson())
+      .put("connections", connections);
+  }
+
+  @Override
+  public void html(HtmlReport page) {
+    for (EndpointReport endpoint : endpoints) {
+      SpreadStats s = endpoint.stats();
+      page.section("[" + endpoint.run().target().name() + "] " + endpoint.run().target().url());
+      page.barChart("Connections per instance", Charts.instanceBars(s));
+      Map<String, String> facts = new LinkedHashMap<>();
+      facts.put("Summary", SpreadConsole.statsLine(s));
+      facts.put("Connect", s.connectMs().toString());
+      facts.put("Ping round trip", s.pingMs().toString());
+      facts.put("Peak open sockets", Integer.toString(endpoint.run().peakOpenSockets()));
+      if (s.failed() > 0) {
+        facts.put("Failures", Verdict.failureSummary(s));
+      }
+      page.facts(facts);
+      if (!s.closeCodes().isEmpty()) {
+        page.barChart("Close codes of failed connections", Charts.countBars(s.closeCodes()));
+      }
+      List<Double> connect = new ArrayList<>();
+      endpoint.run().results().forEach(r -> {
+        if (r.connectMs() != null) {
+          connect.add(r.connectMs());
+        }
+      });
+      page.histogram("Connect time", "ms", connect, 20);
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package io.wstest.protocol;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.wstest.testsupport.InProcessService;
+import io.wstest.testsupport.PrometheusText;
+import io.wstest.testsupport.SelfSignedCert;
+import io.wstest.testsupport.WsTestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Connections that never finish their request (slowloris) are closed by the server at HANDSHAKE_TIMEOUT, however
+ * they trickle bytes, and at most MAX_PENDING_CONNECTIONS of them exist at once; meanwhile /health and WebSocket
+ * clients are served, and upgraded WebSockets are not cut. Real sockets against the service in this JVM; every
+ * attack is a fixed number of connections that ends by itself.
+ */
+@ExtendWith(VertxExtension.class)
+class PendingConnectionsTest {
+
+  private static final int HALF_REQUESTS_HTTP = 200;
+  private static final int HALF_REQUESTS_RAW = 100;
+  private static final int SILENT_PER_PORT = 10;
+  /** The dribbler's bound: one byte every 250 ms for at most 30 s, far past the 2 s deadline. */
+  private static final int DRIBBLE_BYTES = 120;
+  private static final long DRIBBLE_EVERY_MS = 250;
+  private static final String[] HALF_REQUESTS = {
+    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n",
+    "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+    "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nX-Pad: ",
+    "GE",
+  };
+
+  private InProcessService service;
+  private NetClient net;
+  private HttpClient http;
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    (service == null ? Future.succeededFuture() : service.stop()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** A connection that the test only watches: what the server sent and whether (and when) it closed it. */
+  private static final class Watched {
+    final Promise<Void> closedByServer = Promise.promise();
+    final AtomicInteger bytesReceived = new AtomicInteger();
+    final AtomicInteger bytesSent = new AtomicInteger();
+    final Promise<Void> answered = Promise.promise();
+  }
+
+  /** Connects and sends {@code first} (maybe nothing); the socket is never closed by the test itself. */
+  private Future<Watched> open(int port, String first) {
+    Watched watched = new Watched();
+    return net.connect(port, "127.0.0.1").map(socket -> {
+      socket.handler(data -> {
+        watched.bytesReceived.addAndGet(data.length());
+        watched.answered.tryComplete();
+      });
+      socket.closeHandler(v -> watched.closedByServer.tryComplete());
+      if (!first.isEmpty()) {
+        socket.write(first);
+        watched.bytesSent.addAndGet(first.length());
+      }
+      return watched;
+    });
+  }
+
+  /** Sends the start of a request, then one more byte of a header value every 250 ms until closed or done. */
+  private Future<Watched> dribble(Vertx vertx, int port) {
+    Watched watched = new Watched();
+    return net.connect(port, "127.0.0.1").map(socket -> {
+      socket.handler(data -> watched.bytesReceived.addAndGet(data.length()));
+      socket.closeHandler(v -> watched.closedByServer.tryComplete());
+      socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+      dribbleOn(vertx, socket, watched);
+      return watched;
+    });
+  }
+
+  private static void dribbleOn(Vertx vertx, NetSocket socket, Watched watched) {
+    vertx.setPeriodic(DRIBBLE_EVERY_MS, id -> {
+      if (watched.closedByServer.future().isComplete() || watched.bytesSent.get() >= DRIBBLE_BYTES) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      socket.write("a");
+      watched.bytesSent.incrementAndGet();
+    });
+  }
+
+  @Test
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+  void halfRequestsSilentConnectionsAndADribblerAreClosedAtTheDeadlineWhileClientsAreServed(Vertx vertx,
+                                                                                            VertxTestContext ctx) {
+    net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(20_000));
+    http = vertx.createHttpClient();
+    List<Future<Watched>> attack = new ArrayList<>();
+    List<Future<Watched>> dribblers = new ArrayList<>();
+    InProcessService.start(Map.of("HANDSHAKE_TIMEOUT", "2s"))
+      .compose(s -> {
+        service = s;
+        for (int i = 0; i < HALF_REQUESTS_HTTP; i++) {
+          attack.add(open(s.httpPort(), HALF_REQUESTS[i % HALF_REQUESTS.length]));
+        }
+        for (int i = 0; i < HALF_REQUESTS_RAW; i++) {
+          attack.add(open(s.wsPort(), HALF_REQUESTS[i % HALF_REQUESTS.length]));
+        }
+        for (int i = 0; i < SILENT_PER_PORT; i++) {
+          attack.add(open(s.httpPort(), ""));
+          attack.add(open(s.wsPort(), ""));
+        }
+        dribblers.add(dribble(vertx, s.httpPort()));
+        dribblers.add(dribble(vertx, s.wsPort()));
+        return Future.all(Future.all(attack), Future.all(dribblers));
+      })
+      // during the attack: a WebSocket client gets its welcome and /health answers
+      .compose(connected -> Future.all(
+        WsTestClient.connect(vertx, service.httpPort(), "/ws").compose(c -> c.next("welcome").map(w -> c)),
+        health(service.httpPort())))
+      .compose(served -> {
+        WsTestClient client = served.resultAt(0);
+        ctx.verify(() -> assertEquals(200, served.<Integer>resultAt(1)));
+        List<Future<Void>> closes = new ArrayList<>();
+        for (Future<Watched> f : attack) {
+          closes.add(f.result().closedByServer.future());
+        }
+        for (Future<Watched> f : dribblers) {
+          closes.add(f.result().closedByServer.future());
+        }
+        // every attacking connection sees EOF; then the WebSocket, past the deadline, still answers
+        return Future.all(closes)
+          .compose(v -> client.request(new JsonObject().put("type", "ping")))
+          .compose(pong -> PrometheusText.scrape(http, service.httpPort()).map(m -> Map.entry(pong, m)));
+      })
+      .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+        assertEquals("pong", result.getKey().getString("type"), "the upgraded socket outlives the deadline");
+        PrometheusText metrics = result.getValue();
+        int attackers = attack.size() + dribblers.size();
+        assertEquals(attackers, (int) metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"),
+          "every half request, silent connection and dribbler counted once");
+        assertEquals(0.0, metrics.value("websocket_pending_closes_total", "reason", "pending_limit"));
+        assertTrue(metrics.value("websocket_pending_connections") < 5,
+          "only the test's own HTTP connections remain: " + metrics.value("websocket_pending_connections"));
+        for (Future<Watched> f : attack) {
+          assertEquals(0, f.result().bytesReceived.get(), "closed without an answer");
+        }
+        for (Future<Watched> f : dribblers) {
+          int sent = f.result().bytesSent.get();
+          assertTrue(sent < DRIBBLE_BYTES, "the dribbler was closed before it ran out of bytes, sent " + sent);
+        }
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aKeepAliveConnectionDribblingItsNextRequestIsClosedAtTheIdleTimeout(Vertx vertx, VertxTestContext ctx) {
+    net = vertx.createNetClient();
+    http = vertx.createHttpClient();
+    Watched watched = new Watched();
+    InProcessService.start(Map.of("HTTP_IDLE_TIMEOUT", "2s"))
+      .compose(s -> {
+        service = s;
+        return net.connect(s.httpPort(), "127.0.0.1");
+      })
+      .compose(socket -> {
+        socket.handler(data -> {
+          watched.bytesReceived.addAndGet(data.length());
+          watched.answered.tryComplete();
+        });
+        socket.closeHandler(v -> watched.closedByServer.tryComplete());
+        socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nX-Slow: ");
+        return watched.answered.future().map(v -> {
+          dribbleOn(vertx, socket, watched);
+          return socket;
+        });
+      })
+      .compose(socket -> watched.closedByServer.future())
+      .compose(closed -> PrometheusText.scrape(http, service.httpPort()))
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        int sent = watched.bytesSent.get();
+        assertTrue(sent < DRIBBLE_BYTES, "closed before the dribbler ran out of bytes, sent " + sent);
+        assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "http_idle_timeout"));
+        assertEquals(0.0, metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void anAnswerSlowerThanTheHandshakeTimeoutIsNotCut(Vertx vertx, VertxTestContext ctx) {
+    http = vertx.createHttpClient();
+    // the drain answers once the socket has closed: after SHUTDOWN_GRACE, twice HANDSHAKE_TIMEOUT
+    InProcessService.start(Map.of("HANDSHAKE_TIMEOUT", "1s", "SHUTDOWN_GRACE", "2s"))
+      .compose(s -> {
+        service = s;
+        return WsTestClient.connect(vertx, s.httpPort(), "/ws");
+      })
+      .compose(client -> client.next("welcome"))
+      .compose(welcome -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(service.httpPort()).setURI("/admin/drain").setTimeout(20_000)))
+      .compose(request -> request.send().compose(response -> response.body()
+        .map(body -> Map.entry(response.statusCode(), body.toJsonObject()))))
+      .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+        assertEquals(202, answer.getKey(), answer.getValue().encode());
+        assertEquals(1, answer.getValue().getInteger("closed"), answer.getValue().encode());
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void pastMaxPendingConnectionsANewConnectionIsClosedAtOnceAndHealthWorksOnceTheyFree(Vertx vertx,
+                                                                                     VertxTestContext ctx) {
+    int max = 50;
+    net = vertx.createNetClient();
+    http = vertx.createHttpClient();
+    List<Future<Watched>> held = new ArrayList<>();
+    InProcessService.start(Map.of("MAX_PENDING_CONNECTIONS", Integer.toString(max), "HTTP_IDLE_TIMEOUT", "3s"))
+      .compose(s -> {
+        service = s;
+        // each holds a place for sure once answered: idle keep-alive connections, both ports
+        for (int i = 0; i < max; i++) {
+          int port = i % 2 == 0 ? s.httpPort() : s.wsPort();
+          held.add(open(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .compose(w -> w.answered.future().map(w)));
+        }
+        return Future.all(held);
+      })
+      .compose(all -> open(service.httpPort(), "").compose(extra -> extra.closedByServer.future().map(extra)))
+      .compose(extra -> {
+        long stillHeld = held.stream().filter(f -> !f.result().closedByServer.future().isComplete()).count();
+        ctx.verify(() -> {
+          assertEquals(max, stillHeld, "the extra connection was closed while all " + max + " places were taken");
+          assertEquals(0, extra.bytesReceived.get());
+        });
+        List<Future<Void>> freed = new ArrayList<>();
+        held.forEach(f -> freed.add(f.result().closedByServer.future()));
+        return Future.all(freed);
+      })
+      .compose(freed -> health(service.httpPort()))
+      .compose(status -> {
+        ctx.verify(() -> assertEquals(200, status));
+        return PrometheusText.scrape(http, service.httpPort());
+      })
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "pending_limit"));
+        assertEquals(max, (int) metrics.value("websocket_pending_closes_total", "reason", "http_idle_timeout"),
+          "the idle keep-alive connections closed by HTTP_IDLE_TIMEOUT");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void overTlsTheHandshakeAndTheRequestAreBothUnderTheDeadline(Vertx vertx, VertxTestContext ctx, @TempDir Path dir)
+    throws Exception {
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    net = vertx.createNetClient();
+    NetClient tls = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true)
+      .setHostnameVerificationAlgorithm(""));
+    http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    List<Future<Void>> closes = new ArrayList<>();
+    InProcessService.start(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
+        "HANDSHAKE_TIMEOUT", "3s"))
+      // an https request first: the JVM's first TLS handshakes are slow (class loading, JIT, the TLS context)
+      .compose(s -> {
+        service = s;
+        return health(s.httpPort());
+      })
+      .compose(warm -> {
+        InProcessService s = service;
+        // never starts TLS; starts a TLS record and stops; finishes TLS, then sends half a request
+        Future<Watched> silent = open(s.httpPort(), "");
+        Future<Watched> halfHello = net.connect(s.wsPort(), "127.0.0.1").map(socket -> watch(socket,
+          Buffer.buffer(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xc8, 0x01})));
+        Future<Watched> halfRequest = tls.connect(s.httpPort(), "127.0.0.1").map(socket -> watch(socket,
+          Buffer.buffer("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n")));
+        return Future.all(silent, halfHello, halfRequest);
+      })
+      .compose(all -> {
+        for (int i = 0; i < 3; i++) {
+          closes.add(all.<Watched>resultAt(i).closedByServer.future());
+        }
+        return Future.all(closes);
+      })
+      .compose(closed -> health(service.httpPort()))
+      .compose(status -> {
+        ctx.verify(() -> assertEquals(200, status, "https still served after the attack"));
+        return PrometheusText.scrape(http, service.httpPort());
+      })
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        // the two that never finished TLS are closed by the TLS handshake deadline, before the HTTP server sees them
+        assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"));
+        ctx.completeNow();
+      })));
+  }
+
+  private static Watched watch(NetSocket socket, Buffer first) {
+    Watched watched = new Watched();
+    socket.handler(data -> watched.bytesReceived.addAndGet(data.length()));
+    socket.closeHandler(v -> watched.closedByServer.tryComplete());
+    socket.write(first);
+    return watched;
+  }
+
+  private Future<Integer> health(int port) {
+    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        .setURI("/health").setTimeout(20_000))
+      .compose(request -> request.send())
+      .compose(response -> response.body().map(body -> response.statusCode()));
+  }
+}
