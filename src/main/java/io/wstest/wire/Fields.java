@@ -62,6 +62,8 @@ public final class Fields {
   public static final String COMPLETE = "complete";
   /** The ack's per-replica reports, and the cluster view's replicas. */
   public static final String REPLICAS = "replicas";
+  /** Cluster view: a replica's state, {@code ready}, {@code draining} or {@code starting}. */
+  public static final String STATE = "state";
   /** error: its code, such as {@code invalid_json}. */
   public static final String ERROR = "error";
   /** error {@code invalid_option}: the option that was refused. */
