@@ -130,6 +130,36 @@ class ClusterTestLbIT {
     assertEquals(3, report.getJsonObject("overall").getInteger("succeeded"), report.encode());
   }
 
+  @Test
+  void soakCountsItsClusterBroadcastsOnEverySocketAcrossTheReplicas(@TempDir Path dir) {
+    List<String> args = new ArrayList<>(List.of("soak"));
+    args.addAll(TestLbRuns.through(haproxy, "-n", "12", "--rate", "1", "--duration", "5s",
+      "--cluster-broadcast-every", "1s"));
+    JsonObject report = TestLbRuns.testLb(dir, "soak-cluster", 0, args);
+
+    JsonObject broadcasts = report.getJsonObject("cluster_broadcasts");
+    assertNotNull(broadcasts, report.encode());
+    assertTrue(broadcasts.getLong("sent") >= 3, broadcasts.encode());
+    assertEquals(broadcasts.getLong("sent"), broadcasts.getLong("acked"), "every broadcast acked: " + broadcasts);
+    assertTrue(broadcasts.getLong("complete_acks") > 0, broadcasts.encode());
+    assertEquals(0, broadcasts.getLong("acks_cluster_not_up"), broadcasts.encode());
+    // nothing rolled out: every socket open at a complete broadcast got it, whichever replica it was on
+    assertEquals(0, broadcasts.getLong("missing_on_complete"), broadcasts.encode());
+    assertEquals(broadcasts.getLong("expected_on_complete"), broadcasts.getLong("received_on_complete"),
+      broadcasts.encode());
+    assertTrue(broadcasts.getLong("expected_on_complete") >= 12, "at least one went to all 12 sockets: " + broadcasts);
+    JsonObject serverSide = report.getJsonObject("server_side");
+    assertNotNull(serverSide, report.encode());
+    for (String when : List.of("start", "end")) {
+      List<JsonObject> rows = TestLbRuns.objects(serverSide.getJsonObject(when), "replicas");
+      assertEquals(3, rows.size(), when + ": " + rows);
+      rows.forEach(r -> assertTrue(r.getInteger("server_open_sockets") >= 0, r.encode()));
+    }
+    int oursAtEnd = TestLbRuns.objects(serverSide.getJsonObject("end"), "replicas").stream()
+      .mapToInt(r -> r.getInteger("ours")).sum();
+    assertEquals(12, oursAtEnd, serverSide.encode());
+  }
+
   /** Until GET /cluster on the first replica lists {@code count} replicas (every heartbeat seen), bounded. */
   private static void awaitClusterOf(int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
