@@ -162,6 +162,7 @@
 
   function pollInfo() {
     send({ type: 'info' }, false);
+    send({ type: 'cluster' }, false);
   }
 
   function onMainMessage(data) {
@@ -181,11 +182,9 @@
       case 'pong': showPong(message); break;
       case 'echo': setText('last-echo', show(message.original_message && message.original_message.message)); break;
       case 'broadcast': setText('last-broadcast', show(message.message)); break;
-      case 'broadcast_ack':
-        setText('broadcast-recipients', message.recipients + (message.recipients === 1 ? ' socket' : ' sockets')
-          + ' on this instance');
-        break;
+      case 'broadcast_ack': showBroadcastAck(message); break;
       case 'info': showInfo(message); return;
+      case 'cluster': showCluster(message); return;
       default: break;
     }
     log('in', String(message.type), data);
@@ -244,6 +243,67 @@
       return row;
     });
     $('req-headers').replaceChildren(...rows);
+  }
+
+  function sockets(n) {
+    return n + (n === 1 ? ' socket' : ' sockets');
+  }
+
+  function showBroadcastAck(message) {
+    if (message.scope !== 'cluster') {
+      setText('broadcast-recipients', sockets(message.recipients) + ' on this instance');
+      return;
+    }
+    const replicas = Array.isArray(message.replicas) ? message.replicas : [];
+    const note = message.cluster === 'up'
+      ? (message.complete ? '' : ' (' + message.replicas_reported + ' of ' + message.replicas_expected + ' reported)')
+      : ' (cluster ' + message.cluster + ': this instance only)';
+    setText('broadcast-recipients', sockets(message.recipients) + ' on ' + replicas.length
+      + (replicas.length === 1 ? ' replica' : ' replicas') + note);
+  }
+
+  /** The replicas' own counts, next to the page's tally; every value is written as text. */
+  function showCluster(message) {
+    const summary = $('cluster-summary');
+    const list = $('cluster-replicas');
+    summary.dataset.status = String(message.status);
+    if (message.status !== 'up') {
+      summary.dataset.replicas = '0';
+      summary.textContent = message.status === 'disabled'
+        ? 'Clustering is off on this replica (no REDIS_URL): each replica knows only its own sockets.'
+        : 'Cluster view unavailable: ' + (message.reason || 'Redis cannot be reached') + '.';
+      list.replaceChildren();
+      return;
+    }
+    const replicas = Array.isArray(message.replicas) ? message.replicas : [];
+    const totals = message.totals || {};
+    const open = (totals.connections || {}).total;
+    summary.dataset.replicas = String(replicas.length);
+    summary.textContent = replicas.length + (replicas.length === 1 ? ' replica' : ' replicas') + ' · '
+      + sockets(open) + ' open in total (as of each one\'s last heartbeat) · updated '
+      + new Date().toLocaleTimeString();
+    list.replaceChildren(...replicas.map(replicaRow));
+  }
+
+  function replicaRow(replica) {
+    const id = replica.identity || {};
+    const c = replica.connections || {};
+    const item = element('li', 'replica');
+    item.dataset.testid = 'replica';
+    item.dataset.instanceId = String(replica.instance_id);
+    item.dataset.open = String(c.total);
+    const label = element('span', 'bar-label', id.pod_name || replica.display_name || 'replica');
+    label.title = (replica.display_name || '') + ' (' + replica.instance_id + ')';
+    label.append(element('span', 'mono', String(replica.instance_id)));
+    if (replica.instance_id === mainInstanceId) label.append(element('span', 'you', '● this page'));
+    const state = element('span', 'replica-state ' + (replica.state === 'draining' ? 'draining' : ''),
+      String(replica.state));
+    const page = tally.get(replica.instance_id);
+    const counts = element('span', 'replica-counts', sockets(c.total) + ' open (http ' + c.http + ', raw ' + c.raw
+      + ') · this page: ' + (page ? page.count : 0));
+    const seen = element('span', 'replica-seen', 'seen ' + replica.last_seen_ms_ago + ' ms ago');
+    item.append(label, state, counts, seen);
+    return item;
   }
 
   function showPong(message) {
@@ -438,6 +498,8 @@
     $('ping').addEventListener('click', ping);
     $('echo').addEventListener('click', () => send({ type: 'echo', message: $('message').value }, true));
     $('broadcast').addEventListener('click', () => send({ type: 'broadcast', message: $('message').value }, true));
+    $('broadcast-cluster').addEventListener('click', () =>
+      send({ type: 'broadcast', message: $('message').value, scope: 'cluster' }, true));
     $('pool-size').addEventListener('input', updatePoolButton);
     $('pool-form').addEventListener('submit', (event) => { event.preventDefault(); openPool(); });
     $('close-pool').addEventListener('click', closePool);

@@ -17,11 +17,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The package layers of README "Project layout", bottom to top: identity, wire, options (L0, each standing on
- * nothing else of ours); runtime; protocol; ops; server; the CLI root (Main). The client (test-lb) and bench
- * are side towers on L0 only. A package may use its own layer and the ones below, never one above, and no two
- * packages may need each other. lab (the local replicas-behind-a-load-balancer command) sits beside the CLI root:
- * it starts the service as child processes of the same jar, so it stands on L0 only and never on the server's
- * internals; only Main uses it. Only production classes are checked; tests may reach across layers.
+ * nothing else of ours); runtime; protocol; ops and cluster (side by side, neither using the other); server; the
+ * CLI root (Main). The client (test-lb) and bench are side towers on L0 only. A package may use its own layer
+ * and the ones below, never one above, and no two packages may need each other. lab (the local
+ * replicas-behind-a-load-balancer command) sits beside the CLI root: it starts the service as child processes of
+ * the same jar, so it stands on L0 only and never on the server's internals; only Main uses it. Only production
+ * classes are checked; tests may reach across layers.
  */
 @AnalyzeClasses(packages = "io.wstest", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -45,6 +46,7 @@ class ArchitectureTest {
     .layer("Runtime").definedBy("io.wstest.runtime..")
     .layer("Protocol").definedBy("io.wstest.protocol..")
     .layer("Ops").definedBy("io.wstest.ops..")
+    .layer("Cluster").definedBy("io.wstest.cluster..")
     .layer("Server").definedBy("io.wstest.server..")
     .layer("Cli").definedBy(JavaClass.Predicates.resideInAPackage("io.wstest"))
     .layer("Client").definedBy("io.wstest.client..")
@@ -57,7 +59,8 @@ class ArchitectureTest {
     .whereLayer("Runtime").mayOnlyAccessLayers(with(FOUNDATION, "Runtime"))
     .whereLayer("Protocol").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol"))
     .whereLayer("Ops").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops"))
-    .whereLayer("Server").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops", "Server"))
+    .whereLayer("Cluster").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Cluster"))
+    .whereLayer("Server").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops", "Cluster", "Server"))
     .whereLayer("Client").mayOnlyAccessLayers(with(FOUNDATION, "Client"))
     .whereLayer("Bench").mayOnlyAccessLayers(with(FOUNDATION, "Client", "Bench"))
     .whereLayer("Lab").mayOnlyAccessLayers(with(FOUNDATION, "Lab"))

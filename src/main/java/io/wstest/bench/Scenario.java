@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,15 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
 
   /** Runs once against {@code server}; called on the load generator's event loop, completes with the figures. */
   abstract Future<JsonObject> run(LoadClient client, ServerUnderTest server);
+
+  /** Extra environment of the spawned service (the cluster mode's REDIS_URL); asked for before each spawn. */
+  Map<String, String> serviceEnvironment() {
+    return Map.of();
+  }
+
+  /** After each run against a server, whatever happened: stops what the scenario started itself. */
+  void afterRun() {
+  }
 
   /** A usage error naming the flag: picocli prints it with the usage and exits 2. */
   CommandLine.ParameterException bad(String flag, String problem) {
@@ -128,10 +138,17 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   private enum ServerKind { EXTERNAL, SERVICE, BASELINE }
 
   private JsonObject runAgainst(ServerKind kind) {
-    SpawnSettings spawn = spawnSettings();
+    try {
+      return runAgainst(kind, spawnSettings());
+    } finally {
+      afterRun();
+    }
+  }
+
+  private JsonObject runAgainst(ServerKind kind, SpawnSettings spawn) {
     try (ServerUnderTest server = switch (kind) {
       case EXTERNAL -> ServerUnderTest.external(common.url, common.serverPid);
-      case SERVICE -> ServerUnderTest.spawnService(spawn);
+      case SERVICE -> ServerUnderTest.spawnService(spawn, serviceEnvironment());
       case BASELINE -> ServerUnderTest.spawnBaseline(spawn);
     }; LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
       JsonObject figures = await(client.onLoop(() -> run(client, server)), server);
@@ -163,7 +180,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  private SpawnSettings spawnSettings() {
+  SpawnSettings spawnSettings() {
     List<String> jvm = common.serverJvmOptions != null
       ? SpawnSettings.parseOptions(common.serverJvmOptions) : SpawnSettings.recommendedJvmOptions();
     String cpus = tasksetAvailable() && !"none".equals(common.serverCpus) ? common.serverCpus : null;

@@ -67,21 +67,27 @@ final class ServerUnderTest implements AutoCloseable {
 
   /** Spawns the service and waits for its start-up line. */
   static ServerUnderTest spawnService(SpawnSettings spawn) {
-    return spawn(spawn, "service", ServerUnderTest::serviceLaunch);
+    return spawnService(spawn, Map.of());
+  }
+
+  /** Spawns the service with extra environment (REDIS_URL for a cluster) and waits for its start-up line. */
+  static ServerUnderTest spawnService(SpawnSettings spawn, Map<String, String> env) {
+    return spawn(spawn, "service", ServerUnderTest::serviceLaunch, env);
   }
 
   /** Spawns the bare Vert.x baseline server. */
   static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
-    return spawn(spawn, "baseline", ServerUnderTest::baselineLaunch);
+    return spawn(spawn, "baseline", ServerUnderTest::baselineLaunch, Map.of());
   }
 
   /** {@code name} is the kind {@code launches} makes; the ports are picked last, right before the start. */
-  private static ServerUnderTest spawn(SpawnSettings spawn, String name, Supplier<Launch> launches) {
+  private static ServerUnderTest spawn(SpawnSettings spawn, String name, Supplier<Launch> launches,
+                                       Map<String, String> env) {
     List<String> jvm = new ArrayList<>(spawn.jvmOptions());
     if (spawn.cds()) {
       jvm.add("-XX:SharedArchiveFile=" + CdsArchive.of(spawn, name, launches));
     }
-    return start(spawn, jvm, launches.get(), Map.of());
+    return start(spawn, jvm, launches.get(), env);
   }
 
   /** Starts a server with exactly these JVM flags and extra environment, and waits until it printed its ready line. */

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.runtime.FatalErrors;
 import io.wstest.wire.Fields;
 import io.wstest.wire.MessageTypes;
+import io.wstest.wire.Scopes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,6 +269,16 @@ final class Connection {
       send(new JsonObject().put(Fields.TYPE, MessageTypes.PONG).put(Fields.TIMESTAMP, Timestamps.now()).put(Fields.ORIGINAL_DATA, message));
     } else if (MessageTypes.BROADCAST.equals(type)) {
       metrics.receivedBroadcast.increment();
+      Object scope = message.getValue(Fields.SCOPE);
+      boolean cluster = Scopes.CLUSTER.equals(scope);
+      if (!cluster && scope != null && !Scopes.LOCAL.equals(scope)) {
+        send(new JsonObject()
+          .put(Fields.TYPE, MessageTypes.ERROR)
+          .put(Fields.ERROR, "invalid_scope")
+          .put(Fields.MESSAGE, "scope must be \"local\" (this replica, the default) or \"cluster\" (every replica)")
+          .put(Fields.TIMESTAMP, Timestamps.now()));
+        return;
+      }
       if (!broadcastAllowed()) {
         return;
       }
@@ -276,7 +287,12 @@ final class Connection {
         .put(Fields.MESSAGE, message.getValue(Fields.MESSAGE))
         .put(Fields.FROM, id)
         .put(Fields.TIMESTAMP, Timestamps.now())
-        .put(Fields.INSTANCE_ID, handler.identity().instanceId()));
+        .put(Fields.INSTANCE_ID, handler.identity().instanceId())
+        .put(Fields.DISPLAY_NAME, handler.identity().displayName())
+        .put(Fields.SCOPE, cluster ? Scopes.CLUSTER : Scopes.LOCAL), cluster);
+    } else if (MessageTypes.CLUSTER.equals(type)) {
+      metrics.receivedCluster.increment();
+      send(handler.clusterView().put(Fields.TYPE, MessageTypes.CLUSTER).put(Fields.TIMESTAMP, Timestamps.now()));
     } else if (MessageTypes.INFO.equals(type)) {
       metrics.receivedInfo.increment();
       send(info());
@@ -302,7 +318,7 @@ final class Connection {
   /** Every type but the protocol's requests is echoed (docs/protocol.md). */
   private static boolean isEcho(String type) {
     return switch (type) {
-      case MessageTypes.PING, MessageTypes.BROADCAST, MessageTypes.INFO, MessageTypes.OPTIONS -> false;
+      case MessageTypes.PING, MessageTypes.BROADCAST, MessageTypes.INFO, MessageTypes.OPTIONS, MessageTypes.CLUSTER -> false;
       default -> true;
     };
   }
@@ -396,8 +412,20 @@ final class Connection {
     if (!closing) {
       send(new JsonObject()
         .put(Fields.TYPE, MessageTypes.BROADCAST_ACK)
+        .put(Fields.SCOPE, Scopes.LOCAL)
         .put(Fields.RECIPIENTS, recipients)
         .put(Fields.DROPPED, dropped)
+        .put(Fields.TIMESTAMP, Timestamps.now()));
+    }
+  }
+
+  /** The cluster broadcast's ack: this replica's counts and those the other replicas reported in time. */
+  void clusterBroadcastDelivered(JsonObject counts) {
+    if (!closing) {
+      send(new JsonObject()
+        .put(Fields.TYPE, MessageTypes.BROADCAST_ACK)
+        .put(Fields.SCOPE, Scopes.CLUSTER)
+        .mergeIn(counts)
         .put(Fields.TIMESTAMP, Timestamps.now()));
     }
   }

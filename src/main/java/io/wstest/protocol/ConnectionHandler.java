@@ -7,9 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.ServiceLifecycle;
+import io.wstest.wire.Fields;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -228,14 +230,81 @@ public final class ConnectionHandler {
 
   /**
    * Publishes a broadcast to every protocol socket of this process (/ws and the raw server, not /echo) and
-   * reports the recipient count to the sender.
+   * reports the recipient count to the sender. With {@code clusterScope} and a {@link ClusterLink} attached it
+   * also goes to every other replica, and the sender's ack waits for their reports (at most the link's window).
    */
-  void publish(Connection sender, JsonObject message) {
+  void publish(Connection sender, JsonObject message, boolean clusterScope) {
     String encoded = message.encode();
+    if (!clusterScope) {
+      deliverEverywhere(vertx, registry, encoded).onSuccess(local -> context.runOnContext(v ->
+        sender.broadcastDelivered(local.recipients(), local.dropped())));
+      return;
+    }
+    ClusterLink cluster = registry.cluster();
+    Future<Delivered> local = deliverEverywhere(vertx, registry, encoded);
+    Future<JsonObject> remote = cluster != null ? cluster.publish(encoded) : Future.succeededFuture(
+      new JsonObject().put(Fields.CLUSTER, "disabled").put(Fields.REPLICAS_EXPECTED, 0).put(Fields.REPLICAS, new JsonArray()));
+    Future.all(local, remote).onComplete(done -> context.runOnContext(v ->
+      sender.clusterBroadcastDelivered(clusterAck(local.result(), remote.result()))));
+  }
+
+  /** This replica's counts first, then each replica that reported; totals over all of them. */
+  private JsonObject clusterAck(Delivered local, JsonObject remote) {
+    JsonArray replicas = new JsonArray().add(new JsonObject()
+      .put(Fields.INSTANCE_ID, identity.instanceId())
+      .put(Fields.DISPLAY_NAME, identity.displayName())
+      .put(Fields.RECIPIENTS, local.recipients())
+      .put(Fields.DROPPED, local.dropped()));
+    int recipients = local.recipients();
+    int dropped = local.dropped();
+    JsonArray reported = remote.getJsonArray(Fields.REPLICAS, new JsonArray());
+    for (int i = 0; i < reported.size(); i++) {
+      JsonObject replica = reported.getJsonObject(i);
+      replicas.add(replica);
+      recipients += replica.getInteger(Fields.RECIPIENTS, 0);
+      dropped += replica.getInteger(Fields.DROPPED, 0);
+    }
+    int expected = 1 + remote.getInteger(Fields.REPLICAS_EXPECTED, 0);
+    return new JsonObject()
+      .put(Fields.RECIPIENTS, recipients)
+      .put(Fields.DROPPED, dropped)
+      .put(Fields.CLUSTER, remote.getString(Fields.CLUSTER))
+      .put(Fields.REPLICAS_EXPECTED, expected)
+      .put(Fields.REPLICAS_REPORTED, replicas.size())
+      .put(Fields.COMPLETE, replicas.size() >= expected)
+      .put(Fields.REPLICAS, replicas);
+  }
+
+  /**
+   * Delivers an encoded broadcast message to every protocol socket of this process: encoded once, every hub
+   * appends only each socket's {@code seq}. Completes, on any thread, once every hub is done. The cluster link
+   * uses it for broadcasts that come from other replicas.
+   */
+  public static Future<Delivered> deliverLocally(Vertx vertx, String encodedBroadcast) {
+    return deliverEverywhere(vertx, ConnectionRegistry.of(vertx), encodedBroadcast);
+  }
+
+  private static Future<Delivered> deliverEverywhere(Vertx vertx, ConnectionRegistry registry, String encoded) {
+    int hubs = registry.hubCount();
+    if (hubs == 0) {
+      return Future.succeededFuture(new Delivered(0, 0));
+    }
+    Promise<Delivered> done = Promise.promise();
     String prefix = encoded.substring(0, encoded.length() - 1);
-    Broadcast broadcast = new Broadcast(prefix, registry.hubCount(),
-      (recipients, dropped) -> context.runOnContext(v -> sender.broadcastDelivered(recipients, dropped)));
+    Broadcast broadcast = new Broadcast(prefix, hubs, (recipients, dropped) ->
+      done.complete(new Delivered(recipients, dropped)));
     vertx.eventBus().publish(Broadcast.ADDRESS, broadcast, LOCAL_BROADCAST);
+    return done.future();
+  }
+
+  /** The body of a {@code cluster} reply: the link's live view, or {@code enabled: false} without Redis. */
+  JsonObject clusterView() {
+    ClusterLink cluster = registry.cluster();
+    if (cluster == null) {
+      return new JsonObject().put("enabled", false).put("status", "disabled")
+        .put("message", "clustering is off: this replica was started without REDIS_URL");
+    }
+    return cluster.view();
   }
 
   private void deliver(Broadcast broadcast) {

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Process-wide connection bookkeeping, shared by every verticle instance of both servers through Vert.x's
- * local shared data. Each replica (JVM) counts only its own sockets.
+ * local shared data. Each replica (JVM) counts only its own sockets; the other replicas are reached through
+ * the {@link ClusterLink}, when one is attached.
  */
 public final class ConnectionRegistry implements Shareable {
 
@@ -23,6 +24,8 @@ public final class ConnectionRegistry implements Shareable {
   private final AtomicInteger hubs = new AtomicInteger();
   /** Sockets admitted and not yet closed, handshakes in progress included: what MAX_CONNECTIONS limits. */
   private final AtomicInteger admitted = new AtomicInteger();
+  /** The other replicas (REDIS_URL), or null when clustering is off. */
+  private volatile ClusterLink cluster;
 
   private ConnectionRegistry() {
   }
@@ -72,6 +75,16 @@ public final class ConnectionRegistry implements Shareable {
   /** Places taken under MAX_CONNECTIONS right now: open sockets plus handshakes in progress. */
   int admitted() {
     return admitted.get();
+  }
+
+  /** Connects this replica to the others; called once at start-up when clustering is configured. */
+  public void attachCluster(ClusterLink link) {
+    this.cluster = link;
+  }
+
+  /** The other replicas, or null when clustering is off. */
+  public ClusterLink cluster() {
+    return cluster;
   }
 
   void hubRegistered() {

@@ -23,6 +23,7 @@ final class WebSocketMetrics implements Shareable {
   final Counter receivedPing;
   final Counter receivedBroadcast;
   final Counter receivedInfo;
+  final Counter receivedCluster;
   final Counter receivedOptions;
   final Counter receivedEcho;
   final Counter receivedInvalidJson;
@@ -49,6 +50,7 @@ final class WebSocketMetrics implements Shareable {
     receivedPing = received(registry, "ping");
     receivedBroadcast = received(registry, "broadcast");
     receivedInfo = received(registry, "info");
+    receivedCluster = received(registry, "cluster");
     receivedOptions = received(registry, "options");
     receivedEcho = received(registry, "echo");
     receivedInvalidJson = received(registry, "invalid_json");

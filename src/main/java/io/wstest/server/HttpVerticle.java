@@ -81,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     getOrHead(router, "/readyz").handler(readiness);
     router.route("/request").handler(new RequestEndpoint(identity, config.showCredentials(),
       config.maxMessageBytes())::handle);
+    getOrHead(router, "/cluster").handler(new ClusterEndpoint(ConnectionRegistry.of(vertx))::handle);
     if (config.adminEnabled()) {
       new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
     }

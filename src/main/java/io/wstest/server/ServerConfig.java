@@ -1,9 +1,15 @@
 package io.wstest.server;
 
+import io.wstest.cluster.ClusterSettings;
+import io.wstest.cluster.RedisEndpoint;
 import io.wstest.ops.AllowedOrigins;
 import io.wstest.options.SafeEcho;
 import io.wstest.protocol.ConnectionOptions;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -122,6 +128,18 @@ public final class ServerConfig {
       + "requests); more are closed at once");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
+  public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
+    "turn clustering on: redis://[user:password@]host[:port] or rediss:// (TLS); replicas sharing it see each other "
+      + "(GET /cluster) and can broadcast to all sockets of all replicas; unset = every replica on its own",
+    RedisEndpoint::parse).shownAs(ServerConfig::maskedUrl);
+  public static final Setting<String> REDIS_PASSWORD = Setting.text("REDIS_PASSWORD", "--redis-password", "PASSWORD",
+    null, "Redis password when REDIS_URL has none (prefer the env var or REDIS_PASSWORD_FILE: flags show in ps)")
+    .shownAs(raw -> "***");
+  public static final Setting<String> REDIS_PASSWORD_FILE = Setting.readableFile("REDIS_PASSWORD_FILE",
+    "--redis-password-file", "file holding the Redis password (e.g. a mounted secret); trailing newline ignored");
+  public static final Setting<Long> CLUSTER_HEARTBEAT = Setting.duration("CLUSTER_HEARTBEAT", "--cluster-heartbeat",
+    "1s", "with REDIS_URL: how often this replica publishes its counts and state; the others drop it after "
+      + ClusterSettings.EXPIRY_HEARTBEATS + " heartbeats of silence");
 
   /** Every setting, in the order {@code --help} lists them. */
   public static final List<Setting<?>> SETTINGS = List.of(
@@ -130,7 +148,8 @@ public final class ServerConfig {
     TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CLIENT_AUTH, SHOW_CREDENTIALS, SUBPROTOCOLS,
     PROXY_HTTP_PORT, PROXY_WS_PORT, PROXY_PROTOCOL_TIMEOUT,
     PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT,
-    HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED);
+    HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED,
+    REDIS_URL, REDIS_PASSWORD, REDIS_PASSWORD_FILE, CLUSTER_HEARTBEAT);
 
   private final Map<Setting<?>, Object> values;
 
@@ -179,9 +198,12 @@ public final class ServerConfig {
       try {
         values.put(setting, setting.parse(raw));
       } catch (IllegalArgumentException e) {
-        // a file setting's value is a path, worth showing, unless it is the key itself (TLS_KEY with PEM text)
-        String shown = setting.label().equals("FILE") ? SafeEcho.quote(raw.trim())
-          : SafeEcho.quote(setting.env(), raw.trim());
+        // a masked setting (REDIS_URL) shows its mask; a file setting's value is a path, worth showing, unless
+        // it is the key itself (TLS_KEY with PEM text)
+        String trimmed = raw.trim();
+        String shown = setting.masked() ? "'" + setting.shown(trimmed) + "'"
+          : setting.label().equals("FILE") ? SafeEcho.quote(trimmed)
+          : SafeEcho.quote(setting.env(), trimmed);
         throw new ConfigException("Invalid value for " + source + ": " + shown + " ("
           + SafeEcho.scrub(e.getMessage()) + ")");
       }
@@ -191,7 +213,28 @@ public final class ServerConfig {
     config.checkKeepalive();
     config.checkCloseTimeout();
     config.checkPreUpgradeDeadlines();
+    config.checkCluster();
     return config;
+  }
+
+  /** A REDIS_URL as an error message may show it: the password, if any, masked even when the URL is unusable. */
+  static String maskedUrl(String raw) {
+    return raw.replaceAll("(?<=://)([^/@:]*):[^/@]*@", "$1:***@");
+  }
+
+  /** One password source only, and a heartbeat the expiry can be counted in. */
+  private void checkCluster() {
+    RedisEndpoint endpoint = get(REDIS_URL);
+    int sources = (endpoint != null && endpoint.password() != null ? 1 : 0) + (get(REDIS_PASSWORD) != null ? 1 : 0)
+      + (get(REDIS_PASSWORD_FILE) != null ? 1 : 0);
+    if (sources > 1) {
+      throw new ConfigException("the Redis password is given more than once (in " + REDIS_URL.env() + ", "
+        + REDIS_PASSWORD.env() + " and " + REDIS_PASSWORD_FILE.env() + "): give it in one place only");
+    }
+    if (get(CLUSTER_HEARTBEAT) < 100) {
+      throw new ConfigException(CLUSTER_HEARTBEAT.flag() + " / " + CLUSTER_HEARTBEAT.env()
+        + " must be at least 100ms");
+    }
   }
 
   private void checkCombinations() {
@@ -333,6 +376,27 @@ public final class ServerConfig {
   public Duration handshakeTimeout() { return Duration.ofMillis(get(HANDSHAKE_TIMEOUT)); }
   public Duration httpIdleTimeout() { return Duration.ofMillis(get(HTTP_IDLE_TIMEOUT)); }
   public int maxPendingConnections() { return get(MAX_PENDING_CONNECTIONS); }
+
+  /** Clustering over Redis, or null when REDIS_URL is unset. */
+  public ClusterSettings clusterSettings() {
+    RedisEndpoint endpoint = get(REDIS_URL);
+    if (endpoint == null) {
+      return null;
+    }
+    String password = endpoint.password();
+    if (password == null) {
+      password = get(REDIS_PASSWORD);
+    }
+    String file = get(REDIS_PASSWORD_FILE);
+    if (password == null && file != null) {
+      try {
+        password = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new ConfigException("cannot read " + REDIS_PASSWORD_FILE.env() + " " + file + ": " + e.getMessage());
+      }
+    }
+    return new ClusterSettings(endpoint, password, get(CLUSTER_HEARTBEAT));
+  }
 
   /** The limits the connection handlers of both servers enforce. */
   public ConnectionOptions connectionOptions() {

@@ -4,6 +4,8 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wstest.cluster.ClusterSettings;
+import io.wstest.cluster.RedisCluster;
 import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.Metrics;
 import io.wstest.runtime.ServiceLifecycle;
@@ -31,7 +33,12 @@ public final class ServiceLauncher {
     }
     Metrics.of(vertx).registerInfo(identity);
     DeploymentOptions options = new DeploymentOptions().setInstances(config.instances());
-    return deploy(vertx, () -> new HttpVerticle(config, identity), options, config.httpPort(), ServerConfig.HTTP_PORT, config)
+    ClusterSettings cluster = config.clusterSettings();
+    // the link first, so the first socket can already broadcast to the cluster; it does not wait for Redis
+    Future<?> link = cluster == null ? Future.succeededFuture()
+      : vertx.deployVerticle(new RedisCluster(cluster, identity));
+    return link.compose(c -> deploy(vertx, () -> new HttpVerticle(config, identity), options,
+      config.httpPort(), ServerConfig.HTTP_PORT, config))
       .compose(v -> deploy(vertx, () -> new RawWebSocketVerticle(config, identity), options, config.wsPort(),
         ServerConfig.WS_PORT, config))
       .onSuccess(v -> {
@@ -45,6 +52,8 @@ public final class ServiceLauncher {
           LOG.info("PROXY protocol required on {}:{} (HTTP) and {}:{} (raw WebSocket); 0 = off", config.bindHost(),
             config.proxyHttpPort(), config.bindHost(), config.proxyWsPort());
         }
+        LOG.info("Cluster: {}", cluster == null ? "off (no REDIS_URL): this replica sees only its own sockets"
+          : "on, Redis at REDIS_URL " + cluster.endpoint().masked());
         LOG.info("TLS: {}; allowed origins: {}; admin toggles: {}", config.tls() ? "on (https/wss)" : "off",
           config.allowedOrigins(), !config.adminEnabled() ? "off"
             : config.adminToken() == null ? "on, no ADMIN_TOKEN (anyone reaching the port may use them)"

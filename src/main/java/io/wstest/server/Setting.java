@@ -24,6 +24,8 @@ public final class Setting<T> {
   private final String defaultText;
   private final String description;
   private final Function<String, T> parser;
+  /** How a given value may be shown in an error message when it must be masked (secrets); null: SafeEcho decides. */
+  private Function<String, String> shown;
 
   private Setting(String env, String flag, String label, String defaultText, String description,
                   Function<String, T> parser) {
@@ -82,6 +84,22 @@ public final class Setting<T> {
       }
       return raw;
     });
+  }
+
+  /** The same setting, whose given values are shown through {@code mask} in error messages (secrets). */
+  public Setting<T> shownAs(Function<String, String> mask) {
+    this.shown = mask;
+    return this;
+  }
+
+  /** A given value as an error message may repeat it. */
+  String shown(String raw) {
+    return shown == null ? raw : shown.apply(raw);
+  }
+
+  /** True when given values are shown only through a mask. */
+  boolean masked() {
+    return shown != null;
   }
 
   public String env() { return env; }

@@ -72,6 +72,19 @@ public final class Fields {
   public static final String FROM = "from";
   public static final String RECIPIENTS = "recipients";
   public static final String DROPPED = "dropped";
+  /** broadcast and broadcast_ack: {@link Scopes#LOCAL} (this replica) or {@link Scopes#CLUSTER} (every replica). */
+  public static final String SCOPE = "scope";
+  // cluster broadcast_ack: what the other replicas reported back
+  /** {@code up}, {@code unavailable} (Redis unreachable) or {@code disabled} (no REDIS_URL). */
+  public static final String CLUSTER = "cluster";
+  public static final String REPLICAS_EXPECTED = "replicas_expected";
+  public static final String REPLICAS_REPORTED = "replicas_reported";
+  /** True when every replica expected reported its recipients in time. */
+  public static final String COMPLETE = "complete";
+  /** The ack's per-replica reports, and the cluster view's replicas. */
+  public static final String REPLICAS = "replicas";
+  /** Cluster view: a replica's state, {@code ready}, {@code draining} or {@code starting}. */
+  public static final String STATE = "state";
   /** error: its code, such as {@code invalid_json}. */
   public static final String ERROR = "error";
   /** error {@code invalid_option}: the option that was refused. */

@@ -13,6 +13,8 @@ public final class MessageTypes {
   public static final String OPTIONS_ACK = "options_ack";
   public static final String ERROR = "error";
   public static final String SHUTDOWN = "shutdown";
+  /** The replicas this one sees (with REDIS_URL); also a client request. */
+  public static final String CLUSTER = "cluster";
 
   // the client's (echo, broadcast and info are both)
   public static final String PING = "ping";

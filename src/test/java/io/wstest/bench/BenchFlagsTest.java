@@ -49,6 +49,14 @@ class BenchFlagsTest {
     assertBadFlag("--connections", "hold", "--spawn", "--connections", "19000");
     assertBadFlag("--connections", "echo", "--spawn", "--connections", "many");
     assertBadFlag("--server-cpus", "echo", "--spawn", "--server-cpus", "zero");
+    assertBadFlag("--replicas", "broadcast", "--spawn", "--redis", "--replicas", "9");
+  }
+
+  @Test
+  void clusterModeNeedsRedisAndSpawnedReplicas() {
+    assertBadFlag("--replicas", "broadcast", "--spawn", "--replicas", "3");
+    assertBadFlag("--redis", "broadcast", "--url", "ws://127.0.0.1:1/", "--redis");
+    assertBadFlag("--baseline", "broadcast", "--spawn", "--redis", "--baseline");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.wstest.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.testsupport.RedisProcess;
 import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Smoke test of every scenario: the real jar spawns the real service (and the baseline), runs a tiny, short load
@@ -97,6 +99,23 @@ class BenchIT {
     assertEquals(20, figures.getInteger("receivers"));
     assertEquals(2, figures.getInteger("rounds_complete"));
     assertEquals(0, figures.getInteger("missing_deliveries"));
+    assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms");
+  }
+
+  /** Cluster mode: a redis-server and three replicas started by bench, receivers spread, broadcasts scope cluster. */
+  @Test
+  void clusterBroadcastReachesEveryReceiverOnEveryReplica() throws Exception {
+    assumeTrue(RedisProcess.available(), RedisProcess.INSTALL_HINT);
+    JsonObject report = bench("broadcast", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
+      "--redis", "--replicas", "3", "--receivers", "30", "--rounds", "3", "--warmup-rounds", "1");
+    JsonObject settings = report.getJsonObject("settings");
+    assertEquals(3, settings.getInteger("replicas"), settings.encode());
+    assertEquals("cluster", settings.getString("scope"), settings.encode());
+    JsonObject figures = figures(report, 0);
+    assertEquals(30, figures.getInteger("receivers"), figures.encode());
+    assertEquals(List.of(10, 10, 10), figures.getJsonArray("receivers_per_replica").getList(), figures.encode());
+    assertEquals(3, figures.getInteger("rounds_complete"), figures.encode());
+    assertEquals(0, figures.getInteger("missing_deliveries"), figures.encode());
     assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms");
   }
 

@@ -62,6 +62,16 @@ public class TestLbArgumentsTest {
   }
 
   @Test
+  void expectInstancesClusterIsReadFromTheServiceWhenTheRunStarts() {
+    TestLbSettings s = settings("--expect-instances", "Cluster");
+    assertTrue(s.expectInstancesGiven());
+    assertTrue(s.expectInstancesFromCluster());
+    assertEquals("cluster", s.toJson().getString("expect_instances_from"));
+    assertEquals(4, s.expecting(4).expectInstances());
+    assertFalse(settings("--expect-instances", "2").toJson().containsKey("expect_instances_from"));
+  }
+
+  @Test
   void everyFlagIsParsed() {
     TestLbSettings s = settings("--host", "lb.example", "--http-port", "80", "--ws-port", "81", "--endpoint", "RAW",
       "-n", "200", "--hold", "--concurrency", "8", "--expect-instances", "3", "--max-skew", "1.5",
@@ -73,6 +83,7 @@ public class TestLbArgumentsTest {
     assertEquals(8, s.concurrency());
     assertEquals(3, s.expectInstances());
     assertTrue(s.expectInstancesGiven());
+    assertFalse(s.expectInstancesFromCluster());
     assertEquals(1.5, s.maxSkew());
     assertEquals(Map.of("a", 3.0, "b", 1.0), s.weights().byName());
     assertEquals(List.of(Map.entry("Cookie", "SRV=b1"), Map.entry("X-Test", "two words")), s.headers());
@@ -122,7 +133,7 @@ public class TestLbArgumentsTest {
       {"--bogus"}, {"--connections", "0"}, {"--connections", "many"}, {"--concurrency", "0"},
       {"--endpoint", "tcp"}, {"--url", "http://x/"}, {"--url", "ws://"}, {"--header", "no colon"},
       {"--weights", "a=3,b"}, {"--weights", "a=-1"}, {"--weights", "a=0"}, {"--max-skew", "0.5"},
-      {"--expect-instances", "0"}, {"--timeout", "forever"}, {"--http-port", "70000"}, {"--host", "ws://x"}};
+      {"--expect-instances", "0"}, {"--expect-instances", "many"}, {"--timeout", "forever"}, {"--http-port", "70000"}, {"--host", "ws://x"}};
     for (String[] args : cases) {
       Map.Entry<Integer, String> result = run(args);
       assertEquals(2, result.getKey(), String.join(" ", args));

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.io.IOException;
@@ -37,7 +38,8 @@ final class DeployFiles {
     "Deployment", Map.entry("apps/v1", Deployment.class),
     "Service", Map.entry("v1", Service.class),
     "PodDisruptionBudget", Map.entry("policy/v1", PodDisruptionBudget.class),
-    "Ingress", Map.entry("networking.k8s.io/v1", Ingress.class));
+    "Ingress", Map.entry("networking.k8s.io/v1", Ingress.class),
+    "NetworkPolicy", Map.entry("networking.k8s.io/v1", NetworkPolicy.class));
 
   static final ObjectMapper STRICT_YAML = YAMLMapper.builder()
     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

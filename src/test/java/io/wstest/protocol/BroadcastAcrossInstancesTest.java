@@ -137,7 +137,10 @@ class BroadcastAcrossInstancesTest {
         assertEquals(0, ack.getInteger("dropped"));
         for (int i = 0; i < sockets.size(); i++) {
           JsonObject copy = copies.get(i).result();
-          assertEquals(Set.of("type", "message", "from", "timestamp", "instance_id", "seq"), copy.fieldNames());
+          assertEquals(Set.of("type", "message", "from", "timestamp", "instance_id", "display_name", "scope", "seq"),
+            copy.fieldNames());
+          assertEquals("local", copy.getString("scope"));
+          assertEquals(InProcessService.IDENTITY.displayName(), copy.getString("display_name"));
           assertEquals(message, copy.getValue("message"));
           assertEquals(senderId, copy.getString("from"));
           assertEquals(InProcessService.IDENTITY.instanceId(), copy.getString("instance_id"));

@@ -106,6 +106,8 @@ class DashboardIT {
     wait(driver).until(ExpectedConditions.textMatches(By.id("ping-rtt"), Pattern.compile("\\d+\\.\\d ms")));
     // The live stats come from {"type":"info"} on the page's socket: at least the page's own socket is open.
     wait(driver).until(ExpectedConditions.textMatches(By.id("stats-total"), Pattern.compile("[1-9]\\d*")));
+    // Started without REDIS_URL: the server-side view says clustering is off (ClusterIT shows it on).
+    wait(driver).until(ExpectedConditions.attributeToBe(By.id("cluster-summary"), "data-status", "disabled"));
 
     type("message", "hello, dashboard");
     click("echo");

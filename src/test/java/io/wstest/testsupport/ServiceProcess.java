@@ -208,6 +208,7 @@ public final class ServiceProcess implements AutoCloseable {
     private int httpPort = -1;
     private int wsPort = -1;
     private String name = "service";
+    private Duration startTimeout = Duration.ofSeconds(30);
 
     public Builder env(String key, String value) {
       env.put(key, value);
@@ -221,6 +222,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     public Builder arg(String... more) {
       args.addAll(List.of(more));
+      return this;
+    }
+
+    /** How long {@link #start()} waits for the start-up line (several JVMs starting at once on a busy machine). */
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = timeout;
       return this;
     }
 
@@ -242,7 +249,7 @@ public final class ServiceProcess implements AutoCloseable {
       fullEnv.putAll(env);
       Path log = Path.of("target", "it-logs", name + "-" + http + ".log");
       Process process = launch(args, fullEnv, log);
-      return new ServiceProcess(process, http, ws, log).awaitStarted(Duration.ofSeconds(30));
+      return new ServiceProcess(process, http, ws, log).awaitStarted(startTimeout);
     }
   }
 }

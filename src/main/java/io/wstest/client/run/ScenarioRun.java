@@ -3,8 +3,10 @@ package io.wstest.client.run;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.socket.ClusterView;
 import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.HealthCheck;
+import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,8 @@ public final class ScenarioRun implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final List<Supplier<Future<?>>> closers = new ArrayList<>();
   private HealthCheck.Result health;
+  private HealthCheck healthCheck;
+  private WsTarget healthTarget;
 
   private ScenarioRun() {
   }
@@ -42,6 +46,8 @@ public final class ScenarioRun implements AutoCloseable {
     ScenarioRun run = new ScenarioRun();
     HealthCheck healthCheck = run.closeAtEnd(new HealthCheck(vertx, connect.headers(), connect.timeout(),
       connect.insecure()), HealthCheck::close);
+    run.healthCheck = healthCheck;
+    run.healthTarget = connect.healthTarget();
     try {
       console.start(title, connect.healthTarget().healthUrl());
       run.health = await(healthCheck.check(connect.healthTarget()));
@@ -55,6 +61,14 @@ public final class ScenarioRun implements AutoCloseable {
 
   public HealthCheck.Result health() {
     return health;
+  }
+
+  /**
+   * {@code GET /cluster} on the health target (through the load balancer): the service's own view of its
+   * replicas, or why there is none. Bounded by the timeout; never throws for an answer the service gave.
+   */
+  public ClusterView clusterView() throws InterruptedException {
+    return await(healthCheck.cluster(healthTarget));
   }
 
   public Instant started() {

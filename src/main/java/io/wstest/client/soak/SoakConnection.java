@@ -7,7 +7,9 @@ import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.Welcome;
 import io.wstest.wire.Fields;
 import io.wstest.wire.MessageTypes;
+import io.wstest.wire.Scopes;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ final class SoakConnection implements ClientSocket.Events {
   private Long shutdownAtMs;
   private SoakDisconnect.Builder disconnect;
   private long timer = -1;
+  /** The cluster broadcasts sent on this connection whose ack has not arrived, in sending order. */
+  private final ArrayDeque<Long> clusterAcksOwed = new ArrayDeque<>();
 
   SoakConnection(SoakRun run, SoakRun.Slot slot) {
     this.run = run;
@@ -57,13 +61,24 @@ final class SoakConnection implements ClientSocket.Events {
     return true;
   }
 
+  /** Sends cluster broadcast, counting {@code expected} open sockets; false when this connection cannot write. */
+  boolean sendClusterBroadcast(ClusterBroadcasts broadcasts, long nowMs, int expected) {
+    if (socket.cannotWrite() || shutdownAtMs != null) {
+      return false;
+    }
+    long n = broadcasts.sending(nowMs, expected);
+    clusterAcksOwed.add(n);
+    socket.write(broadcasts.message(n));
+    return true;
+  }
+
   SoakInstance instance() {
     return instance;
   }
 
   /** Answers or a server close are still owed on this connection. */
   boolean owed() {
-    return !outstanding.isEmpty() || shutdownAtMs != null;
+    return !outstanding.isEmpty() || shutdownAtMs != null || !clusterAcksOwed.isEmpty();
   }
 
   @Override
@@ -131,6 +146,17 @@ final class SoakConnection implements ClientSocket.Events {
       answered(message.getValue(Fields.ORIGINAL_MESSAGE) instanceof JsonObject o ? o : null);
     } else if (MessageTypes.SHUTDOWN.equals(type)) {
       shutdown(message);
+    } else if (run.clusterBroadcasts != null && MessageTypes.BROADCAST.equals(type)) {
+      run.clusterBroadcasts.arrived(message);
+    } else if (run.clusterBroadcasts != null && MessageTypes.BROADCAST_ACK.equals(type)
+      && Scopes.CLUSTER.equals(message.getValue(Fields.SCOPE)) && !clusterAcksOwed.isEmpty()) {
+      run.clusterBroadcasts.acked(clusterAcksOwed.poll(), message);
+      run.stopWhenSettled();
+    } else if (MessageTypes.ERROR.equals(type) && "rate_limited".equals(message.getValue(Fields.ERROR))
+      && !clusterAcksOwed.isEmpty()) {
+      // refused over BROADCAST_RATE: that broadcast gets no ack and reached nobody
+      clusterAcksOwed.poll();
+      run.stopWhenSettled();
     }
     // anything else (a broadcast by another client of the same instance) only counts for the seq check
   }

@@ -39,6 +39,12 @@ public final class SoakOptions {
     description = "Longest wait between reconnect attempts (default: ${DEFAULT-VALUE}).")
   Duration backoffMax;
 
+  @Option(names = "--cluster-broadcast-every", paramLabel = "DURATION", converter = DurationConverter.class,
+    description = "With a clustered service (REDIS_URL): every DURATION one open socket sends a broadcast with "
+      + "scope cluster, which every open socket of the soak should receive whatever replica it is on; the report "
+      + "counts received/expected and judges losses against complete acks (100ms-1h, default: off).")
+  Duration clusterBroadcastEvery;
+
   @Option(names = "--max-lost", paramLabel = "N", defaultValue = "0",
     description = "Fail (exit 1) when more than N messages were lost: sent and never answered "
       + "(default: ${DEFAULT-VALUE}).")

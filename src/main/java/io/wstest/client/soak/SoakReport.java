@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
@@ -18,9 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Everything one soak found; its JSON fields are listed in docs/test-lb.md. */
+/**
+ * Everything one soak found; its JSON fields are listed in docs/test-lb.md. {@code serverSideStart} and
+ * {@code serverSideEnd} are null unless the service's cluster view answered; {@code clusterBroadcasts} is null
+ * unless the soak sent cluster broadcasts.
+ */
 public record SoakReport(Instant startedAt, long durationMs, SoakSettings settings, HealthCheck.Result health,
-                         SoakSummary summary, Verdict verdict) implements ScenarioReport {
+                         SoakSummary summary, Verdict verdict, ServerSideCounts serverSideStart,
+                         ServerSideCounts serverSideEnd, ClusterBroadcasts.Counts clusterBroadcasts)
+  implements ScenarioReport {
 
   /** Disconnects listed one by one in the HTML report (all of them are in the JSON report). */
   public static final int HTML_DISCONNECT_ROWS = 300;
@@ -41,8 +48,16 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     summary.outcome().disconnects().forEach(d -> disconnects.add(d.toJson()));
     JsonArray timeline = new JsonArray();
     summary.outcome().timeline().forEach(t -> timeline.add(t.toJson()));
-    return new JsonObject().put("health", health.toJson()).put("summary", summary.toJson())
-      .put("disconnects", disconnects).put("timeline", timeline);
+    JsonObject body = new JsonObject().put("health", health.toJson()).put("summary", summary.toJson());
+    if (clusterBroadcasts != null) {
+      body.put("cluster_broadcasts", clusterBroadcasts.toJson());
+    }
+    if (serverSideStart != null || serverSideEnd != null) {
+      body.put("server_side", new JsonObject()
+        .put("start", serverSideStart == null ? null : serverSideStart.toJson())
+        .put("end", serverSideEnd == null ? null : serverSideEnd.toJson()));
+    }
+    return body.put("disconnects", disconnects).put("timeline", timeline);
   }
 
   @Override
@@ -66,7 +81,16 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     if (!o.connectFailures().isEmpty()) {
       facts.put("Failed connection attempts", o.connectFailures().toString());
     }
+    if (clusterBroadcasts != null) {
+      facts.put("Cluster broadcasts", clusterBroadcasts.line().substring("Cluster broadcasts: ".length()));
+    }
     page.facts(facts);
+    if (serverSideStart != null) {
+      serverSideStart.html(page, "Our sockets");
+    }
+    if (serverSideEnd != null) {
+      serverSideEnd.html(page, "Our sockets at the end");
+    }
     page.barChart("Disconnects by close code", Charts.countBars(summary.closes()));
     List<Double> reconnect = new ArrayList<>();
     o.disconnects().forEach(d -> {

@@ -54,6 +54,8 @@ public final class SoakRun {
   private final List<SoakOutcome.TimelineSample> timeline = new ArrayList<>();
   private final List<SoakInstance> after = new ArrayList<>();
   final SoakTally tally = new SoakTally();
+  /** Null unless --cluster-broadcast-every was given. */
+  final ClusterBroadcasts clusterBroadcasts;
   private long startNanos;
   int socketsConnected;
   private int abnormalLines;
@@ -67,6 +69,7 @@ public final class SoakRun {
     this.settings = settings;
     this.console = console;
     this.timeoutMs = settings.connect().timeout().toMillis();
+    this.clusterBroadcasts = settings.clusterBroadcastEvery() == null ? null : new ClusterBroadcasts();
     // make before break: a socket briefly holds two connections
     this.client = ClientSocket.client(vertx, 2 * settings.sockets() + 10, timeoutMs, settings.connect().insecure());
     List<WsTarget> targets = settings.connect().targets();
@@ -115,8 +118,27 @@ public final class SoakRun {
         timers.add(vertx.setPeriodic(phase, interval, t -> slot.send()));
       }
     }
+    if (clusterBroadcasts != null) {
+      long every = settings.clusterBroadcastEvery().toMillis();
+      timers.add(vertx.setPeriodic(every, every, t -> clusterBroadcast()));
+    }
     timers.add(vertx.setPeriodic(1000, t -> tick()));
     timers.add(vertx.setTimer(settings.duration().toMillis(), t -> stop()));
+  }
+
+  /** One cluster broadcast from the first socket that can send; every socket of the soak open now should get it. */
+  private void clusterBroadcast() {
+    for (Slot slot : slots) {
+      if (slot.current != null && slot.current.sendClusterBroadcast(clusterBroadcasts, nowMs(), open.size())) {
+        return;
+      }
+    }
+    clusterBroadcasts.notSent();
+  }
+
+  /** The cluster broadcast counts, or null when the soak sent none. */
+  public ClusterBroadcasts.Counts clusterBroadcastCounts() {
+    return clusterBroadcasts == null ? null : clusterBroadcasts.counts();
   }
 
   /** Once a second: a timeline sample, the unanswered-message check, and the progress line. */

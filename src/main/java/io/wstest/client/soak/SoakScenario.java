@@ -7,11 +7,14 @@ import io.wstest.client.run.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.HtmlReport;
+import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
 import io.wstest.options.Durations;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -38,13 +41,32 @@ public final class SoakScenario implements Scenario {
           + "(ramp-up %s); reconnecting whenever closed", settings.sockets(), HtmlReport.number(settings.rate()),
         Durations.format(settings.duration()), Durations.format(settings.rampUp())));
       connect.targets().forEach(t -> console.detail("URL: " + t.url()));
+      // the service's own view before the soak's sockets exist: what the replicas hold of other clients
+      ServerSideCounts atStart = run.health().ok() ? ServerSideCounts.of("start", run.clusterView(), Map.of()) : null;
+      if (settings.clusterBroadcastEvery() != null) {
+        console.detail("A cluster broadcast every " + Durations.format(settings.clusterBroadcastEvery())
+          + " from one socket; every open socket should receive it");
+      }
       console.detail("Roll out or restart replicas now.");
       SoakOutcome outcome = ScenarioRun.await(soak.run());
       SoakSummary summary = SoakSummary.of(outcome, soak.endMs(), settings.recoveryLimit());
       results(console, summary);
+      ClusterBroadcasts.Counts broadcasts = soak.clusterBroadcastCounts();
+      if (broadcasts != null) {
+        console.detail(broadcasts.line());
+      }
+      ServerSideCounts atEnd = atStart != null ? ServerSideCounts.of("end", run.clusterView(), atEnd(summary))
+        : null;
+      if (atStart != null) {
+        atStart.print(console, "of ours");
+      }
+      if (atEnd != null) {
+        atEnd.print(console, "of ours at the end");
+      }
       Verdict verdict = summary.verdict(settings);
       console.verdict(verdict);
-      return new SoakReport(run.started(), run.elapsedMs(), settings, run.health(), summary, verdict);
+      return new SoakReport(run.started(), run.elapsedMs(), settings, run.health(), summary, verdict, atStart, atEnd,
+        broadcasts);
     }
   }
 
@@ -69,6 +91,14 @@ public final class SoakScenario implements Scenario {
     console.detail("Instances before: " + sharesText(s.before()));
     console.detail("Instances after:  " + sharesText(s.after())
       + (s.notConnectedAtEnd() > 0 ? " (" + s.notConnectedAtEnd() + " sockets not connected)" : ""));
+  }
+
+  /** The soak's sockets per instance when it ended, with the name it saw. */
+  private static Map<String, Map.Entry<String, Integer>> atEnd(SoakSummary summary) {
+    Map<String, Map.Entry<String, Integer>> ours = new LinkedHashMap<>();
+    summary.after().forEach(s -> ours.put(s.instance().instanceId(),
+      Map.entry(s.instance().displayName(), s.sockets())));
+    return ours;
   }
 
   public static String sharesText(List<SoakSummary.InstanceShare> shares) {

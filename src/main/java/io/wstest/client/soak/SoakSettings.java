@@ -24,7 +24,8 @@ public record SoakSettings(
   Duration backoffMin,
   Duration backoffMax,
   long maxLost,
-  long maxAbnormalCloses) {
+  long maxAbnormalCloses,
+  Duration clusterBroadcastEvery) {
 
   public static final int MAX_SOCKETS = 10_000;
   public static final double MAX_RATE = 100;
@@ -35,6 +36,8 @@ public record SoakSettings(
   public static final Duration MIN_DURATION = Duration.ofSeconds(1);
   public static final Duration MAX_DURATION = Duration.ofHours(1);
   public static final Duration DEFAULT_RAMP_UP = Duration.ofSeconds(1);
+  /** Ten a second at most: the service's default BROADCAST_RATE for one socket. */
+  public static final Duration MIN_CLUSTER_BROADCAST_EVERY = Duration.ofMillis(100);
   public static final Duration MIN_BACKOFF = Duration.ofMillis(1);
   public static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
@@ -66,8 +69,11 @@ public record SoakSettings(
     if (s.maxAbnormalCloses < 0) {
       throw new InvalidOption("--max-abnormal-closes", "must be 0 or more");
     }
+    Duration clusterBroadcastEvery = s.clusterBroadcastEvery == null ? null
+      : Durations.parse("--cluster-broadcast-every", s.clusterBroadcastEvery, MIN_CLUSTER_BROADCAST_EVERY,
+      MAX_DURATION);
     return new SoakSettings(connect, s.sockets, rate, duration, rampUp, backoffMin, backoffMax, s.maxLost,
-      s.maxAbnormalCloses);
+      s.maxAbnormalCloses, clusterBroadcastEvery);
   }
 
   private static double parseRate(String text) {
@@ -109,7 +115,7 @@ public record SoakSettings(
   }
 
   public JsonObject toJson() {
-    return connect.toJson()
+    JsonObject json = connect.toJson()
       .put("sockets", sockets)
       .put("rate_per_socket", rate)
       .put("duration_ms", duration.toMillis())
@@ -118,5 +124,9 @@ public record SoakSettings(
       .put("backoff_max_ms", backoffMax.toMillis())
       .put("max_lost", maxLost)
       .put("max_abnormal_closes", maxAbnormalCloses);
+    if (clusterBroadcastEvery != null) {
+      json.put("cluster_broadcast_every_ms", clusterBroadcastEvery.toMillis());
+    }
+    return json;
   }
 }

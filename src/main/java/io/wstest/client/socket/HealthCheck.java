@@ -74,6 +74,31 @@ public final class HealthCheck {
         Failure.ofRequest(error, target.hostPort(), "GET /health"), null)));
   }
 
+  /**
+   * {@code GET /cluster} on the health target's host and port: the service's own view of its replicas. Never
+   * fails: no answer becomes a {@link ClusterView} with a failure.
+   */
+  public Future<ClusterView> cluster(WsTarget target) {
+    String url = (target.ssl() ? "https://" : "http://") + target.hostPort() + "/cluster";
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
+      .setPort(target.port()).setSsl(target.ssl()).setURI("/cluster").setTimeout(timeout.toMillis());
+    headers.forEach(h -> request.addHeader(h.getKey(), h.getValue()));
+    return client.request(request)
+      .compose(req -> req.send().compose(response -> response.body().map(body -> {
+        JsonObject json = null;
+        try {
+          json = body.toJsonObject();
+        } catch (RuntimeException notJson) {
+          // a load balancer's own error page, or another service: the status still says something
+        }
+        Failure failure = json == null && response.statusCode() != 404 ? Failure.of(FailureKind.PROTOCOL, "cluster",
+          "HTTP " + response.statusCode() + " but not this service's JSON: " + Failure.excerpt(body.toString())) : null;
+        return new ClusterView(url, response.statusCode(), json, failure);
+      })))
+      .recover(error -> Future.succeededFuture(new ClusterView(url, null, null,
+        Failure.ofRequest(error, target.hostPort(), "GET /cluster"))));
+  }
+
   private static Result answer(String url, int status, Buffer body) {
     JsonObject json = null;
     try {

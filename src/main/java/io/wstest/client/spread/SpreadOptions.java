@@ -1,5 +1,6 @@
 package io.wstest.client.spread;
 
+import io.wstest.client.run.ExpectedInstances;
 import picocli.CommandLine.Option;
 
 /** How many connections the spread test opens, how, and what counts as a pass (picocli mixin). */
@@ -18,10 +19,12 @@ public final class SpreadOptions {
     description = "Connection attempts in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--expect-instances", paramLabel = "K",
+  @Option(names = "--expect-instances", paramLabel = "K|cluster", converter = ExpectedInstances.Converter.class,
     description = "Fail (exit 1) when fewer than K distinct instances answered on an endpoint "
-      + "(default: 2, i.e. traffic must be spread; use 1 for a single instance or a sticky session).")
-  Integer expectInstances;
+      + "(default: 2, i.e. traffic must be spread; use 1 for a single instance or a sticky session). "
+      + "'cluster': K is the number of replicas the service's own GET /cluster lists (clustering with REDIS_URL); "
+      + "exits 2 when clustering is off.")
+  ExpectedInstances expectInstances;
 
   @Option(names = "--max-skew", paramLabel = "R",
     description = "Fail (exit 1) when the busiest instance got more than R times the connections of the "

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.stats.SpreadStats;
@@ -15,9 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything one spread run found; its JSON fields are listed in docs/test-lb.md. */
+/**
+ * Everything one spread run found; its JSON fields are listed in docs/test-lb.md. {@code serverSide} is null
+ * unless the service's cluster view answered at the end of the run.
+ */
 public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings settings, HealthCheck.Result health,
-                           List<EndpointReport> endpoints, SpreadStats overall, Verdict verdict)
+                           List<EndpointReport> endpoints, SpreadStats overall, Verdict verdict,
+                           ServerSideCounts serverSide)
   implements ScenarioReport {
 
   @Override
@@ -38,11 +43,14 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
       endpointList.add(endpoint.toJson());
       endpoint.run().results().forEach(r -> connections.add(r.toJson()));
     }
-    return new JsonObject()
+    JsonObject body = new JsonObject()
       .put("health", health == null ? null : health.toJson())
       .put("endpoints", endpointList)
-      .put("overall", overall.toJson())
-      .put("connections", connections);
+      .put("overall", overall.toJson());
+    if (serverSide != null) {
+      body.put("server_side", serverSide.toJson());
+    }
+    return body.put("connections", connections);
   }
 
   @Override
@@ -70,6 +78,10 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
         }
       });
       page.histogram("Connect time", "ms", connect, 20);
+    }
+    if (serverSide != null) {
+      page.section("Replicas, client and server side");
+      serverSide.html(page, "Our connections");
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.wstest.client.spread;
 
 import io.vertx.core.Vertx;
+import io.wstest.client.run.ExpectedInstances;
 import io.wstest.client.run.Scenario;
 import io.wstest.client.run.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
@@ -12,7 +14,9 @@ import io.wstest.client.stats.SpreadStats;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The default test-lb scenario: health check, then N connections to each endpoint, then statistics and a
@@ -25,15 +29,28 @@ public final class SpreadScenario implements Scenario {
   /** Below this p-value the observed spread is taken to differ from --weights. */
   public static final double WEIGHTS_ALPHA = 0.01;
 
-  private final TestLbSettings settings;
+  private final TestLbSettings given;
 
   public SpreadScenario(TestLbSettings settings) {
-    this.settings = settings;
+    this.given = settings;
   }
 
   @Override
   public SpreadReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
-    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
+    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, given.connect())) {
+      TestLbSettings settings = given;
+      if (settings.expectInstancesFromCluster()) {
+        ExpectedInstances.Resolved expected = ExpectedInstances.fromCluster().resolve(run);
+        if (expected.problem() != null) {
+          Verdict verdict = new Verdict(Verdict.CANNOT_TEST, expected.problem(), List.of(), false);
+          console.verdict(verdict);
+          return new SpreadReport(run.started(), run.elapsedMs(), settings, run.health(), List.of(),
+            SpreadStats.of(List.of(), settings.weights()), verdict, null);
+        }
+        settings = settings.expecting(expected.count());
+        console.detail("Expecting " + expected.count() + " instances: the replicas GET /cluster lists ("
+          + String.join(", ", expected.view().replicas().stream().map(r -> r.displayName()).toList()) + ")");
+      }
       ConnectionRunner runner = run.closeAtEnd(new ConnectionRunner(vertx, settings.headers(), settings.timeout(),
         settings.insecure(), settings.connections() + settings.concurrency()), ConnectionRunner::close);
       SpreadConsole lines = new SpreadConsole(console);
@@ -47,11 +64,24 @@ public final class SpreadScenario implements Scenario {
         all.addAll(connections.results());
       }
       lines.results(endpoints);
+      SpreadStats overall = SpreadStats.of(all, settings.weights());
+      ServerSideCounts serverSide = run.health().ok() ? ServerSideCounts.of("end", run.clusterView(), ours(overall))
+        : null;
+      if (serverSide != null) {
+        serverSide.print(console, "of ours");
+      }
       Verdict verdict = verdict(settings, endpoints);
       console.verdict(verdict);
-      return new SpreadReport(run.started(), run.elapsedMs(), settings, run.health(), endpoints,
-        SpreadStats.of(all, settings.weights()), verdict);
+      return new SpreadReport(run.started(), run.elapsedMs(), settings, run.health(), endpoints, overall, verdict,
+        serverSide);
     }
+  }
+
+  /** The client's connections per instance id, with the name it saw. */
+  private static Map<String, Map.Entry<String, Integer>> ours(SpreadStats overall) {
+    Map<String, Map.Entry<String, Integer>> ours = new LinkedHashMap<>();
+    overall.instances().forEach(i -> ours.put(i.instanceId(), Map.entry(i.displayName(), i.count())));
+    return ours;
   }
 
   static Verdict verdict(TestLbSettings settings, List<EndpointReport> endpoints) {

@@ -27,6 +27,7 @@ public record TestLbSettings(
   int concurrency,
   int expectInstances,
   boolean expectInstancesGiven,
+  boolean expectInstancesFromCluster,
   Double maxSkew,
   Weights weights) {
 
@@ -40,15 +41,20 @@ public record TestLbSettings(
     if (s.concurrency < 1 || s.concurrency > MAX_CONNECTIONS) {
       throw new InvalidOption("--concurrency", s.concurrency + " is outside 1.." + MAX_CONNECTIONS);
     }
-    if (s.expectInstances != null && s.expectInstances < 1) {
-      throw new InvalidOption("--expect-instances", "must be 1 or more");
-    }
     if (s.maxSkew != null && !(s.maxSkew >= 1)) {
       throw new InvalidOption("--max-skew", "must be 1 or more (1 = perfectly even)");
     }
     Weights weights = s.weights == null ? null : Weights.fromOption("--weights", s.weights);
     return new TestLbSettings(connect, ReportSettings.from(o, terminal), s.connections, s.hold, s.concurrency,
-      s.expectInstances == null ? 2 : s.expectInstances, s.expectInstances != null, s.maxSkew, weights);
+      s.expectInstances == null ? 2 : s.expectInstances.fromClusterView() ? 0 : s.expectInstances.count(),
+      s.expectInstances != null, s.expectInstances != null && s.expectInstances.fromClusterView(), s.maxSkew,
+      weights);
+  }
+
+  /** The same settings expecting {@code count} instances (resolved from {@code --expect-instances cluster}). */
+  public TestLbSettings expecting(int count) {
+    return new TestLbSettings(connect, report, connections, hold, concurrency, count, expectInstancesGiven,
+      expectInstancesFromCluster, maxSkew, weights);
   }
 
   public List<WsTarget> targets() {
@@ -80,12 +86,17 @@ public record TestLbSettings(
   }
 
   public JsonObject toJson() {
-    return connect.toJson()
+    JsonObject json = connect.toJson()
       .put("connections", connections)
       .put("mode", hold ? "hold" : "sequential")
       .put("concurrency", concurrency)
       .put("expect_instances", expectInstances)
       .put("max_skew", maxSkew)
       .put("weights", weights == null ? null : weights.toJson());
+    if (expectInstancesFromCluster) {
+      // the count above was read from GET /cluster when the run started
+      json.put("expect_instances_from", "cluster");
+    }
+    return json;
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,9 @@ class SoakArgumentsTest {
     assertEquals(0, s.maxLost());
     assertEquals(0, s.maxAbnormalCloses());
     assertEquals(Duration.ofSeconds(10), s.recoveryLimit(), "--backoff-max + --timeout");
+    assertNull(s.clusterBroadcastEvery(), "no cluster broadcasts unless asked for");
+    assertFalse(s.toJson().containsKey("cluster_broadcast_every_ms"));
+    assertEquals(Duration.ofSeconds(2), settings("--cluster-broadcast-every", "2s").clusterBroadcastEvery());
   }
 
   @Test
@@ -93,7 +97,8 @@ class SoakArgumentsTest {
       {"--duration", "2h"}, {"--duration", "soon"}, {"--ramp-up", "5s", "--duration", "10s"},
       {"--backoff-min", "0"}, {"--backoff-max", "50ms", "--backoff-min", "100ms"}, {"--backoff-max", "2m"},
       {"--max-lost", "-1"}, {"--max-lost", "none"}, {"--max-abnormal-closes", "-1"}, {"--endpoint", "tcp"},
-      {"--timeout", "forever"}, {"--bogus"}};
+      {"--timeout", "forever"}, {"--cluster-broadcast-every", "10ms"}, {"--cluster-broadcast-every", "often"},
+      {"--bogus"}};
     for (String[] args : cases) {
       TestLbRuns.Output result = run(args);
       assertEquals(2, result.exitCode(), String.join(" ", args));
