@@ -33,9 +33,10 @@ public final class TestLbRun {
    */
   public static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
     rejectOptionsBeforeTheScenarioName(spec);
-    ReportSettings report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
+    ReportSettings report;
     Scenario ready;
     try {
+      report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
       ready = scenario.apply(report);
       ReportFiles.checkWritable(report.jsonFile(), "--json");
       ReportFiles.checkWritable(report.htmlFile(), "--html");
@@ -45,7 +46,7 @@ public final class TestLbRun {
     quietVertxLogs();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ConsoleReport console = new ConsoleReport(out, report.emoji(), report.terminal());
+    ConsoleReport console = new ConsoleReport(out, report.emoji(), report.terminal(), report.detail());
     Vertx vertx = Vertx.vertx();
     try {
       ScenarioReport result = ready.run(vertx, console);

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
+import io.wstest.client.report.Tallies;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
@@ -64,7 +65,7 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     facts.put("Reconnects on a draining instance", Integer.toString(summary.reconnectsOnDraining()));
     facts.put("Unrecovered sockets", Integer.toString(summary.unrecovered()));
     if (!o.connectFailures().isEmpty()) {
-      facts.put("Failed connection attempts", o.connectFailures().toString());
+      facts.put("Failed connection attempts", Tallies.failures(o.connectFailures()));
     }
     page.facts(facts);
     page.barChart("Disconnects by close code", Charts.countBars(summary.closes()));
