@@ -50,7 +50,10 @@ public final class TestLbRun {
     Vertx vertx = Vertx.vertx();
     try {
       ScenarioReport result = ready.run(vertx, console);
-      if (!write(result, report.jsonFile(), "JSON", out, err) || !write(result, report.htmlFile(), "HTML", out, err)) {
+      String commandLine = CommandLineText.of("websocket-test-service",
+        spec.root().commandLine().getParseResult().originalArgs());
+      if (!write(result, report.jsonFile(), "JSON", out, err, commandLine)
+        || !write(result, report.htmlFile(), "HTML", out, err, commandLine)) {
         return Verdict.CANNOT_TEST;
       }
       out.flush();
@@ -71,7 +74,8 @@ public final class TestLbRun {
     }
   }
 
-  private static boolean write(ScenarioReport result, Path file, String kind, PrintWriter out, PrintWriter err) {
+  private static boolean write(ScenarioReport result, Path file, String kind, PrintWriter out, PrintWriter err,
+                               String commandLine) {
     if (file == null) {
       return true;
     }
@@ -79,7 +83,7 @@ public final class TestLbRun {
       if (kind.equals("JSON")) {
         ReportFiles.writeJson(result, file);
       } else {
-        ReportFiles.writeHtml(result, file);
+        ReportFiles.writeHtml(result, file, commandLine);
       }
       out.println("   " + kind + " report: " + file);
       return true;
