@@ -74,6 +74,9 @@ public final class HtmlReport {
   private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'",
     Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final int WIDTH = 760;
+  /** The most room kept for the notes after bars (longer notes are 40 characters and more). */
+  private static final int MAX_NOTE_WIDTH = 300;
+  private static final int MAX_LABEL_WIDTH = 250;
   /** Room above a plot for the labels of its tallest column and the y unit. */
   private static final int TOP = 24;
 
@@ -181,8 +184,8 @@ public final class HtmlReport {
     body.append("</tr>");
     for (List<String> row : rows) {
       body.append("<tr>");
-      row.forEach(cell -> body.append("<td title=\"").append(escape(cell)).append("\">").append(escape(cell))
-        .append("</td>"));
+      row.forEach(cell -> body.append("<td title=\"").append(escape(cell)).append("\"><div>").append(escape(cell))
+        .append("</div></td>"));
       body.append("</tr>");
     }
     body.append("</table>\n");
@@ -202,12 +205,13 @@ public final class HtmlReport {
     if (bars.isEmpty()) {
       return paragraph(caption + ": nothing to show");
     }
-    int labelWidth = 250;
+    int labelWidth = axis != null ? MAX_LABEL_WIDTH : labelWidth(bars.stream().map(Bar::label).toList());
     int rowHeight = 26;
     int axisHeight = axis == null ? 0 : 22;
     int height = bars.size() * rowHeight + 10 + axisHeight;
     double max = axis != null ? axis.max() : bars.stream().mapToDouble(Bar::value).max().orElse(0);
-    int noteWidth = noteWidth(bars.stream().map(Bar::note).toList());
+    // charts on a shared axis keep the same plot width whatever their notes
+    int noteWidth = axis != null ? MAX_NOTE_WIDTH : noteWidth(bars.stream().map(Bar::note).toList());
     double plotWidth = WIDTH - labelWidth - noteWidth;
     double scale = max > 0 ? plotWidth / max : 0;
     StringBuilder svg = svgStart(caption, height);
@@ -224,9 +228,10 @@ public final class HtmlReport {
       int y = 5 + i * rowHeight;
       double length = Math.max(bar.value() > 0 ? 1 : 0, Math.min(bar.value(), max) * scale);
       svg.append(label(labelWidth - 8, y + 17, bar.label()))
-        .append(String.format(Locale.ROOT, "<rect class=\"bar\" data-instance=\"%s\" data-value=\"%s\" x=\"%d\" "
+        .append(String.format(Locale.ROOT, "<rect class=\"bar%s\" data-instance=\"%s\" data-value=\"%s\" x=\"%d\" "
           + "y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
-          escape(bar.instance() == null ? "" : bar.instance()), bar.value(), labelWidth, y + 3, length,
+          axis == null ? "" : " on-axis", escape(bar.instance() == null ? "" : bar.instance()), bar.value(),
+          labelWidth, y + 3, length,
           rowHeight - 8, colourOf(bar.instance()), escape(bar.label() + ": " + bar.note())))
         .append(text(labelWidth + length + 6, y + 17, "start", bar.note()));
     }
@@ -241,7 +246,7 @@ public final class HtmlReport {
     if (bars.isEmpty()) {
       return paragraph(caption + ": nothing to show");
     }
-    int labelWidth = 250;
+    int labelWidth = labelWidth(bars.stream().map(ShareBar::label).toList());
     int rowHeight = 30;
     int top = thresholds.isEmpty() ? 8 : 22;
     int bottom = top + bars.size() * rowHeight;
@@ -298,14 +303,20 @@ public final class HtmlReport {
   /** Room for the longest note after a bar (about 7 px a character at 12 px), so no note runs off the chart. */
   private static int noteWidth(List<String> notes) {
     int longest = notes.stream().mapToInt(n -> n == null ? 0 : n.length()).max().orElse(0);
-    return Math.min(300, Math.max(60, longest * 7 + 12));
+    return Math.min(MAX_NOTE_WIDTH, Math.max(60, longest * 7 + 12));
+  }
+
+  /** Room for the longest label before the bars (clipped labels take the most). */
+  private static int labelWidth(List<String> labels) {
+    int longest = labels.stream().mapToInt(n -> n == null ? 0 : Math.min(34, n.length())).max().orElse(0);
+    return Math.min(MAX_LABEL_WIDTH, Math.max(40, longest * 7 + 12));
   }
 
   /** A right-aligned label, clipped with an ellipsis, its whole text in a tooltip. */
   private static String label(double x, double y, String content) {
     String full = content == null ? "" : content;
     return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>%s</title>%s</text>",
-      x, y, escape(full), escape(clip(full, 34)));
+      x, y, escape(full), escape(clipMiddle(full, 34)));
   }
 
   /**
@@ -395,7 +406,7 @@ public final class HtmlReport {
       svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-width=\"3\" "
           + "stroke=\"%s\"%s/>", lx, ly - 4, lx + 22, ly - 4, colour,
         dash.isEmpty() ? "" : " stroke-dasharray=\"" + dash + "\""))
-        .append(text(lx + 26, ly, "start", clip(series.get(i).name(), 30)));
+        .append(text(lx + 26, ly, "start", clipMiddle(series.get(i).name(), 30)));
     }
     for (Marker m : markers) {
       double x = left + (Math.max(minX, Math.min(maxX, m.x())) - minX) / spanX * plotWidth;
@@ -450,6 +461,18 @@ public final class HtmlReport {
       escape(content));
   }
 
+  /**
+   * Replicas' names differ at their end (pod name suffixes): a long one keeps its start and end around an
+   * ellipsis.
+   */
+  static String clipMiddle(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int tail = (max - 1) * 3 / 5;
+    return text.substring(0, max - 1 - tail) + "…" + text.substring(text.length() - tail);
+  }
+
   private static String clip(String text, int max) {
     String value = text == null ? "" : text;
     return value.length() <= max ? value : value.substring(0, max - 1) + "…";
@@ -494,8 +517,7 @@ public final class HtmlReport {
     "th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }",
     "table.facts th { background: #f6f6f6; font-weight: 600; }",
     "table.facts td.command { font-family: ui-monospace, monospace; word-break: break-all; }",
-    "table.data { table-layout: fixed; width: 100%; }",
-    "table.data td { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
+    "table.data td > div { max-width: 24em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
     "figure { margin: 1em 0; } figcaption { color: #555; font-size: 0.9em; }",
     "svg text { font-size: 12px; fill: #333; }",
     "pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }",

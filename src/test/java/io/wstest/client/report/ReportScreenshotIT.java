@@ -216,11 +216,11 @@ class ReportScreenshotIT {
     // every bar chart of the report on one time axis: the same pixels per millisecond everywhere
     @SuppressWarnings("unchecked")
     List<Number> scales = (List<Number>) chromium.script("const out = [];"
-      + "document.querySelectorAll('rect.bar').forEach(r => { const v = +r.getAttribute('data-value');"
+      + "document.querySelectorAll('rect.on-axis').forEach(r => { const v = +r.getAttribute('data-value');"
       + " if (v > 0) out.push(r.width.baseVal.value / v); }); return out;");
     assertTrue(scales.size() >= 4, scales.toString());
     double first = scales.get(0).doubleValue();
-    scales.forEach(s -> assertEquals(first, s.doubleValue(), first * 0.02, "one time axis: " + scales));
+    scales.forEach(s -> assertEquals(first, s.doubleValue(), first * 0.01, "one time axis: " + scales));
     chromium.screenshot("report-idle-timeout");
   }
 
@@ -243,7 +243,7 @@ class ReportScreenshotIT {
       + " out.push([n, g.querySelector('line').getAttribute('stroke'), line ? line.getAttribute('stroke') : null]); });"
       + "return out;");
     assertEquals(1, markers.size(), markers.toString());
-    assertEquals(PODS.get(2), markers.get(0).get(0));
+    assertTrue(markers.get(0).get(0).endsWith(PODS.get(2)), markers.toString());
     assertEquals(markers.get(0).get(2), markers.get(0).get(1), "the marker in its replica's colour");
     Number dashed = (Number) chromium.script(
       "return [...document.querySelectorAll('polyline.series')].filter(p => p.getAttribute('stroke-dasharray')).length;");
