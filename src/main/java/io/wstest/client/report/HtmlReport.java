@@ -77,6 +77,9 @@ public final class HtmlReport {
   /** The most room kept for the notes after bars (longer notes are 40 characters and more). */
   private static final int MAX_NOTE_WIDTH = 300;
   private static final int MAX_LABEL_WIDTH = 250;
+  /** Charts on a shared axis: fixed room for labels and notes, so their plots have one width. */
+  private static final int AXIS_LABEL_WIDTH = 220;
+  private static final int AXIS_NOTE_WIDTH = 230;
   /** Room above a plot for the labels of its tallest column and the y unit. */
   private static final int TOP = 24;
 
@@ -205,13 +208,13 @@ public final class HtmlReport {
     if (bars.isEmpty()) {
       return paragraph(caption + ": nothing to show");
     }
-    int labelWidth = axis != null ? MAX_LABEL_WIDTH : labelWidth(bars.stream().map(Bar::label).toList());
+    int labelWidth = axis != null ? AXIS_LABEL_WIDTH : labelWidth(bars.stream().map(Bar::label).toList());
     int rowHeight = 26;
     int axisHeight = axis == null ? 0 : 22;
     int height = bars.size() * rowHeight + 10 + axisHeight;
     double max = axis != null ? axis.max() : bars.stream().mapToDouble(Bar::value).max().orElse(0);
     // charts on a shared axis keep the same plot width whatever their notes
-    int noteWidth = axis != null ? MAX_NOTE_WIDTH : noteWidth(bars.stream().map(Bar::note).toList());
+    int noteWidth = axis != null ? AXIS_NOTE_WIDTH : noteWidth(bars.stream().map(Bar::note).toList());
     double plotWidth = WIDTH - labelWidth - noteWidth;
     double scale = max > 0 ? plotWidth / max : 0;
     StringBuilder svg = svgStart(caption, height);
@@ -227,7 +230,7 @@ public final class HtmlReport {
       Bar bar = bars.get(i);
       int y = 5 + i * rowHeight;
       double length = Math.max(bar.value() > 0 ? 1 : 0, Math.min(bar.value(), max) * scale);
-      svg.append(label(labelWidth - 8, y + 17, bar.label()))
+      svg.append(label(labelWidth - 8, y + 17, bar.label(), axis != null ? 30 : 34))
         .append(String.format(Locale.ROOT, "<rect class=\"bar%s\" data-instance=\"%s\" data-value=\"%s\" x=\"%d\" "
           + "y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
           axis == null ? "" : " on-axis", escape(bar.instance() == null ? "" : bar.instance()), bar.value(),
@@ -266,7 +269,7 @@ public final class HtmlReport {
       int y = top + i * rowHeight;
       double share = Math.max(0, Math.min(1, bar.share()));
       String fill = bar.passed() == null ? colourOf(bar.instance()) : bar.passed() ? PASS : FAIL;
-      svg.append(label(labelWidth - 8, y + 19, bar.label()))
+      svg.append(label(labelWidth - 8, y + 19, bar.label(), 34))
         .append(String.format(Locale.ROOT, "<rect class=\"share\" data-label=\"%s\" data-instance=\"%s\" "
             + "data-share=\"%.6f\" x=\"%d\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
           escape(bar.label()), escape(bar.instance() == null ? "" : bar.instance()), share, labelWidth, y + 6,
@@ -313,10 +316,10 @@ public final class HtmlReport {
   }
 
   /** A right-aligned label, clipped with an ellipsis, its whole text in a tooltip. */
-  private static String label(double x, double y, String content) {
+  private static String label(double x, double y, String content, int maxChars) {
     String full = content == null ? "" : content;
     return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>%s</title>%s</text>",
-      x, y, escape(full), escape(clipMiddle(full, 34)));
+      x, y, escape(full), escape(clipMiddle(full, maxChars)));
   }
 
   /**
@@ -517,7 +520,7 @@ public final class HtmlReport {
     "th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }",
     "table.facts th { background: #f6f6f6; font-weight: 600; }",
     "table.facts td.command { font-family: ui-monospace, monospace; word-break: break-all; }",
-    "table.data td > div { max-width: 24em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
+    "table.data td > div { max-width: 15em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
     "figure { margin: 1em 0; } figcaption { color: #555; font-size: 0.9em; }",
     "svg text { font-size: 12px; fill: #333; }",
     "pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }",
