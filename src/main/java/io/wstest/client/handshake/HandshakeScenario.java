@@ -104,6 +104,7 @@ final class HandshakeScenario implements Scenario {
         origin, MARKER_HEADER, marker, main.attempt(), settings.subprotocol(), sub.attempt(),
         direct == null ? null : direct.attempt(), ladder, latency);
       List<HandshakeCheck> checks = HandshakeChecks.evaluate(observation);
+      console.line(Glyph.RESULTS, "Handshake checks:");
       checks.forEach(check -> print(console, check));
       HandshakeReport report = new HandshakeReport(settings, run.started(), run.elapsedMs(), observation, checks);
       console.blank();

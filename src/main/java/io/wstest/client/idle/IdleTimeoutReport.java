@@ -42,6 +42,11 @@ public record IdleTimeoutReport(Instant startedAt, long durationMs, IdleTimeoutS
   @Override
   public void html(HtmlReport page) {
     page.section(settings.target().url());
+    page.instances(sockets.stream().filter(r -> r.welcome() != null).map(IdleResult::displayName).toList());
+    // one time axis for every chart of the report, so bars compare across keepalive modes
+    double longest = sockets.stream().mapToDouble(r -> Math.max(r.idleLimitMs(), Math.max(
+      r.closedAfterMs() == null ? 0 : r.closedAfterMs(), r.idleMs() == null ? 0 : r.idleMs()))).max().orElse(0);
+    HtmlReport.Axis time = new HtmlReport.Axis(Math.max(1, longest), "s", 1000);
     List<HtmlReport.Bar> perMode = new ArrayList<>();
     Map<String, Integer> closes = new LinkedHashMap<>();
     for (IdleTimeoutSummary.ModeSummary m : summary.modes()) {
@@ -49,7 +54,7 @@ public record IdleTimeoutReport(Instant startedAt, long durationMs, IdleTimeoutS
       m.results().stream().filter(r -> r.closeCode() != null).forEach(r -> closes.merge(r.closeDescription(), 1,
         Integer::sum));
     }
-    page.barChart("Per keepalive mode: median cut time, or how long the sockets survived (ms)", perMode);
+    page.barChart("Per keepalive mode: median cut time, or how long the sockets survived", perMode, time);
     page.barChart("How the cut sockets were closed", Charts.countBars(closes));
     for (IdleTimeoutSummary.ModeSummary m : summary.modes()) {
       page.section("Keepalive " + m.keepalive().label() + ": " + m.description());
@@ -61,9 +66,9 @@ public record IdleTimeoutReport(Instant startedAt, long durationMs, IdleTimeoutS
         facts.put("Cut after", m.cutMs().toString());
       }
       page.facts(facts);
-      page.barChart(settings.ladderMode() ? "Each rung: how long it stayed idle (ms)"
-        : "Each socket: when it was cut, or how long it survived (ms)", m.results().stream()
-        .map(IdleTimeoutReport::socketBar).toList());
+      page.barChart(settings.ladderMode() ? "Each rung: how long it stayed idle"
+        : "Each socket: when it was cut, or how long it survived", m.results().stream()
+        .map(IdleTimeoutReport::socketBar).toList(), time);
     }
   }
 
@@ -78,14 +83,17 @@ public record IdleTimeoutReport(Instant startedAt, long durationMs, IdleTimeoutS
       : m.finding());
   }
 
+  /** One socket's bar, in the colour of the instance it reached. */
   private static HtmlReport.Bar socketBar(IdleResult r) {
     String label = r.name() + (r.welcome() == null ? "" : " " + r.displayName());
+    String instance = r.welcome() == null ? null : r.displayName();
     return switch (r.outcome()) {
       case CUT -> new HtmlReport.Bar(label, r.closedAfterMs(), "cut after " + r.closedAfterMs() + " ms ("
-        + r.closeCode() + (r.closeKind() == IdleResult.CloseKind.RESET ? " reset" : "") + ")");
-      case SURVIVED -> new HtmlReport.Bar(label, r.idleMs(), "survived " + r.idleMs() + " ms");
-      case FAILED -> new HtmlReport.Bar(label, 0, "failed: " + r.failure().kind().label());
-      default -> new HtmlReport.Bar(label, r.idleMs(), IdleTimeoutSummary.whatHappened(r));
+        + r.closeCode() + (r.closeKind() == IdleResult.CloseKind.RESET ? " reset" : "") + ")", instance);
+      case SURVIVED -> new HtmlReport.Bar(label, r.idleMs(), "survived " + r.idleMs() + " ms", instance);
+      case FAILED -> new HtmlReport.Bar(label, 0, "failed: " + r.failure().kind().label(), instance);
+      default -> new HtmlReport.Bar(label, r.idleMs() == null ? 0 : r.idleMs(), IdleTimeoutSummary.whatHappened(r),
+        instance);
     };
   }
 }

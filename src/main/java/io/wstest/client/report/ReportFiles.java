@@ -2,8 +2,6 @@ package io.wstest.client.report;
 
 import io.wstest.options.InvalidOption;
 
-import io.wstest.options.InvalidOption;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -66,6 +64,11 @@ public final class ReportFiles {
 
   public static void writeHtml(ScenarioReport report, Path file) throws IOException {
     write(file, report.toHtml());
+  }
+
+  /** @param commandLine the run's command line as shown in the report's header (credential values hidden) */
+  public static void writeHtml(ScenarioReport report, Path file, String commandLine) throws IOException {
+    write(file, report.toHtml(commandLine));
   }
 
   private static void write(Path file, String text) throws IOException {

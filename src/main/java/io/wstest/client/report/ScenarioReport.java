@@ -1,9 +1,13 @@
 package io.wstest.client.report;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.identity.IdentityResolver;
+import io.wstest.identity.Version;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What one test-lb scenario found. Every scenario's JSON report has the same envelope ({@link #toJson()}: tool,
@@ -43,7 +47,20 @@ public interface ScenarioReport {
 
   /** The whole HTML report: the common frame, the scenario's sections, and the JSON report for reference. */
   default String toHtml() {
-    HtmlReport page = new HtmlReport("test-lb " + scenario(), startedAt(), durationMs(), verdict());
+    return toHtml(null);
+  }
+
+  /**
+   * @param commandLine the run's command line as it should be shown (credential header values hidden), or null
+   */
+  default String toHtml(String commandLine) {
+    List<String> targets = new ArrayList<>();
+    JsonArray endpoints = settingsJson().getJsonArray("endpoints");
+    if (endpoints != null) {
+      endpoints.forEach(e -> targets.add(e instanceof JsonObject o ? o.getString("url") : String.valueOf(e)));
+    }
+    HtmlReport page = new HtmlReport("test-lb " + scenario(), startedAt(), durationMs(), verdict(), commandLine,
+      targets, new Version().getVersion()[0]);
     html(page);
     page.json("Full JSON report", toJson());
     return page.render();

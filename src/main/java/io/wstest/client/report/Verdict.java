@@ -7,7 +7,6 @@ import io.wstest.client.stats.SpreadStats;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Pass or fail, and why. Exit codes: 0 pass; 1 the target answered but the test failed (too few instances,
@@ -38,8 +37,7 @@ public record Verdict(int exitCode, String headline, List<String> problems, bool
   }
 
   public static String failureSummary(SpreadStats stats) {
-    return stats.failuresByKind().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-      .collect(Collectors.joining(", "));
+    return Tallies.failures(stats.failuresByKind());
   }
 
   public JsonObject toJson() {

@@ -125,13 +125,22 @@ public record ConnectSettings(List<WsTarget> targets, WsTarget healthTarget, Lis
     targets.forEach(t -> urls.add(new JsonObject().put("name", t.name()).put("url", t.url())));
     JsonArray headerList = new JsonArray();
     // credentials stay out of report files; a Cookie (the load balancer's routing cookie, as a rule) is shown
-    headers.forEach(h -> headerList.add(h.getKey() + ": " + (SafeEcho.isSecretName(h.getKey())
-      && !h.getKey().equalsIgnoreCase("Cookie") ? SafeEcho.describe(h.getValue()) : h.getValue())));
+    headers.forEach(h -> headerList.add(shownHeader(h.getKey(), h.getValue())));
     return new JsonObject()
       .put("endpoints", urls)
       .put("health_url", healthTarget.healthUrl())
       .put("headers", headerList)
       .put("timeout_ms", timeout.toMillis())
       .put("insecure", insecure);
+  }
+
+  /**
+   * A header as reports and the console show it: "Name: value", or for credential headers (Authorization, names
+   * with token, key, secret, password) the value described, not shown. A Cookie is shown: it is the load
+   * balancer's routing cookie, as a rule.
+   */
+  public static String shownHeader(String name, String value) {
+    return name + ": " + (SafeEcho.isSecretName(name) && !name.equalsIgnoreCase("Cookie")
+      ? SafeEcho.describe(value) : value);
   }
 }

@@ -18,4 +18,13 @@ public final class OutputOptions {
   @Option(names = "--no-emoji",
     description = "Plain ASCII output even on a terminal (emoji are only used when stdout is a terminal).")
   boolean noEmoji;
+
+  @Option(names = {"-q", "--quiet"},
+    description = "Print only the results and the verdict (for CI logs): no banner, no per-connection lines.")
+  boolean quiet;
+
+  @Option(names = "--verbose",
+    description = "Print every connection's lines; by default runs of over 20 connections print the first 5 and "
+      + "every failure when stdout is not a terminal, and a progress bar over 50 on a terminal.")
+  boolean verbose;
 }

@@ -1,5 +1,8 @@
 package io.wstest.client.run;
 
+import io.wstest.client.report.ConsoleReport;
+import io.wstest.options.InvalidOption;
+
 import java.io.Console;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -8,13 +11,19 @@ import java.nio.file.Path;
  * How a test-lb run reports, from {@link OutputOptions}: the optional JSON and HTML files, and whether the
  * console may use emoji and redraw progress lines (only on a terminal).
  */
-public record ReportSettings(Path jsonFile, Path htmlFile, boolean emoji, boolean terminal) {
+public record ReportSettings(Path jsonFile, Path htmlFile, boolean emoji, boolean terminal,
+                             ConsoleReport.Detail detail) {
 
   /** {@code Console.isTerminal()}, new in JDK 22; null on older JDKs (the jar targets 17). */
   private static final Method CONSOLE_IS_TERMINAL = consoleIsTerminalMethod();
 
+  /** @throws InvalidOption when both --quiet and --verbose are given */
   public static ReportSettings from(OutputOptions o, boolean terminal) {
-    return new ReportSettings(o.json, o.html, terminal && !o.noEmoji, terminal);
+    if (o.quiet && o.verbose) {
+      throw new InvalidOption("--quiet", "cannot be combined with --verbose");
+    }
+    return new ReportSettings(o.json, o.html, terminal && !o.noEmoji, terminal,
+      o.quiet ? ConsoleReport.Detail.QUIET : o.verbose ? ConsoleReport.Detail.VERBOSE : ConsoleReport.Detail.NORMAL);
   }
 
   /** True when this process's standard output is a terminal, so CI logs and pipes get plain lines. */

@@ -33,9 +33,10 @@ public final class TestLbRun {
    */
   public static int execute(CommandSpec spec, OutputOptions output, Function<ReportSettings, Scenario> scenario) {
     rejectOptionsBeforeTheScenarioName(spec);
-    ReportSettings report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
+    ReportSettings report;
     Scenario ready;
     try {
+      report = ReportSettings.from(output, ReportSettings.stdoutIsTerminal());
       ready = scenario.apply(report);
       ReportFiles.checkWritable(report.jsonFile(), "--json");
       ReportFiles.checkWritable(report.htmlFile(), "--html");
@@ -45,11 +46,14 @@ public final class TestLbRun {
     quietVertxLogs();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ConsoleReport console = new ConsoleReport(out, report.emoji(), report.terminal());
+    ConsoleReport console = new ConsoleReport(out, report.emoji(), report.terminal(), report.detail());
     Vertx vertx = Vertx.vertx();
     try {
       ScenarioReport result = ready.run(vertx, console);
-      if (!write(result, report.jsonFile(), "JSON", out, err) || !write(result, report.htmlFile(), "HTML", out, err)) {
+      String commandLine = CommandLineText.of("websocket-test-service",
+        spec.root().commandLine().getParseResult().originalArgs());
+      if (!write(result, report.jsonFile(), "JSON", out, err, commandLine)
+        || !write(result, report.htmlFile(), "HTML", out, err, commandLine)) {
         return Verdict.CANNOT_TEST;
       }
       out.flush();
@@ -70,7 +74,8 @@ public final class TestLbRun {
     }
   }
 
-  private static boolean write(ScenarioReport result, Path file, String kind, PrintWriter out, PrintWriter err) {
+  private static boolean write(ScenarioReport result, Path file, String kind, PrintWriter out, PrintWriter err,
+                               String commandLine) {
     if (file == null) {
       return true;
     }
@@ -78,7 +83,7 @@ public final class TestLbRun {
       if (kind.equals("JSON")) {
         ReportFiles.writeJson(result, file);
       } else {
-        ReportFiles.writeHtml(result, file);
+        ReportFiles.writeHtml(result, file, commandLine);
       }
       out.println("   " + kind + " report: " + file);
       return true;

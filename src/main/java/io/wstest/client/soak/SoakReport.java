@@ -6,6 +6,7 @@ import io.wstest.client.report.Charts;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.ServerSideCounts;
+import io.wstest.client.report.Tallies;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.HealthCheck;
 import io.wstest.client.socket.WsTarget;
@@ -62,6 +63,9 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
 
   @Override
   public void html(HtmlReport page) {
+    page.instances(timelineSeries(summary.outcome()).stream().map(HtmlReport.Series::name).toList());
+    page.instances(summary.before().stream().map(b -> b.instance().displayName()).toList());
+    page.instances(summary.after().stream().map(b -> b.instance().displayName()).toList());
     page.section("Soak: " + settings.sockets() + " sockets, " + HtmlReport.number(settings.rate())
       + " messages/s each, " + Durations.format(settings.duration()));
     SoakOutcome o = summary.outcome();
@@ -79,7 +83,7 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     facts.put("Reconnects on a draining instance", Integer.toString(summary.reconnectsOnDraining()));
     facts.put("Unrecovered sockets", Integer.toString(summary.unrecovered()));
     if (!o.connectFailures().isEmpty()) {
-      facts.put("Failed connection attempts", o.connectFailures().toString());
+      facts.put("Failed connection attempts", Tallies.failures(o.connectFailures()));
     }
     if (clusterBroadcasts != null) {
       facts.put("Cluster broadcasts", clusterBroadcasts.line().substring("Cluster broadcasts: ".length()));
@@ -99,9 +103,11 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
       }
     });
     page.histogram("Time to reconnect (shutdown message or close → the replacement's welcome)", "ms", reconnect, 20);
-    page.lineChart("Open sockets per instance, sampled every second", "s", "sockets", timelineSeries(o));
-    page.barChart("Instances before (each socket's first connection)", shareBars(summary.before(), o.sockets()));
-    page.barChart("Instances after (when the soak ended)", shareBars(summary.after(), o.sockets()));
+    page.lineChart("Open sockets per instance, sampled every second; ▼ when a replica sent its shutdown", "s",
+      "sockets", timelineSeries(o), shutdownMarkers(o));
+    page.shareChart("Instances before (each socket's first connection)", shareBars(summary.before(), o.sockets()),
+      List.of());
+    page.shareChart("Instances after (when the soak ended)", shareBars(summary.after(), o.sockets()), List.of());
     disconnectTable(page, o.disconnects());
   }
 
@@ -117,9 +123,23 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
     return series;
   }
 
-  private static List<HtmlReport.Bar> shareBars(List<SoakSummary.InstanceShare> shares, int sockets) {
-    return shares.stream().map(s -> new HtmlReport.Bar(s.instance().displayName(), s.sockets(),
-      s.sockets() + String.format(Locale.ROOT, " (%.1f%%)", 100.0 * s.sockets() / sockets))).toList();
+  /** The first shutdown message from each replica, at the time the client got it. */
+  public static List<HtmlReport.Marker> shutdownMarkers(SoakOutcome outcome) {
+    Map<String, Long> first = new LinkedHashMap<>();
+    outcome.disconnects().forEach(d -> {
+      if (d.shutdownAtMs() != null) {
+        first.merge(d.instance().displayName(), d.shutdownAtMs(), Math::min);
+      }
+    });
+    return first.entrySet().stream().map(e -> new HtmlReport.Marker(e.getValue() / 1000.0,
+      e.getKey() + " sent shutdown at " + ms(e.getValue()), e.getKey())).toList();
+  }
+
+  private static List<HtmlReport.ShareBar> shareBars(List<SoakSummary.InstanceShare> shares, int sockets) {
+    return shares.stream().map(s -> new HtmlReport.ShareBar(s.instance().displayName(), s.instance().displayName(),
+      sockets == 0 ? 0 : (double) s.sockets() / sockets, null, null, null,
+      s.sockets() + String.format(Locale.ROOT, " (%.1f%%)", sockets == 0 ? 0 : 100.0 * s.sockets() / sockets), null))
+      .toList();
   }
 
   private static void disconnectTable(HtmlReport page, List<SoakDisconnect> disconnects) {
@@ -141,6 +161,6 @@ public record SoakReport(Instant startedAt, long durationMs, SoakSettings settin
   }
 
   private static String ms(Long millis) {
-    return millis == null ? "" : String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
+    return millis == null ? "" : String.format(Locale.ROOT, "%.3f s", millis / 1000.0);
   }
 }

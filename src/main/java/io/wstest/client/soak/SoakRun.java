@@ -102,7 +102,7 @@ public final class SoakRun {
   }
 
   String at(long ms) {
-    return String.format(Locale.ROOT, "t=%.1fs", ms / 1000.0);
+    return String.format(Locale.ROOT, "t=%.3fs", ms / 1000.0);
   }
 
   private void begin() {

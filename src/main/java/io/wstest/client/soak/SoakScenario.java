@@ -6,6 +6,7 @@ import io.wstest.client.run.Scenario;
 import io.wstest.client.run.ScenarioRun;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
+import io.wstest.client.report.Tallies;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
@@ -85,8 +86,7 @@ public final class SoakScenario implements Scenario {
       + s.reconnectMs()) + "; " + s.reconnectsOnDraining() + " landed on a draining instance; " + s.unrecovered()
       + " unrecovered");
     if (!o.connectFailures().isEmpty()) {
-      console.detail("Failed connection attempts: " + o.connectFailures().entrySet().stream()
-        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+      console.detail("Failed connection attempts: " + Tallies.failures(o.connectFailures()));
     }
     console.detail("Instances before: " + sharesText(s.before()));
     console.detail("Instances after:  " + sharesText(s.after())

@@ -2,6 +2,7 @@ package io.wstest.client.soak;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.report.Tallies;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.stats.LatencySummary;
 import io.wstest.options.Durations;
@@ -134,8 +135,8 @@ public record SoakSummary(SoakOutcome outcome, Map<String, Integer> closes, int 
   }
 
   private String failuresText() {
-    return outcome.connectFailures().isEmpty() ? "" : "; failed attempts: " + outcome.connectFailures().entrySet()
-      .stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    return outcome.connectFailures().isEmpty() ? "" : "; failed attempts: "
+      + Tallies.failures(outcome.connectFailures());
   }
 
   public JsonObject toJson() {

@@ -3,6 +3,7 @@ package io.wstest.client.spread;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
 import io.wstest.client.report.ProgressBar;
+import io.wstest.client.report.Tallies;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.WsTarget;
@@ -55,24 +56,24 @@ final class SpreadConsole {
     done++;
     if (!r.ok()) {
       failed++;
-      if (failed <= ConsoleReport.MAX_FAILURE_LINES) {
-        if (bar != null) {
-          bar.clear();
-        }
-        console.line(Glyph.FAIL, "Connection-" + r.index() + " failed [" + r.failure().kind().label() + "]: "
-          + r.failure().detail());
-        if (failed == ConsoleReport.MAX_FAILURE_LINES) {
-          console.detail("(further failures are only counted in the summary)");
-        }
+      if (bar != null) {
+        bar.clear();
       }
+      console.connection(true, new ConsoleReport.Line(Glyph.FAIL, "Connection-" + r.index() + " failed ["
+        + r.failure().kind().label() + "]: " + r.failure().detail()));
     } else if (bar == null) {
-      console.line(Glyph.PLUG, "Testing WebSocket: Connection-" + r.index());
-      console.line(Glyph.OK, "Connected to: " + r.displayName()
-        + String.format(Locale.ROOT, " (connect %.1f ms, ping %.1f ms)", r.connectMs(), r.pingMs()));
+      console.connection(false, new ConsoleReport.Line(Glyph.PLUG, "Testing WebSocket: Connection-" + r.index()),
+        new ConsoleReport.Line(Glyph.OK, "Connected to: " + r.displayName()
+          + String.format(Locale.ROOT, " (connect %.1f ms, ping %.1f ms)", r.connectMs(), r.pingMs())));
     }
     if (bar != null) {
       bar.update(done, failed);
     }
+  }
+
+  /** After the last connection of an endpoint: how many lines were folded away. */
+  void endpointEnd() {
+    console.connectionsEnd();
   }
 
   void results(List<EndpointReport> endpoints) {
@@ -95,8 +96,7 @@ final class SpreadConsole {
       }
       if (s.failed() > 0) {
         console.detail("Failed: " + s.failed() + " of " + s.attempted() + " (" + Verdict.failureSummary(s) + ")"
-          + (s.closeCodes().isEmpty() ? "" : " close codes " + s.closeCodes())
-          + (s.httpStatuses().isEmpty() ? "" : " HTTP statuses " + s.httpStatuses()));
+          + (s.closeCodes().isEmpty() ? "" : "; close codes " + Tallies.counts(s.closeCodes())));
       }
       if (endpoint.run().notAttempted() > 0) {
         console.detail("Not attempted: " + endpoint.run().notAttempted() + " (stopped: the target did not answer)");

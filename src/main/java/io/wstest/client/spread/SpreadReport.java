@@ -55,10 +55,17 @@ public record SpreadReport(Instant startedAt, long durationMs, TestLbSettings se
 
   @Override
   public void html(HtmlReport page) {
+    endpoints.forEach(e -> page.instances(Charts.instanceNames(e.stats())));
     for (EndpointReport endpoint : endpoints) {
       SpreadStats s = endpoint.stats();
       page.section("[" + endpoint.run().target().name() + "] " + endpoint.run().target().url());
-      page.barChart("Connections per instance", Charts.instanceBars(s));
+      List<HtmlReport.Threshold> thresholds = new ArrayList<>();
+      if (settings.maxSkew() != null && !s.instances().isEmpty()) {
+        double least = s.instances().stream().mapToDouble(SpreadStats.InstanceCount::share).min().orElse(0);
+        thresholds.add(new HtmlReport.Threshold("--max-skew " + HtmlReport.number(settings.maxSkew())
+          + " × least busy", Math.min(1, least * settings.maxSkew())));
+      }
+      page.shareChart("Share of connections per instance", Charts.instanceShares(s), thresholds);
       Map<String, String> facts = new LinkedHashMap<>();
       facts.put("Summary", SpreadConsole.statsLine(s));
       facts.put("Connect", s.connectMs().toString());

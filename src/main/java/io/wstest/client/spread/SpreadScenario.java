@@ -60,6 +60,7 @@ public final class SpreadScenario implements Scenario {
         lines.endpointStart(target, settings);
         ConnectionRunner.Run connections = ScenarioRun.await(runner.run(target, settings.connections(),
           settings.concurrency(), settings.hold(), lines::connection));
+        lines.endpointEnd();
         endpoints.add(EndpointReport.of(connections, settings.weights()));
         all.addAll(connections.results());
       }
@@ -71,7 +72,8 @@ public final class SpreadScenario implements Scenario {
         serverSide.print(console, "of ours");
       }
       Verdict verdict = verdict(settings, endpoints);
-      console.verdict(verdict);
+      console.verdict(verdict, settings.expectInstancesGiven() ? List.of()
+        : List.of("If one replica is all you run, say so: --expect-instances 1"));
       return new SpreadReport(run.started(), run.elapsedMs(), settings, run.health(), endpoints, overall, verdict,
         serverSide);
     }

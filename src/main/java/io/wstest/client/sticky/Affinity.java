@@ -2,6 +2,7 @@ package io.wstest.client.sticky;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.WsTarget;
 
@@ -43,7 +44,8 @@ public record Affinity(String source, boolean verified, String explanation, List
     Set<String> setNames = set.stream().map(CookieJar.StoredCookie::name).collect(Collectors.toCollection(LinkedHashSet::new));
     boolean lbCookies = replayedNames.stream().anyMatch(setNames::contains);
     boolean userAffinity = !otherHeaders.isEmpty() || replayedNames.stream().anyMatch(n -> !setNames.contains(n));
-    List<String> headers = otherHeaders.stream().map(h -> h.getKey() + ": " + h.getValue()).toList();
+    List<String> headers = otherHeaders.stream().map(h -> ConnectSettings.shownHeader(h.getKey(), h.getValue()))
+      .toList();
     String carried = carried(set, replayedNames, headers, jar, target);
     boolean controlUsable = control != null && control.share() != null;
 

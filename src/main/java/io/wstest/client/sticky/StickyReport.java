@@ -74,16 +74,23 @@ public record StickyReport(Instant startedAt, long durationMs, StickySettings se
     facts.put("Other --header values sent", affinity.headersReplayed().isEmpty() ? "none"
       : String.join(", ", affinity.headersReplayed()));
     page.facts(facts);
-    List<HtmlReport.Bar> shares = new ArrayList<>();
-    shares.add(shareBar("Replay run", replay));
+    page.instances(Charts.instanceNames(replay.stats()));
     if (control != null) {
-      shares.add(shareBar("Control run", control));
+      page.instances(Charts.instanceNames(control.stats()));
     }
-    page.barChart("Share of connections that returned to the first instance (%)", shares);
-    page.barChart("Replay run: connections per instance", Charts.instanceBars(replay.stats()));
+    List<HtmlReport.ShareBar> shares = new ArrayList<>();
+    shares.add(shareBar("Replay run", replay, replay.share() == null ? Boolean.FALSE
+      : replay.share() >= settings.minSticky()));
     if (control != null) {
-      page.barChart("Control run (no cookies, no --header values): connections per instance",
-        Charts.instanceBars(control.stats()));
+      shares.add(shareBar("Control run", control, null));
+    }
+    page.shareChart("Share of connections that returned to the first instance", shares,
+      List.of(new HtmlReport.Threshold("--min-sticky " + Fractions.percent(settings.minSticky()),
+        settings.minSticky())));
+    page.shareChart("Replay run: connections per instance", Charts.instanceShares(replay.stats()), List.of());
+    if (control != null) {
+      page.shareChart("Control run (no cookies, no --header values): connections per instance",
+        Charts.instanceShares(control.stats()), List.of());
     }
     page.section("Replay run, connection by connection");
     List<List<String>> rows = new ArrayList<>();
@@ -104,8 +111,9 @@ public record StickyReport(Instant startedAt, long durationMs, StickySettings se
     }
   }
 
-  private static HtmlReport.Bar shareBar(String name, StickyRun run) {
-    double percent = run.share() == null ? 0 : run.share() * 100;
-    return new HtmlReport.Bar(name, percent, run.shareText());
+  /** @param passed green or red against --min-sticky; null (the control run) for a neutral bar */
+  private static HtmlReport.ShareBar shareBar(String name, StickyRun run, Boolean passed) {
+    return new HtmlReport.ShareBar(name, null, run.share() == null ? 0 : run.share(), null, null, null,
+      run.shareText(), passed);
   }
 }

@@ -1,6 +1,7 @@
 package io.wstest.client.sticky;
 
 import io.vertx.core.json.JsonArray;
+import io.wstest.client.run.ConnectSettings;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
@@ -85,7 +86,7 @@ public record StickyRun(String name, ConnectionRunner.Run run, SpreadStats stats
     List<String> cookie = r.handshake().sent("Cookie");
     JsonArray otherHeaders = new JsonArray();
     r.handshake().sentHeaders().stream().filter(h -> !h.getKey().equalsIgnoreCase("Cookie"))
-      .forEach(h -> otherHeaders.add(h.getKey() + ": " + h.getValue()));
+      .forEach(h -> otherHeaders.add(ConnectSettings.shownHeader(h.getKey(), h.getValue())));
     return r.toJson()
       .put("cookie_sent", cookie.isEmpty() ? null : String.join("; ", cookie))
       .put("headers_sent", otherHeaders)

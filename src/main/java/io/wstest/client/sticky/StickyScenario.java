@@ -195,10 +195,10 @@ public final class StickyScenario implements Scenario {
 
     private void line(Glyph glyph, String text) {
       lines++;
-      if (lines <= ConsoleReport.MAX_FAILURE_LINES) {
+      if (lines <= ConsoleReport.MAX_FAILURE_LINES || console.detailLevel() == ConsoleReport.Detail.VERBOSE) {
         console.line(glyph, text);
       } else if (lines == ConsoleReport.MAX_FAILURE_LINES + 1) {
-        console.detail("(further connections are only counted in the summary)");
+        console.detail("(further connections are only counted in the summary; --verbose shows each)");
       }
     }
   }

@@ -71,24 +71,26 @@ public record WeightsReport(Instant startedAt, long durationMs, WeightsSettings 
       facts.put("Failures", Verdict.failureSummary(stats));
     }
     page.facts(facts);
-    List<HtmlReport.Bar> bars = new ArrayList<>();
+    page.instances(Charts.instanceNames(stats));
+    List<HtmlReport.ShareBar> bars = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
     for (WeightSplit.Group g : split.groups()) {
-      bars.add(new HtmlReport.Bar(g.name() + " observed", g.share() * 100, String.format(Locale.ROOT,
-        "%.1f%% (%d)", g.share() * 100, g.count())));
-      bars.add(new HtmlReport.Bar(g.name() + " expected", g.expectedShare() * 100, String.format(Locale.ROOT,
-        "%.1f%% %s", g.expectedShare() * 100, Boolean.TRUE.equals(g.inside()) ? "inside" : "OUTSIDE")));
+      bars.add(new HtmlReport.ShareBar(g.name(), null, g.share(),
+        g.interval() == null ? null : g.interval().lower(), g.interval() == null ? null : g.interval().upper(),
+        g.expectedShare(), String.format(Locale.ROOT, "%.1f%% (%d), expected %.1f%%: %s", g.share() * 100, g.count(),
+          g.expectedShare() * 100, g.inside() == null ? "n/a" : g.inside() ? "inside" : "OUTSIDE"), g.inside()));
       rows.add(row(g));
     }
     for (WeightSplit.Group g : split.unmatched()) {
-      bars.add(new HtmlReport.Bar(g.name() + " (no weight)", g.share() * 100, String.format(Locale.ROOT,
-        "%.1f%% (%d), expected 0", g.share() * 100, g.count())));
+      bars.add(new HtmlReport.ShareBar(g.name() + " (no weight)", null, g.share(), null, null, 0.0,
+        String.format(Locale.ROOT, "%.1f%% (%d), expected 0", g.share() * 100, g.count()), null));
       rows.add(row(g));
     }
-    page.barChart("Observed and expected share per " + split.field() + " (%)", bars);
+    page.shareChart("Observed share per " + split.field() + " with its " + Fractions.percent(split.confidence())
+      + " Wilson interval; ◇ the share --weights expects", bars, List.of());
     page.table(List.of(split.field(), "weight", "expected", "connections", "observed", "interval", "verdict",
       "instances"), rows);
-    page.barChart("Connections per instance", Charts.instanceBars(stats));
+    page.shareChart("Connections per instance", Charts.instanceShares(stats), List.of());
   }
 
   private static List<String> row(WeightSplit.Group g) {

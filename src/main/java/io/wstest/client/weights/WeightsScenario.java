@@ -132,7 +132,8 @@ public final class WeightsScenario implements Scenario {
     @Override
     public void accept(ConnectionResult r) {
       done++;
-      if (!r.ok() && ++failed <= ConsoleReport.MAX_FAILURE_LINES) {
+      if (!r.ok() && (++failed <= ConsoleReport.MAX_FAILURE_LINES
+        || console.detailLevel() == ConsoleReport.Detail.VERBOSE)) {
         console.line(Glyph.FAIL, "Connection-" + r.index() + " failed [" + r.failure().kind().label() + "]: "
           + r.failure().detail());
       }

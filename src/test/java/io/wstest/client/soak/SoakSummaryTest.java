@@ -176,7 +176,7 @@ class SoakSummaryTest {
       Arrays.asList(A, null), Arrays.asList(A, null), List.of(), 0);
     Verdict partly = SoakSummary.of(half, 1000, RECOVERY).verdict(settings());
     assertEquals(Verdict.FAIL, partly.exitCode());
-    assertEquals(List.of("1 of 2 sockets never connected; failed attempts: handshake_status 503 4"), partly.problems());
+    assertEquals(List.of("1 of 2 sockets never connected; failed attempts: HTTP 503 on upgrade: 4"), partly.problems());
     assertFalse(partly.passed());
   }
 }

@@ -2,6 +2,7 @@ package io.wstest.client.spread;
 
 import io.wstest.client.TestLbArgumentsTest;
 import io.wstest.client.report.ConsoleReport;
+import io.wstest.client.report.Glyph;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.socket.ConnectionResult;
 import io.wstest.client.socket.ConnectionRunner;
@@ -88,5 +89,35 @@ class ConsoleReportTest {
     assertTrue(out.startsWith(">> Starting WebSocket Load Balancer Test"), out);
     assertTrue(out.contains("[results] Load Balancing Results:"), out);
     assertTrue(out.chars().allMatch(c -> c < 128), "ASCII only: " + out);
+  }
+
+  @Test
+  void connectionLinesFoldOffATerminalButFailuresStay() {
+    StringWriter text = new StringWriter();
+    ConsoleReport console = new ConsoleReport(new PrintWriter(text), false, false);
+    console.connectionsStart(25);
+    for (int i = 1; i <= 25; i++) {
+      console.connection(i == 12, new ConsoleReport.Line(Glyph.PLUG, "Connection-" + i),
+        new ConsoleReport.Line(Glyph.OK, "line two of " + i));
+    }
+    console.connectionsEnd();
+    String out = text.toString();
+    assertEquals(6, out.lines().filter(l -> l.startsWith("[ws] Connection-")).count(), out);
+    assertEquals(6, out.lines().filter(l -> l.startsWith("[OK] line two of ")).count(), out);
+    assertTrue(out.contains("Connection-12"), out);
+    assertTrue(out.endsWith("   … 19 more connections (use --verbose or --json for each)\n"), out);
+  }
+
+  @Test
+  void quietLeavesOutEverythingBeforeTheResults() {
+    StringWriter text = new StringWriter();
+    ConsoleReport console = new ConsoleReport(new PrintWriter(text), false, false, ConsoleReport.Detail.QUIET);
+    console.start(HTTP.healthUrl());
+    console.line(Glyph.ROUNDS, "Testing 10 connections");
+    console.connection(true, new ConsoleReport.Line(Glyph.FAIL, "Connection-1 failed"));
+    console.line(Glyph.RESULTS, "Results:");
+    console.detail("a: 1");
+    console.verdict(new Verdict(Verdict.PASS, "fine", List.of(), false));
+    assertEquals("[results] Results:\n   a: 1\n[OK] fine\n", text.toString());
   }
 }

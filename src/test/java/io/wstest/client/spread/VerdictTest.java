@@ -84,7 +84,7 @@ class VerdictTest {
     some.add(failed(10, Failure.closed("welcome", (short) 1001, "going away")));
     Verdict v = verdict(settings(null, null, null), some);
     assertEquals(1, v.exitCode());
-    assertTrue(v.problems().get(0).contains("1 of 10 connections failed (closed 1)"), v.problems().toString());
+    assertTrue(v.problems().get(0).contains("1 of 10 connections failed (closed: 1)"), v.problems().toString());
     List<ConnectionResult> none = List.of(failed(1, Failure.of(FailureKind.REFUSED, "connect", "refused")),
       failed(2, Failure.of(FailureKind.DNS, "connect", "unknown host")));
     assertEquals(2, verdict(settings(null, null, null), none).exitCode());

@@ -70,7 +70,7 @@ class StickyAnalysisTest {
     Verdict verdict = StickyScenario.verdict(0.5, run);
     assertEquals(Verdict.FAIL, verdict.exitCode());
     assertEquals("Sticky session test failed", verdict.headline());
-    assertEquals(List.of("1 of 5 connections failed (timeout 1)"), verdict.problems());
+    assertEquals(List.of("1 of 5 connections failed (timeout: 1)"), verdict.problems());
   }
 
   @Test

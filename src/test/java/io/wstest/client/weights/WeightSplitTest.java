@@ -134,7 +134,7 @@ class WeightSplitTest {
     Verdict verdict = verdict(results, "v1=3,v2=1");
     assertEquals(Verdict.FAIL, verdict.exitCode());
     assertEquals("Canary split test failed", verdict.headline());
-    assertEquals(List.of("1 of 201 connections failed (closed 1)"), verdict.problems());
+    assertEquals(List.of("1 of 201 connections failed (closed: 1)"), verdict.problems());
 
     List<ConnectionResult> none = List.of(SpreadStatsTest.failed(1, Failure.closed("welcome", (short) 1011, "x")));
     Verdict nothing = verdict(none, "v1=1");
