@@ -80,6 +80,7 @@ final class WebSocketUpgrade {
       .putHeader("Sec-WebSocket-Version", UpgradeDiagnosis.RFC6455_VERSION)
       .putHeader("Content-Type", "application/json")
       .putHeader("Cache-Control", "no-store")
+      .putHeader(Responses.NOSNIFF, "nosniff")
       .end(diagnosis.toJson(ReceivedRequest.toJson(request, true, showCredentials)).encode());
   }
 
