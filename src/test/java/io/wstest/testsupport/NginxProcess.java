@@ -125,9 +125,10 @@ public final class NginxProcess {
     }
   }
 
-  /** The project's WebSocket proxy snippet (docker/nginx/websocket-proxy.conf), for {@link #startWithLocation}. */
+  /** The project's WebSocket proxy snippet (the one lab and Compose use), for {@link #startWithLocation}. */
   public static String websocketProxySnippet() {
-    return "include " + LoadBalancerProcess.dockerDir().resolve("nginx/websocket-proxy.conf") + ";";
+    return "include " + LoadBalancerProcess.dockerDir().resolveSibling("src/main/resources/io/wstest/lab")
+      .resolve(LbTemplate.WEBSOCKET_PROXY) + ";";
   }
 
   private static String servers(List<Backend> backends, boolean http) {
