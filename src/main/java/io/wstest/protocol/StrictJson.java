@@ -27,10 +27,11 @@ import java.nio.charset.StandardCharsets;
  * <p>Why a hand-written scanner in front of a library that does the job: creating a Jackson parser per message
  * was the largest single cost of an echo after the kernel's, 3.8 % of the server's CPU samples under
  * {@code bench echo} (perf, docs/performance.md), and the scanner allocates nothing for the messages clients
- * send. An end-to-end A/B ({@code bench echo --spawn --baseline}, this scanner vs Jackson alone) only resolves a
- * difference of that size on a quiet machine: under load its CPU-per-message figures vary by 2× between runs of
- * the same jar. Jackson stays the reference: the scanner defers to it whenever it is unsure, and StrictJsonTest
- * checks the two agree.
+ * send. An end-to-end A/B cannot resolve a cost of that size on a two-core machine: {@code bench echo --spawn
+ * --baseline -n 50 -d 10s --warmup 5s --repeat 3}, this scanner against a build whose {@code typeOf} asks Jackson
+ * only, alternating on a quiet machine, gave service/baseline CPU per message of 0.95 and 1.21 with the scanner and
+ * 1.04 and 1.13 without it (2026-12-05): the same jar's runs differ by more than the parser's whole share. Jackson
+ * stays the reference: the scanner defers to it whenever it is unsure, and StrictJsonTest checks the two agree.
  */
 final class StrictJson {
 
