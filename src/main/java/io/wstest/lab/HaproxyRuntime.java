@@ -10,17 +10,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** HAProxy's runtime API, the admin socket the lab's haproxy.cfg opens in the lab directory. */
-final class HaproxyRuntime {
+/**
+ * HAProxy's runtime API, the admin socket the lab's haproxy.cfg opens in the lab directory (the load-balancer tests,
+ * which run the same template, use it too).
+ */
+public final class HaproxyRuntime {
 
   /** The socket's file name, as haproxy-lb.cfg.template names it under the runtime directory. */
-  static final String SOCKET = "admin.sock";
+  public static final String SOCKET = "admin.sock";
   /** The "status" column of "show stat" (CSV, 0-based). */
   private static final int STATUS = 17;
 
   private final Path socket;
 
-  HaproxyRuntime(Path socket) {
+  public HaproxyRuntime(Path socket) {
     this.socket = socket;
   }
 
@@ -29,7 +32,7 @@ final class HaproxyRuntime {
    * "show stat" every 100 ms until every server of both backends is UP. Returns null when they are, else the last
    * answer once {@code deadline} (a {@link System#nanoTime()}) passed.
    */
-  String awaitServersUp(long deadline) {
+  public String awaitServersUp(long deadline) {
     String stat = "";
     while (System.nanoTime() < deadline) {
       stat = command("show stat");
@@ -52,7 +55,7 @@ final class HaproxyRuntime {
   }
 
   /** One command and its whole answer; empty while the socket does not accept yet. */
-  String command(String command) {
+  public String command(String command) {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
       channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));

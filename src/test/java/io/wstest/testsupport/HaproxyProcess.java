@@ -1,20 +1,21 @@
 package io.wstest.testsupport;
 
+import io.wstest.lab.HaproxyRuntime;
 import io.wstest.lab.LbTemplate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+
+
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
 import java.util.stream.Collectors;
 
 /**
@@ -143,41 +144,22 @@ public final class HaproxyProcess {
    * is UP.
    */
   public static void awaitServersUp(LoadBalancerProcess haproxy, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String stat = "";
-    while (System.nanoTime() < deadline) {
-      stat = runtimeCommand(haproxy, "show stat");
-      List<String> servers = stat.lines().filter(line -> line.startsWith("be_"))
-        .filter(line -> !line.contains(",BACKEND,")).toList();
-      if (!servers.isEmpty() && servers.stream().allMatch(line -> line.split(",", -1)[17].startsWith("UP"))) {
-        return;
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    String notUp = runtime(haproxy).awaitServersUp(System.nanoTime() + timeout.toNanos());
+    if (notUp != null) {
+      throw new IllegalStateException("HAProxy servers not all UP within " + timeout + ":\n" + notUp);
     }
-    throw new IllegalStateException("HAProxy servers not all UP within " + timeout + ":\n" + stat);
   }
 
   /** Sends one command to HAProxy's runtime API (for example {@code set server be_http/b1 state drain}). */
   public static String runtimeCommand(LoadBalancerProcess haproxy, String command) {
-    Path socket = haproxy.runtimeDir().resolve("admin.sock");
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-      StringBuilder reply = new StringBuilder();
-      while (channel.read(buffer) > 0) {
-        buffer.flip();
-        reply.append(StandardCharsets.UTF_8.decode(buffer));
-        buffer.clear();
-      }
-      return reply.toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String reply = runtime(haproxy).command(command);
+    if (reply.isEmpty()) { // HAProxy answers every command with at least a newline: the socket did not answer
+      throw new IllegalStateException("HAProxy's runtime socket did not answer '" + command + "'");
     }
+    return reply;
+  }
+
+  private static HaproxyRuntime runtime(LoadBalancerProcess haproxy) {
+    return new HaproxyRuntime(haproxy.runtimeDir().resolve(HaproxyRuntime.SOCKET));
   }
 }
