@@ -177,7 +177,7 @@ class ClusterIT {
     assumeTrue(HeadlessChromium.available(), HeadlessChromium.INSTALL_HINT);
     try (HeadlessChromium chromium = HeadlessChromium.start()) {
       WebDriver driver = chromium.driver();
-      WebDriverWait wait = new WebDriverWait(driver, DEADLINE);
+      WebDriverWait wait = chromium.waitUpTo(DEADLINE);
       driver.get("http://127.0.0.1:" + a.httpPort() + "/ui/");
       // a1, a2 and the page's own socket on A; b1 on B; c1 on C, as the replicas report them in their heartbeats
       Map<String, String> expected = Map.of(instanceId(a1), "3", instanceId(b1), "1", instanceId(c1), "1");

@@ -103,11 +103,11 @@ class DashboardIT {
     assertEquals("healthy", health(service.httpPort(), "/").getString("status"));
 
     click("ping");
-    wait(driver).until(ExpectedConditions.textMatches(By.id("ping-rtt"), Pattern.compile("\\d+\\.\\d ms")));
+    pageWait().until(ExpectedConditions.textMatches(By.id("ping-rtt"), Pattern.compile("\\d+\\.\\d ms")));
     // The live stats come from {"type":"info"} on the page's socket: at least the page's own socket is open.
-    wait(driver).until(ExpectedConditions.textMatches(By.id("stats-total"), Pattern.compile("[1-9]\\d*")));
+    pageWait().until(ExpectedConditions.textMatches(By.id("stats-total"), Pattern.compile("[1-9]\\d*")));
     // Started without REDIS_URL: the server-side view says clustering is off (ClusterIT shows it on).
-    wait(driver).until(ExpectedConditions.attributeToBe(By.id("cluster-summary"), "data-status", "disabled"));
+    pageWait().until(ExpectedConditions.attributeToBe(By.id("cluster-summary"), "data-status", "disabled"));
 
     type("message", "hello, dashboard");
     click("echo");
@@ -132,7 +132,7 @@ class DashboardIT {
     type("message", payload);
     click("broadcast");
     awaitText("last-broadcast", payload);
-    wait(driver).until(ExpectedConditions.textToBePresentInElementLocated(By.id("broadcast-recipients"), "1 socket"));
+    pageWait().until(ExpectedConditions.textToBePresentInElementLocated(By.id("broadcast-recipients"), "1 socket"));
     assertEquals(Boolean.TRUE, chromium.script("return window.__xss === undefined"));
     assertEquals(List.of(), driver.findElements(By.cssSelector("#log script, #log img, #log b, #last-broadcast *")));
     WebElement entry = driver.findElement(By.cssSelector("#log li[data-type='broadcast']"));
@@ -153,7 +153,7 @@ class DashboardIT {
     JsonObject drained = post(service.httpPort(), "/admin/drain");
     assertEquals(1001, drained.getInteger("code"), drained.encode());
     assertTrue(drained.getInteger("closed") >= 1, drained.encode());
-    WebElement banner = wait(driver).until(ExpectedConditions.visibilityOfElementLocated(By.id("close-banner")));
+    WebElement banner = pageWait().until(ExpectedConditions.visibilityOfElementLocated(By.id("close-banner")));
     assertTrue(banner.getText().contains("Close code 1001 (Going Away) — reason: “"
       + CloseCodes.reason(CloseCodes.GOING_AWAY) + "”."), banner.getText());
     assertEquals("closed 1001", text("conn-status"));
@@ -163,7 +163,7 @@ class DashboardIT {
     // Reconnect uses whatever URL is typed: here another replica's raw WebSocket server (the 8765 side).
     type("ws-url", "ws://127.0.0.1:" + services.get(1).wsPort() + "/");
     click("reconnect");
-    wait(driver).until(ExpectedConditions.invisibilityOfElementLocated(By.id("close-banner")));
+    pageWait().until(ExpectedConditions.invisibilityOfElementLocated(By.id("close-banner")));
     awaitText("instance-id", instanceIds.get(1));
     awaitText("server-kind", "raw WebSocket server (8765)");
     awaitText("conn-status", "connected");
@@ -179,7 +179,7 @@ class DashboardIT {
     type("pool-size", Integer.toString(n));
     assertEquals("Open 30 connections", text("open-pool"));
     click("open-pool");
-    wait(driver).until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-landed", Integer.toString(n)));
+    pageWait().until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-landed", Integer.toString(n)));
 
     List<WebElement> bars = driver.findElements(By.cssSelector("[data-testid='bar']"));
     assertEquals(3, bars.size(), "one bar per service process");
@@ -204,16 +204,16 @@ class DashboardIT {
 
     // Fill the rest of the page for the screenshot the README shows.
     click("ping");
-    wait(driver).until(ExpectedConditions.textMatches(By.id("ping-rtt"), Pattern.compile("\\d+\\.\\d ms")));
+    pageWait().until(ExpectedConditions.textMatches(By.id("ping-rtt"), Pattern.compile("\\d+\\.\\d ms")));
     type("message", "hello from the dashboard");
     click("broadcast");
     awaitText("last-broadcast", "hello from the dashboard");
-    wait(driver).until(ExpectedConditions.textMatches(By.id("stats-total"), Pattern.compile("[1-9]\\d*")));
+    pageWait().until(ExpectedConditions.textMatches(By.id("stats-total"), Pattern.compile("[1-9]\\d*")));
     Path shot = chromium.screenshot("dashboard");
     assertTrue(isPng(shot), shot + " is not a PNG");
 
     click("close-pool");
-    wait(driver).until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-open", "0"));
+    pageWait().until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-open", "0"));
     // The server agrees: its info count (polled every 2 s) is back to the page's own socket.
     awaitText("stats-total", "1");
     assertEquals(n, driver.findElements(By.cssSelector("[data-testid='bar-count']")).stream()
@@ -227,9 +227,9 @@ class DashboardIT {
     type("pool-size", Integer.toString(n));
     click("pool-keep-open");
     click("open-pool");
-    wait(driver).until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-landed", Integer.toString(n)));
+    pageWait().until(ExpectedConditions.attributeToBe(By.id("pool-summary"), "data-landed", Integer.toString(n)));
     WebElement summary = driver.findElement(By.id("pool-summary"));
-    wait(driver).until(ExpectedConditions.attributeToBe(summary, "data-open", "0"));
+    pageWait().until(ExpectedConditions.attributeToBe(summary, "data-open", "0"));
     assertEquals("0", summary.getAttribute("data-failed"));
     List<Integer> counts = driver.findElements(By.cssSelector("[data-testid='bar-count']")).stream()
       .map(e -> Integer.parseInt(e.getText())).toList();
@@ -242,7 +242,7 @@ class DashboardIT {
     Assumptions.assumeTrue(nginx != null, NginxProcess.INSTALL_HINT);
     WebDriver driver = chromium.driver();
     driver.get("http://127.0.0.1:" + nginx.httpPort() + "/ui/");
-    wait(driver).until(d -> instanceIds.contains(text("instance-id")));
+    pageWait().until(d -> instanceIds.contains(text("instance-id")));
     return driver;
   }
 
@@ -315,12 +315,12 @@ class DashboardIT {
     return new JsonObject(response.body());
   }
 
-  private static WebDriverWait wait(WebDriver driver) {
-    return new WebDriverWait(driver, WAIT);
+  private static WebDriverWait pageWait() {
+    return chromium.waitUpTo(WAIT);
   }
 
   private static void awaitText(String id, String expected) {
-    wait(chromium.driver()).until(ExpectedConditions.textToBe(By.id(id), expected));
+    pageWait().until(ExpectedConditions.textToBe(By.id(id), expected));
   }
 
   private static String text(String id) {

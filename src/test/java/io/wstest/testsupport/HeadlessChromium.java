@@ -1,6 +1,7 @@
 package io.wstest.testsupport;
 
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -8,11 +9,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -77,6 +80,16 @@ public final class HeadlessChromium implements AutoCloseable {
 
   public WebDriver driver() {
     return driver;
+  }
+
+  /**
+   * A wait that retries when an element goes stale: the dashboard re-renders its lists on every update, so an
+   * element found a moment ago can be replaced before its attributes are read.
+   */
+  public WebDriverWait waitUpTo(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(driver, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   public Object script(String javascript, Object... args) {
