@@ -6,15 +6,18 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The yardstick for {@code --baseline}: a bare Vert.x WebSocket server with no features. It sends a fixed
@@ -54,11 +57,52 @@ public final class BaselineServer implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The same server inside this process on one event loop and a free loopback port: what the load generator warms
+   * its own JIT against before it measures anything (--client-warmup).
+   */
+  static final class InProcess implements AutoCloseable {
+    private final Vertx vertx;
+    private final URI url;
+
+    private InProcess(Vertx vertx, URI url) {
+      this.vertx = vertx;
+      this.url = url;
+    }
+
+    static InProcess start() {
+      Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(1));
+      try {
+        EchoVerticle verticle = new EchoVerticle(0, "127.0.0.1");
+        vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new InProcess(vertx, URI.create("ws://127.0.0.1:" + verticle.server.actualPort() + "/"));
+      } catch (Exception e) {
+        vertx.close();
+        throw new IllegalStateException("cannot start the load generator's warm-up server: " + e.getMessage(), e);
+      }
+    }
+
+    URI url() {
+      return url;
+    }
+
+    @Override
+    public void close() {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // the warm-up is over; its threads end with the JVM at the latest
+      }
+    }
+  }
+
   static final class EchoVerticle extends VerticleBase {
     private final int port;
     private final String bind;
     private final Set<ServerWebSocket> sockets = new HashSet<>();
     private MessageConsumer<String> broadcasts;
+    /** Set once listening; its actual port when started on port 0. */
+    HttpServer server;
 
     EchoVerticle(int port, String bind) {
       this.port = port;
@@ -78,7 +122,8 @@ public final class BaselineServer implements Callable<Integer> {
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
       return broadcasts.completion().compose(v -> vertx.createHttpServer(options)
         .webSocketHandler(this::accept)
-        .listen());
+        .listen())
+        .onSuccess(listening -> server = listening);
     }
 
     private void accept(ServerWebSocket ws) {

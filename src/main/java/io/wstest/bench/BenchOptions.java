@@ -2,8 +2,13 @@ package io.wstest.bench;
 
 import picocli.CommandLine.Option;
 
+import io.wstest.options.DurationConverter;
+
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Options every scenario shares: where the server is, how to start it, where the report goes. */
 public final class BenchOptions {
@@ -24,6 +29,25 @@ public final class BenchOptions {
   @Option(names = "--baseline", description = "also run the scenario against a bare Vert.x echo server (spawned "
     + "the same way) and print the ratio service/baseline; needs --spawn")
   boolean baseline;
+
+  @Option(names = "--peer", paramLabel = "NAME=COMMAND",
+    description = {"also run the scenario against another server that speaks the seed protocol (welcome, ping, "
+      + "echo, broadcast, /health), started by this command for every run like the service: pinned to "
+      + "--server-cpus, ready when GET /health on {http} answers 200 (30 s at most), WebSockets at "
+      + "ws://127.0.0.1:{ws}/, stopped with SIGTERM. Repeatable; needs --spawn. COMMAND is split into arguments "
+      + "without a shell: whitespace separates, '...' and \"...\" group, a backslash escapes the next character "
+      + "(in \"...\" only \" and \\); {http} and {ws} are replaced by free loopback ports and must both appear. "
+      + "Use env NAME=VALUE ... for environment variables. "
+      + "Example: --peer \"go=/opt/peer-go -http {http} -ws {ws}\""})
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--client-warmup", defaultValue = "3s", paramLabel = "DURATION", converter = DurationConverter.class,
+    description = "before the first measured run, warm this load generator's own JVM (its JIT) with an unmeasured, "
+      + "shortened run of the same scenario against a bare Vert.x server inside this process (not against any "
+      + "server under test, so broadcast's first round stays cold); echo and connect run for DURATION at up to "
+      + "50 connections, broadcast sends about one round per 50 ms of DURATION to up to 1000 receivers, hold opens "
+      + "and closes up to 1000 connections; 0 turns it off (default: ${DEFAULT-VALUE})")
+  Duration clientWarmup;
 
   @Option(names = "--server-cpus", paramLabel = "LIST", defaultValue = "0",
     description = "CPU list spawned servers are pinned to with taskset, or 'none' (default: ${DEFAULT-VALUE})")
@@ -51,8 +75,8 @@ public final class BenchOptions {
   boolean allowRemote;
 
   @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
-    description = "run the scenario N times (service and baseline alternating, each on a fresh server) and report "
-      + "the median of every figure (default: ${DEFAULT-VALUE})")
+    description = "run the scenario N times (service, baseline and each peer alternating, each on a fresh server) "
+      + "and report the median of every figure (default: ${DEFAULT-VALUE})")
   int repeat;
 
   @Option(names = "--label", paramLabel = "TEXT", description = "free text stored in the JSON report")

@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * the service runs as R replicas on a redis-server this command starts, the receivers are spread over the
  * replicas, and the sender's broadcasts have scope cluster: the figure is the fan-out across replicas.
  */
-@Command(name = "broadcast", description = "One sender, N receivers: time until all received, p99 delivery latency.")
+@Command(name = "broadcast", description = {"One sender, N receivers: time until all received, p99 delivery latency.",
+  "The first round (cold: the server's first broadcast) is reported apart from the median of the measured rounds "
+    + "(warm: after --warmup-rounds)."})
 final class BroadcastScenario extends Scenario {
 
   private static final long ROUND_TIMEOUT_MS = 10_000;
@@ -98,6 +101,9 @@ final class BroadcastScenario extends Scenario {
     if (redis && common.baseline) {
       throw bad("--baseline", "not with --redis (the baseline server has no cluster)");
     }
+    if (redis && hasPeers()) {
+      throw bad("--peer", "not with --redis (peers have no cluster)");
+    }
     if (receivers < 1 || receivers > 18_000) {
       throw bad("--receivers", receivers + " is not between 1 and 18000");
     }
@@ -130,14 +136,35 @@ final class BroadcastScenario extends Scenario {
 
   @Override
   Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
-    return new Run(client, server).start();
+    return new Run(client, server, new Shape(receivers, rounds, warmupRounds, GAP_MS, cluster())).start();
+  }
+
+  /**
+   * Up to 1000 receivers on the in-process warm-up server, one round per 50 ms of {@code length} (at least 1, at
+   * most 200) with 20 ms between rounds; never cluster mode, figures dropped.
+   */
+  @Override
+  Future<?> warmUpClient(LoadClient client, ServerUnderTest server, Duration length) {
+    int warmRounds = (int) Math.max(1, Math.min(200, length.toMillis() / 50));
+    return new Run(client, server, new Shape(Math.min(receivers, 1000), warmRounds, 0, 20, false)).start();
+  }
+
+  /** One run's size: the options' for a measured run, smaller for the load generator's warm-up. */
+  private record Shape(int receivers, int rounds, int warmupRounds, long gapMs, boolean cluster) {
   }
 
   private final class Run {
     final LoadClient client;
     final ServerUnderTest server;
+    final int receivers;
+    final int rounds;
+    final int warmupRounds;
+    final long gapMs;
+    final boolean cluster;
     final Histogram delivery = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-    final long[] allDelivered = new long[rounds];
+    final long[] allDelivered;
+    /** The very first round's time to the last receiver (the server's first broadcast); -1 if it timed out. */
+    long firstRound;
     final List<Opener> openers = new ArrayList<>();
     final List<Integer> perReplica = new ArrayList<>();
     Promise<Void> clusterSeen;
@@ -146,12 +173,19 @@ final class BroadcastScenario extends Scenario {
     long sentAt;
     int received;
     int missing;
+    long lastReceivedAt;
     boolean measuring;
-    Promise<Void> roundDone;
+    Promise<Boolean> roundDone;
 
-    Run(LoadClient client, ServerUnderTest server) {
+    Run(LoadClient client, ServerUnderTest server, Shape shape) {
       this.client = client;
       this.server = server;
+      this.receivers = shape.receivers();
+      this.rounds = shape.rounds();
+      this.warmupRounds = shape.warmupRounds();
+      this.gapMs = shape.gapMs();
+      this.cluster = shape.cluster();
+      this.allDelivered = new long[rounds];
     }
 
     Future<JsonObject> start() {
@@ -198,7 +232,7 @@ final class BroadcastScenario extends Scenario {
 
     /** The spawned service, and in cluster mode the other replicas, started side by side on a worker thread. */
     private Future<List<ServerUnderTest>> startReplicas() {
-      if (!cluster() || replicas == 1) {
+      if (!cluster || replicas == 1) {
         return Future.succeededFuture(List.of(server));
       }
       Map<String, String> env = Map.of("REDIS_URL", redisServer.url(), "CLUSTER_HEARTBEAT", "200ms");
@@ -226,7 +260,7 @@ final class BroadcastScenario extends Scenario {
 
     /** Cluster mode: until the sender's replica lists every replica (each saw the others' heartbeats), bounded. */
     private Future<Void> awaitClusterView() {
-      if (!cluster()) {
+      if (!cluster) {
         return Future.succeededFuture();
       }
       clusterSeen = Promise.promise();
@@ -249,7 +283,11 @@ final class BroadcastScenario extends Scenario {
       }
     }
 
-    /** Round {@code r}: negative ones are the warm-up, sent and awaited like the others but not measured. */
+    /**
+     * Round {@code r}: negative ones are the warm-up, sent and awaited like the others but not measured; the first
+     * of all is also kept as the cold round. A round is done when every receiver has a text containing its marker,
+     * whatever else the server put in the message (peers send no seq).
+     */
     private Future<Void> round(int r) {
       if (r == rounds) {
         return Future.succeededFuture();
@@ -260,21 +298,22 @@ final class BroadcastScenario extends Scenario {
       roundDone = Promise.promise();
       long timeout = client.vertx().setTimer(ROUND_TIMEOUT_MS, id -> {
         missing += receivers - received;
-        if (r >= 0) {
-          allDelivered[r] = -1;
-        }
-        roundDone.tryComplete();
+        roundDone.tryComplete(false);
       });
       sentAt = System.nanoTime();
       sender.writeTextMessage("{\"type\":\"broadcast\",\"message\":\"" + marker + "\""
-        + (cluster() ? ",\"scope\":\"cluster\"" : "") + "}");
+        + (cluster ? ",\"scope\":\"cluster\"" : "") + "}");
       return roundDone.future()
-        .compose(v -> {
+        .compose(complete -> {
           client.vertx().cancelTimer(timeout);
-          if (r >= 0 && allDelivered[r] == 0) {
-            allDelivered[r] = System.nanoTime() - sentAt;
+          long took = complete ? lastReceivedAt - sentAt : -1;
+          if (r == -warmupRounds) {
+            firstRound = took;
           }
-          return client.timer(GAP_MS);
+          if (r >= 0) {
+            allDelivered[r] = took;
+          }
+          return client.timer(gapMs);
         })
         .compose(v -> round(r + 1));
     }
@@ -285,7 +324,8 @@ final class BroadcastScenario extends Scenario {
           delivery.recordValue(Math.min(System.nanoTime() - sentAt, delivery.getHighestTrackableValue()));
         }
         if (++received == receivers) {
-          roundDone.tryComplete();
+          lastReceivedAt = System.nanoTime();
+          roundDone.tryComplete(true);
         }
       }
     }
@@ -296,14 +336,21 @@ final class BroadcastScenario extends Scenario {
         .put("receivers", establishedReceivers())
         .put("rounds_complete", complete.length)
         .put("missing_deliveries", missing);
+      if (firstRound > 0) {
+        figures.put("first_round_all_delivered_ms", EchoScenario.ms(firstRound));
+      }
       if (complete.length > 0) {
         figures.put("all_delivered_ms_median", EchoScenario.ms(complete[complete.length / 2]))
           .put("all_delivered_ms_max", EchoScenario.ms(complete[complete.length - 1]));
+        if (firstRound > 0) {
+          figures.put("first_round_to_warm_median", Report.round(firstRound / (double) complete[complete.length / 2],
+            3));
+        }
       }
       figures.put("delivery_p50_ms", EchoScenario.ms(delivery.getValueAtPercentile(50)))
         .put("delivery_p99_ms", EchoScenario.ms(delivery.getValueAtPercentile(99)));
       server.stats().ifPresent(s -> figures.put("server_rss_kb", s.rssKb()));
-      if (cluster()) {
+      if (cluster) {
         figures.put("replicas", replicas).put("receivers_per_replica", new JsonArray(new ArrayList<>(perReplica)));
       }
       return figures;

@@ -71,12 +71,21 @@ final class EchoScenario extends Scenario {
 
   @Override
   Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
-    return new Run(client, server).start();
+    return new Run(client, server, connections, warmup, duration).start();
+  }
+
+  /** The same closed loop at up to 50 connections for {@code length}, measured from the start, figures dropped. */
+  @Override
+  Future<?> warmUpClient(LoadClient client, ServerUnderTest server, Duration length) {
+    return new Run(client, server, Math.min(connections, 50), Duration.ZERO, length).start();
   }
 
   private final class Run {
     final LoadClient client;
     final ServerUnderTest server;
+    final int connections;
+    final Duration warmup;
+    final Duration duration;
     final String text = message(payload);
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     final List<Loop> loops = new ArrayList<>();
@@ -87,9 +96,12 @@ final class EchoScenario extends Scenario {
     int welcomed;
     long errors;
 
-    Run(LoadClient client, ServerUnderTest server) {
+    Run(LoadClient client, ServerUnderTest server, int connections, Duration warmup, Duration duration) {
       this.client = client;
       this.server = server;
+      this.connections = connections;
+      this.warmup = warmup;
+      this.duration = duration;
     }
 
     Future<JsonObject> start() {
@@ -103,7 +115,7 @@ final class EchoScenario extends Scenario {
         .compose(v -> allWelcomed.future())
         .compose(v -> {
           loops.forEach(Loop::send);
-          return client.timer(warmup.toMillis());
+          return warmup.isZero() ? Future.succeededFuture() : client.timer(warmup.toMillis());
         })
         .compose(v -> measure())
         .eventually(() -> closeAll());

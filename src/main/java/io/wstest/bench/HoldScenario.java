@@ -92,6 +92,13 @@ final class HoldScenario extends Scenario {
       .eventually(opener::closeAll);
   }
 
+  /** Opens and closes up to 1000 connections at the rate, figures dropped; {@code length} is not used. */
+  @Override
+  Future<?> warmUpClient(LoadClient client, ServerUnderTest server, Duration length) {
+    Opener opener = new Opener(client, server, Math.min(connections, 1000), rate, null);
+    return opener.start().compose(v -> opener.closeAll());
+  }
+
   /** Opens and closes the warm-up connections; the server has closed them a moment after their close handshakes. */
   private Future<Void> warmUp(LoadClient client, ServerUnderTest server, JsonObject figures) {
     if (warmupConnections == 0) {

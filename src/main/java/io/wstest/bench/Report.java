@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The human table: one row per figure, one column per server, and the service/baseline ratio. */
+/** The human table: one row per figure, one column per server, then one column per ratio service/other server. */
 final class Report {
 
   private Report() {
@@ -55,7 +55,7 @@ final class Report {
 
   static String table(JsonObject report) {
     JsonArray runs = report.getJsonArray("runs");
-    JsonObject ratios = report.getJsonObject("ratio_service_to_baseline");
+    JsonObject ratios = report.getJsonObject("ratios", new JsonObject());
     Set<String> keys = new LinkedHashSet<>();
     List<String> headers = new ArrayList<>();
     headers.add("figure");
@@ -63,8 +63,9 @@ final class Report {
       keys.addAll(runs.getJsonObject(i).getJsonObject("figures").fieldNames());
       headers.add(runs.getJsonObject(i).getString("server"));
     }
-    if (ratios != null) {
-      headers.add("ratio");
+    String first = runs.isEmpty() ? "" : runs.getJsonObject(0).getString("server");
+    for (String other : ratios.fieldNames()) {
+      headers.add(first + "/" + other);
     }
     List<List<String>> rows = new ArrayList<>();
     rows.add(headers);
@@ -74,8 +75,8 @@ final class Report {
       for (int i = 0; i < runs.size(); i++) {
         row.add(format(runs.getJsonObject(i).getJsonObject("figures").getValue(key)));
       }
-      if (ratios != null) {
-        row.add(format(ratios.getValue(key)));
+      for (String other : ratios.fieldNames()) {
+        row.add(format(ratios.getJsonObject(other).getValue(key)));
       }
       rows.add(row);
     }

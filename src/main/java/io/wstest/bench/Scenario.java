@@ -2,7 +2,9 @@ package io.wstest.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.options.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -82,20 +85,24 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     JsonObject report = new JsonObject()
       .put("scenario", spec.name())
-      .put("settings", settings())
+      .put("settings", settings().put("client_warmup_s", seconds(common.clientWarmup)))
       .put("machine", new JsonObject()
         .put("available_processors", Runtime.getRuntime().availableProcessors())
         .put("java", System.getProperty("java.version")));
     if (common.label != null) {
       report.put("label", common.label);
     }
-    List<JsonObject> services = new ArrayList<>();
-    List<JsonObject> baselines = new ArrayList<>();
+    // every server's runs in the order they alternate: the service (or --url target), the baseline, each peer
+    Map<String, List<JsonObject>> byServer = new LinkedHashMap<>();
     try {
+      warmUpLoadGenerator(err);
       for (int i = 0; i < common.repeat; i++) {
-        services.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL));
+        record(byServer, runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
         if (common.baseline) {
-          baselines.add(runAgainst(ServerKind.BASELINE));
+          record(byServer, runAgainst(ServerKind.BASELINE, null));
+        }
+        for (PeerCommand peer : peers) {
+          record(byServer, runAgainst(ServerKind.PEER, peer));
         }
       }
     } catch (RuntimeException e) {
@@ -104,19 +111,26 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
       return 1;
     }
     List<JsonObject> runs = new ArrayList<>();
-    runs.add(Report.median(services));
-    if (common.baseline) {
-      runs.add(Report.median(baselines));
+    for (List<JsonObject> one : byServer.values()) {
+      runs.add(Report.median(one));
     }
-    report.put("runs", new io.vertx.core.json.JsonArray(new ArrayList<>(runs)));
+    report.put("runs", new JsonArray(new ArrayList<>(runs)));
     if (common.repeat > 1) {
-      List<JsonObject> all = new ArrayList<>(services);
-      all.addAll(baselines);
-      report.put("repeats", new io.vertx.core.json.JsonArray(new ArrayList<>(all)));
+      List<JsonObject> all = new ArrayList<>();
+      byServer.values().forEach(all::addAll);
+      report.put("repeats", new JsonArray(new ArrayList<>(all)));
     }
-    if (runs.size() == 2) {
-      report.put("ratio_service_to_baseline", Report.ratios(runs.get(0).getJsonObject("figures"),
-        runs.get(1).getJsonObject("figures")));
+    if (runs.size() > 1) {
+      // the first run is the service's: each other server's figures divide it
+      JsonObject first = runs.get(0).getJsonObject("figures");
+      JsonObject ratios = new JsonObject();
+      for (JsonObject other : runs.subList(1, runs.size())) {
+        ratios.put(other.getString("server"), Report.ratios(first, other.getJsonObject("figures")));
+      }
+      report.put("ratios", ratios);
+      if (ratios.containsKey("baseline")) {
+        report.put("ratio_service_to_baseline", ratios.getJsonObject("baseline"));
+      }
     }
     out.print(Report.table(report));
     out.flush();
@@ -135,27 +149,39 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     return 0;
   }
 
-  private enum ServerKind { EXTERNAL, SERVICE, BASELINE }
+  private enum ServerKind { EXTERNAL, SERVICE, BASELINE, PEER }
 
-  private JsonObject runAgainst(ServerKind kind) {
+  /** The --peer values, parsed by {@link #validateCommon}. */
+  private List<PeerCommand> peers = List.of();
+
+  private static void record(Map<String, List<JsonObject>> byServer, JsonObject run) {
+    byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
+  }
+
+  private JsonObject runAgainst(ServerKind kind, PeerCommand peer) {
     try {
-      return runAgainst(kind, spawnSettings());
+      return runAgainst(kind, peer, spawnSettings());
     } finally {
       afterRun();
     }
   }
 
-  private JsonObject runAgainst(ServerKind kind, SpawnSettings spawn) {
+  private JsonObject runAgainst(ServerKind kind, PeerCommand peer, SpawnSettings spawn) {
     try (ServerUnderTest server = switch (kind) {
       case EXTERNAL -> ServerUnderTest.external(common.url, common.serverPid);
       case SERVICE -> ServerUnderTest.spawnService(spawn, serviceEnvironment());
       case BASELINE -> ServerUnderTest.spawnBaseline(spawn);
+      case PEER -> ServerUnderTest.spawnPeer(spawn, peer);
     }; LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
       JsonObject figures = await(client.onLoop(() -> run(client, server)), server);
       JsonObject result = new JsonObject()
         .put("server", server.name())
         .put("url", server.url().toString());
-      if (server.spawned()) {
+      if (server.peer()) {
+        result.put("command", String.join(" ", server.peerCommand()))
+          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus());
+        figures.put("start_to_ready_ms", server.startToReadyMs());
+      } else if (server.spawned()) {
         result.put("jvm_options", String.join(" ", spawn.jvmOptions()))
           .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus())
           .put("server_cds", spawn.cds());
@@ -165,15 +191,44 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
   }
 
+  /**
+   * The load generator's own JIT warm-up: the scenario's {@link #warmUpClient} against a bare Vert.x server in this
+   * process, never against a server under test (whose first, cold, round broadcast reports). Figures discarded.
+   */
+  private void warmUpLoadGenerator(PrintWriter err) {
+    if (common.clientWarmup.isZero()) {
+      return;
+    }
+    long started = System.nanoTime();
+    try (BaselineServer.InProcess target = BaselineServer.InProcess.start();
+         LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
+      ServerUnderTest server = ServerUnderTest.external(target.url(), null);
+      await(client.onLoop(() -> warmUpClient(client, server, common.clientWarmup).map(v -> new JsonObject())),
+        "the load generator's warm-up", "");
+    }
+    err.println("Load generator warmed up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+      + " ms (--client-warmup " + Durations.format(common.clientWarmup) + ")");
+    err.flush();
+  }
+
+  /**
+   * A shortened, unmeasured run of this scenario against {@code server} (a bare server in this process) that
+   * exercises the load generator's code paths for about {@code length}; see --client-warmup.
+   */
+  abstract Future<?> warmUpClient(LoadClient client, ServerUnderTest server, Duration length);
+
   private JsonObject await(Future<JsonObject> run, ServerUnderTest server) {
+    return await(run, spec.name() + " against " + server.name(), server.recentOutput());
+  }
+
+  private JsonObject await(Future<JsonObject> run, String what, String serverOutput) {
     try {
       return run.toCompletionStage().toCompletableFuture().get(timeLimitMs(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(spec.name() + " against " + server.name() + " did not finish within "
-        + timeLimitMs() / 1000 + " s (time limit); server output:\n" + server.recentOutput());
+      throw new IllegalStateException(what + " did not finish within " + timeLimitMs() / 1000
+        + " s (time limit); server output:\n" + serverOutput);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(spec.name() + " against " + server.name() + " failed: "
-        + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
@@ -197,6 +252,11 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.baseline && !common.spawn) {
       throw bad("--baseline", "needs --spawn (the baseline is spawned next to the spawned service)");
     }
+    peers = parsePeers();
+    if (common.clientWarmup.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw bad("--client-warmup", Durations.format(common.clientWarmup)
+        + " is not between 0s and 5m");
+    }
     if (common.serverCds && !common.spawn) {
       throw bad("--server-cds", "needs --spawn (it changes how spawned servers start)");
     }
@@ -208,6 +268,38 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     checkCpuList("--server-cpus", common.serverCpus);
     checkCpuList("--client-cpus", common.clientCpus);
+  }
+
+  /** Each --peer parsed, named uniquely and its program found; a usage error naming --peer otherwise. */
+  private List<PeerCommand> parsePeers() {
+    if (common.peers.isEmpty()) {
+      return List.of();
+    }
+    if (!common.spawn) {
+      throw bad("--peer", "needs --spawn (peers are started next to the spawned service)");
+    }
+    List<PeerCommand> parsed = new ArrayList<>();
+    for (String value : common.peers) {
+      PeerCommand peer;
+      try {
+        peer = PeerCommand.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw bad("--peer", e.getMessage());
+      }
+      if (parsed.stream().anyMatch(p -> p.name().equals(peer.name()))) {
+        throw bad("--peer", "the name '" + peer.name() + "' is given twice");
+      }
+      peer.programProblem(System.getenv("PATH")).ifPresent(problem -> {
+        throw bad("--peer", problem);
+      });
+      parsed.add(peer);
+    }
+    return List.copyOf(parsed);
+  }
+
+  /** Whether this run has --peer servers (scenarios that cannot run against them refuse in {@link #validate}). */
+  boolean hasPeers() {
+    return !common.peers.isEmpty();
   }
 
   private void checkCpuList(String flag, String value) {

@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * The server a scenario runs against: either a URL given by the user (optionally with the pid to read /proc of),
- * or a process this command spawned from its own jar — the service, or the bare baseline — pinned to a CPU set.
+ * or a process this command spawned — the service or the bare baseline from its own jar, or a {@code --peer} —
+ * pinned to a CPU set.
  */
 final class ServerUnderTest implements AutoCloseable {
 
@@ -33,18 +36,22 @@ final class ServerUnderTest implements AutoCloseable {
   private final Long pid;
   private final long startToReadyMs;
   private final List<String> output;
+  /** A peer's command line as started (ports substituted); null for the servers from this jar. */
+  private final List<String> peerCommand;
 
-  private ServerUnderTest(String name, URI url, Process process, Long pid, long startToReadyMs, List<String> output) {
+  private ServerUnderTest(String name, URI url, Process process, Long pid, long startToReadyMs, List<String> output,
+                          List<String> peerCommand) {
     this.name = name;
     this.url = url;
     this.process = process;
     this.pid = pid;
     this.startToReadyMs = startToReadyMs;
     this.output = output;
+    this.peerCommand = peerCommand;
   }
 
   static ServerUnderTest external(URI url, Long pid) {
-    return new ServerUnderTest("target", url, null, pid, -1, List.of());
+    return new ServerUnderTest("target", url, null, pid, -1, List.of(), null);
   }
 
   /** How to start one kind of server: its command-line arguments (fresh free ports each time), ready line, URL. */
@@ -78,6 +85,92 @@ final class ServerUnderTest implements AutoCloseable {
   /** Spawns the bare Vert.x baseline server. */
   static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
     return spawn(spawn, "baseline", ServerUnderTest::baselineLaunch, Map.of());
+  }
+
+  /**
+   * Starts a {@code --peer} pinned like the service, on two fresh free loopback ports, and waits until its
+   * {@code /health} on the HTTP port answers 200 (bounded; an error naming the peer if it exits first or never
+   * answers). Its WebSockets are then at ws://127.0.0.1:WS/.
+   */
+  static ServerUnderTest spawnPeer(SpawnSettings spawn, PeerCommand peer) {
+    int http = freePort();
+    int ws = freePort();
+    List<String> peerCommand = peer.command(http, ws);
+    List<String> command = new ArrayList<>();
+    if (spawn.serverCpus() != null) {
+      command.addAll(List.of("taskset", "-c", spawn.serverCpus()));
+    }
+    command.addAll(peerCommand);
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    long started = System.nanoTime();
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start peer " + peer.name() + ": " + command + ": " + e.getMessage(), e);
+    }
+    Thread pump = new Thread(() -> pump(process.getInputStream(), output, null, new CompletableFuture<>(), started),
+      peer.name() + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    URI health = URI.create("http://127.0.0.1:" + http + "/health");
+    long deadline = started + TimeUnit.MILLISECONDS.toNanos(PEER_READY_TIMEOUT_MS);
+    String last = "no answer yet";
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("peer " + peer.name() + " exited with " + process.exitValue()
+            + " before its " + health + " answered 200; command: " + String.join(" ", command) + "; output:\n"
+            + String.join("\n", output));
+        }
+        int status = healthStatus(health);
+        if (status == 200) {
+          return new ServerUnderTest(peer.name(), URI.create("ws://127.0.0.1:" + ws + "/"), process, process.pid(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), output, peerCommand);
+        }
+        last = status < 0 ? "connection refused or no HTTP answer" : "HTTP " + status;
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("peer " + peer.name() + ": " + health + " did not answer 200 within "
+            + PEER_READY_TIMEOUT_MS / 1000 + " s (last: " + last + "); command: " + String.join(" ", command)
+            + "; output:\n" + String.join("\n", output));
+        }
+        // waits out the poll interval, or less if the peer exits meanwhile
+        process.waitFor(50, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(process);
+      throw new IllegalStateException("interrupted while peer " + peer.name() + " was starting");
+    } catch (RuntimeException e) {
+      stop(process);
+      throw e;
+    }
+  }
+
+  /** How long a peer has to answer its /health with 200 after it was started. */
+  static final long PEER_READY_TIMEOUT_MS = 30_000;
+
+  /** The HTTP status of one GET, or -1 when there is no answer (not listening yet). Never through a proxy. */
+  private static int healthStatus(URI health) {
+    HttpURLConnection connection = null;
+    try {
+      connection = (HttpURLConnection) health.toURL().openConnection(Proxy.NO_PROXY);
+      connection.setConnectTimeout(1000);
+      connection.setReadTimeout(2000);
+      int status = connection.getResponseCode();
+      try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        if (body != null) {
+          body.readAllBytes();
+        }
+      }
+      return status;
+    } catch (IOException e) {
+      return -1;
+    } finally {
+      if (connection != null) {
+        connection.disconnect();
+      }
+    }
   }
 
   /** {@code name} is the kind {@code launches} makes; the ports are picked last, right before the start. */
@@ -123,7 +216,7 @@ final class ServerUnderTest implements AutoCloseable {
     try {
       long readyNanos = ready.get(60, TimeUnit.SECONDS);
       return new ServerUnderTest(name, launch.url(), process, process.pid(),
-        TimeUnit.NANOSECONDS.toMillis(readyNanos - started), output);
+        TimeUnit.NANOSECONDS.toMillis(readyNanos - started), output, null);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException(name + " did not become ready: " + e.getMessage(), e);
@@ -144,7 +237,7 @@ final class ServerUnderTest implements AutoCloseable {
         if (output.size() < 1000) {
           output.add(line);
         }
-        if (line.contains(readyLine)) {
+        if (readyLine != null && line.contains(readyLine)) {
           ready.complete(System.nanoTime());
         }
       }
@@ -165,6 +258,9 @@ final class ServerUnderTest implements AutoCloseable {
   URI url() { return url; }
   long startToReadyMs() { return startToReadyMs; }
   boolean spawned() { return process != null; }
+  /** A {@code --peer}, not a server from this jar. */
+  boolean peer() { return peerCommand != null; }
+  List<String> peerCommand() { return peerCommand; }
 
   Optional<Long> pid() {
     return pid != null && ProcStats.available(pid) ? Optional.of(pid) : Optional.empty();
@@ -176,7 +272,8 @@ final class ServerUnderTest implements AutoCloseable {
 
   /** Used Java heap in KB after a full GC, via the JDK's jcmd; empty when jcmd or the pid is not available. */
   Optional<Long> heapUsedKbAfterGc() {
-    if (pid().isEmpty()) {
+    // a peer need not be a JVM, and jcmd's attach signals (SIGQUIT) whatever process it is given
+    if (pid().isEmpty() || peer()) {
       return Optional.empty();
     }
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
