@@ -94,15 +94,21 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     // every server's runs in the order they alternate: the service (or --url target), the baseline, each peer
     Map<String, List<JsonObject>> byServer = new LinkedHashMap<>();
+    List<JsonObject> inOrder = new ArrayList<>();
     try {
       warmUpLoadGenerator(err);
       for (int i = 0; i < common.repeat; i++) {
-        record(byServer, runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
+        List<JsonObject> repeat = new ArrayList<>();
+        repeat.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
         if (common.baseline) {
-          record(byServer, runAgainst(ServerKind.BASELINE, null));
+          repeat.add(runAgainst(ServerKind.BASELINE, null));
         }
         for (PeerCommand peer : peers) {
-          record(byServer, runAgainst(ServerKind.PEER, peer));
+          repeat.add(runAgainst(ServerKind.PEER, peer));
+        }
+        for (JsonObject run : repeat) {
+          byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
+          inOrder.add(run.copy().put("repeat", i + 1));
         }
       }
     } catch (RuntimeException e) {
@@ -116,9 +122,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     report.put("runs", new JsonArray(new ArrayList<>(runs)));
     if (common.repeat > 1) {
-      List<JsonObject> all = new ArrayList<>();
-      byServer.values().forEach(all::addAll);
-      report.put("repeats", new JsonArray(new ArrayList<>(all)));
+      // in the order they ran
+      report.put("repeats", new JsonArray(new ArrayList<>(inOrder)));
     }
     if (runs.size() > 1) {
       // the first run is the service's: each other server's figures divide it
@@ -153,10 +158,6 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
 
   /** The --peer values, parsed by {@link #validateCommon}. */
   private List<PeerCommand> peers = List.of();
-
-  private static void record(Map<String, List<JsonObject>> byServer, JsonObject run) {
-    byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
-  }
 
   private JsonObject runAgainst(ServerKind kind, PeerCommand peer) {
     try {

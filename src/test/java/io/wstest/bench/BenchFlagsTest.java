@@ -69,6 +69,27 @@ class BenchFlagsTest {
   }
 
   @Test
+  void badPeerValuesExit2NamingTheFlag() {
+    String ok = "go=true -http {http} -ws {ws}";
+    assertBadFlag("--peer", "echo", "--url", "ws://127.0.0.1:1/", "--peer", ok);
+    assertBadFlag("--peer", "echo", "--spawn", "--peer", "no-equals-sign");
+    assertBadFlag("--peer", "echo", "--spawn", "--peer", "go=true -http {http}");
+    assertBadFlag("--peer", "echo", "--spawn", "--peer", "service=true {http} {ws}");
+    assertBadFlag("--peer", "echo", "--spawn", "--peer", "go=/no/such/peer-go -http {http} -ws {ws}");
+    assertBadFlag("--peer", "echo", "--spawn", "--peer", "go='unterminated {http} {ws}");
+    assertBadFlag("--peer", "broadcast", "--spawn", "--redis", "--peer", ok);
+    Result twice = bench("echo", "--spawn", "--peer", ok, "--peer", ok);
+    assertEquals(2, twice.code(), twice.err());
+    assertTrue(twice.err().contains("--peer") && twice.err().contains("twice"), twice.err());
+  }
+
+  @Test
+  void clientWarmupIsBounded() {
+    assertBadFlag("--client-warmup", "echo", "--spawn", "--client-warmup", "6m");
+    assertBadFlag("--client-warmup", "echo", "--spawn", "--client-warmup", "soon");
+  }
+
+  @Test
   void nonLoopbackTargetIsRefusedWithoutAllowRemote() {
     // a literal documentation address (TEST-NET-1): refused during flag validation, no packet is ever sent
     Result result = bench("echo", "--url", "ws://192.0.2.1:80/");

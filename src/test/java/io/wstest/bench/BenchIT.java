@@ -31,6 +31,17 @@ class BenchIT {
 
   private static JsonObject bench(List<String> jvmOptions, String scenario, String... args)
     throws IOException, InterruptedException {
+    BenchRun run = benchRun(jvmOptions, scenario, args);
+    assertEquals(0, run.exitCode(), "bench " + scenario + " failed:\n" + run.output());
+    assertTrue(run.output().contains("figure"), "human table printed:\n" + run.output());
+    return new JsonObject(Files.readString(run.json()));
+  }
+
+  private record BenchRun(int exitCode, String output, Path json) {
+  }
+
+  private static BenchRun benchRun(List<String> jvmOptions, String scenario, String... args)
+    throws IOException, InterruptedException {
     Files.createDirectories(REPORTS);
     Path json = REPORTS.resolve(scenario + "-" + System.nanoTime() + ".json");
     List<String> command = new ArrayList<>(List.of(
@@ -46,10 +57,16 @@ class BenchIT {
     } finally {
       process.destroyForcibly();
     }
-    String output = Files.readString(log);
-    assertEquals(0, process.exitValue(), "bench " + scenario + " failed:\n" + output);
-    assertTrue(output.contains("figure"), "human table printed:\n" + output);
-    return new JsonObject(Files.readString(json));
+    return new BenchRun(process.exitValue(), Files.readString(log), json);
+  }
+
+  /**
+   * A --peer that needs neither Go nor Node: the service from this jar, started by bench as an outside program
+   * would be (its own serve command line with {http} and {ws} substituted, the jar path quoted).
+   */
+  private static String jarPeer(String name) {
+    return name + "=" + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx128m -jar '"
+      + ServiceProcess.jar().toAbsolutePath() + "' serve --bind 127.0.0.1 --http-port {http} --ws-port {ws}";
   }
 
   private static JsonObject figures(JsonObject report, int run) {
@@ -83,6 +100,60 @@ class BenchIT {
   }
 
   @Test
+  void echoAgainstAPeerReportsEveryServersFiguresAndTheRatiosToEach() throws Exception {
+    JsonObject report = bench("echo", "--spawn", "--baseline", "--peer", jarPeer("twin"), "--server-cpus", "none",
+      "--client-cpus", "none", "--connections", "2", "--duration", "1", "--warmup", "0.2", "--client-warmup",
+      "0.5s");
+    JsonArray runs = report.getJsonArray("runs");
+    assertEquals(3, runs.size(), runs.encode());
+    assertEquals(List.of("service", "baseline", "twin"),
+      runs.stream().map(r -> ((JsonObject) r).getString("server")).toList());
+    JsonObject peer = runs.getJsonObject(2);
+    assertTrue(peer.getString("command").contains(" --ws-port ") && !peer.getString("command").contains("{"),
+      "ports substituted: " + peer.encode());
+    assertTrue(peer.getString("url").startsWith("ws://127.0.0.1:"), peer.encode());
+    for (int run = 0; run < 3; run++) {
+      JsonObject figures = figures(report, run);
+      assertPositive(figures, "messages", "p99_ms", "server_rss_kb", "start_to_ready_ms");
+      assertEquals(0, figures.getInteger("errors"), figures.encode());
+    }
+    JsonObject ratios = report.getJsonObject("ratios");
+    assertEquals(List.of("baseline", "twin"), List.copyOf(ratios.fieldNames()));
+    for (String other : List.of("baseline", "twin")) {
+      assertPositive(ratios.getJsonObject(other), "msgs_per_s", "p999_ms");
+    }
+    assertEquals(0.5, report.getJsonObject("settings").getDouble("client_warmup_s"));
+  }
+
+  /** Alternating per repeat (service, peer, service, peer), and the cold first round apart from the warm median. */
+  @Test
+  void broadcastAgainstAPeerReportsTheColdFirstRoundAndTheWarmMedianPerServer() throws Exception {
+    JsonObject report = bench("broadcast", "--spawn", "--peer", jarPeer("twin"), "--server-cpus", "none",
+      "--client-cpus", "none", "--receivers", "10", "--rounds", "2", "--warmup-rounds", "1", "--repeat", "2",
+      "--client-warmup", "0.5s");
+    assertEquals(List.of("service", "twin", "service", "twin"), report.getJsonArray("repeats").stream()
+      .map(r -> ((JsonObject) r).getString("server")).toList());
+    for (int run = 0; run < 2; run++) {
+      JsonObject figures = figures(report, run);
+      assertEquals(2, figures.getInteger("rounds_complete"), figures.encode());
+      assertEquals(0, figures.getInteger("missing_deliveries"), figures.encode());
+      assertPositive(figures, "first_round_all_delivered_ms", "all_delivered_ms_median", "first_round_to_warm_median");
+    }
+    assertPositive(report.getJsonObject("ratios").getJsonObject("twin"), "first_round_all_delivered_ms",
+      "all_delivered_ms_median");
+  }
+
+  /** A peer that exits at once: the run fails (exit 1) with a message naming the peer, nothing left running. */
+  @Test
+  void aPeerThatExitsBeforeItIsReadyFailsTheRunNamingIt() throws Exception {
+    BenchRun run = benchRun(List.of(), "connect", "--spawn", "--peer", "quitter=false {http} {ws}",
+      "--server-cpus", "none", "--client-cpus", "none", "--concurrency", "1", "--duration", "0.2",
+      "--client-warmup", "0");
+    assertEquals(1, run.exitCode(), run.output());
+    assertTrue(run.output().contains("peer quitter exited with 1"), run.output());
+  }
+
+  @Test
   void holdReportsConnectionsAndServerMemory() throws Exception {
     JsonObject figures = figures(bench("hold", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
       "--connections", "50", "--rate", "500", "--hold", "0.5", "--warmup-connections", "20"), 0);
@@ -99,7 +170,7 @@ class BenchIT {
     assertEquals(20, figures.getInteger("receivers"));
     assertEquals(2, figures.getInteger("rounds_complete"));
     assertEquals(0, figures.getInteger("missing_deliveries"));
-    assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms");
+    assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms", "first_round_all_delivered_ms");
   }
 
   /** Cluster mode: a redis-server and three replicas started by bench, receivers spread, broadcasts scope cluster. */
