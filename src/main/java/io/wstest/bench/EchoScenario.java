@@ -183,7 +183,8 @@ final class EchoScenario extends Scenario {
       if (run.measuring) {
         run.latency.recordValue(Math.min(now - sentAt, run.latency.getHighestTrackableValue()));
         run.replies++;
-        if (text.startsWith("{\"type\":\"error\"")) {
+        // type first (the service, Node) or last (Go's encoding/json sorts a map's keys)
+        if (text.startsWith("{\"type\":\"error\"") || text.endsWith("\"type\":\"error\"}")) {
           run.errors++;
         }
       }

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
 final class ServerUnderTest implements AutoCloseable {
 
   static final String SERVICE_STARTED_LINE = "=== WebSocket Test Service Started ===";
+  /** How long a peer has to answer its /health with 200 after it was started. */
+  static final long PEER_READY_TIMEOUT_MS = 30_000;
 
   private final String name;
   private final URI url;
@@ -146,9 +148,6 @@ final class ServerUnderTest implements AutoCloseable {
       throw e;
     }
   }
-
-  /** How long a peer has to answer its /health with 200 after it was started. */
-  static final long PEER_READY_TIMEOUT_MS = 30_000;
 
   /** The HTTP status of one GET, or -1 when there is no answer (not listening yet). Never through a proxy. */
   private static int healthStatus(URI health) {
@@ -270,7 +269,10 @@ final class ServerUnderTest implements AutoCloseable {
     return pid().map(ProcStats::read);
   }
 
-  /** Used Java heap in KB after a full GC, via the JDK's jcmd; empty when jcmd or the pid is not available. */
+  /**
+   * Used Java heap in KB after a full GC, via the JDK's jcmd; empty when jcmd or the pid is not available, and for
+   * peers.
+   */
   Optional<Long> heapUsedKbAfterGc() {
     // a peer need not be a JVM, and jcmd's attach signals (SIGQUIT) whatever process it is given
     if (pid().isEmpty() || peer()) {
