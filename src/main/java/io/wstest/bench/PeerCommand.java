@@ -35,8 +35,9 @@ record PeerCommand(String name, List<String> template) {
   static PeerCommand parse(String value) {
     int eq = value.indexOf('=');
     if (eq < 0) {
-      throw new IllegalArgumentException("'" + value + "' is not NAME=COMMAND, e.g. go=/path/peer-go -http {http} "
-        + "-ws {ws}");
+      // the value itself is not repeated: a command line may carry a secret
+      throw new IllegalArgumentException("the value has no '=': expected NAME=COMMAND, e.g. go=/path/peer-go "
+        + "-http {http} -ws {ws}");
     }
     String name = value.substring(0, eq).trim();
     if (!NAME.matcher(name).matches()) {
