@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.InetAddress;
@@ -91,8 +93,8 @@ final class ServerUnderTest implements AutoCloseable {
 
   /**
    * Starts a {@code --peer} pinned like the service, on two fresh free loopback ports, and waits until its
-   * {@code /health} on the HTTP port answers 200 (bounded; an error naming the peer if it exits first or never
-   * answers). Its WebSockets are then at ws://127.0.0.1:WS/.
+   * {@code /health} on the HTTP port answers 200 and its WebSocket port accepts connections (bounded; an error
+   * naming the peer if it exits first or never gets there). Its WebSockets are then at ws://127.0.0.1:WS/.
    */
   static ServerUnderTest spawnPeer(SpawnSettings spawn, PeerCommand peer) {
     int http = freePort();
@@ -121,19 +123,22 @@ final class ServerUnderTest implements AutoCloseable {
     try {
       while (true) {
         if (!process.isAlive()) {
+          pump.join(1000); // the rest of what it printed
           throw new IllegalStateException("peer " + peer.name() + " exited with " + process.exitValue()
             + " before its " + health + " answered 200; command: " + String.join(" ", command) + "; output:\n"
             + String.join("\n", output));
         }
         int status = healthStatus(health);
-        if (status == 200) {
+        // a peer may answer /health a moment before its separate WebSocket listener is bound
+        if (status == 200 && accepts(ws)) {
           return new ServerUnderTest(peer.name(), URI.create("ws://127.0.0.1:" + ws + "/"), process, process.pid(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), output, peerCommand);
         }
-        last = status < 0 ? "connection refused or no HTTP answer" : "HTTP " + status;
+        last = status == 200 ? "HTTP 200, but nothing listens on the WebSocket port " + ws
+          : status < 0 ? "connection refused or no HTTP answer" : "HTTP " + status;
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("peer " + peer.name() + ": " + health + " did not answer 200 within "
-            + PEER_READY_TIMEOUT_MS / 1000 + " s (last: " + last + "); command: " + String.join(" ", command)
+          throw new IllegalStateException("peer " + peer.name() + " was not ready within "
+            + PEER_READY_TIMEOUT_MS / 1000 + " s (" + health + ", last: " + last + "); command: " + String.join(" ", command)
             + "; output:\n" + String.join("\n", output));
         }
         // waits out the poll interval, or less if the peer exits meanwhile
@@ -146,6 +151,16 @@ final class ServerUnderTest implements AutoCloseable {
     } catch (RuntimeException e) {
       stop(process);
       throw e;
+    }
+  }
+
+  /** Whether a TCP connection to this loopback port is accepted (closed again at once). */
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
