@@ -1,0 +1,111 @@
+package io.wstest.client.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.wstest.client.socket.WsTarget;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Two plain HTTP requests to the balancer for {@link LbRecognition}: {@code GET /health} (whose answer carries the
+ * balancer's Server header, if it adds one) and one with a header line that has no colon, which a balancer must
+ * refuse itself, with its own error page. Each is one TCP (or TLS) connection, {@code Connection: close}, bounded
+ * by the timeout and by {@value #MAX_ANSWER} bytes read; an answer that does not come is no evidence, not an error.
+ */
+final class BalancerProbe {
+
+  static final int MAX_ANSWER = 16 * 1024;
+  /** A header line without a colon: invalid HTTP/1.1 that balancers refuse with their own 400 page. */
+  static final String MALFORMED_LINE = "X-Wstest-Probe no-colon-here";
+
+  /** The two answers, each as received (status line, headers, start of the body), or null. */
+  record Answers(String health, String refusal) {
+
+    /** The headers of the {@code GET /health} answer. */
+    List<Map.Entry<String, String>> healthHeaders() {
+      return headers(health);
+    }
+  }
+
+  private final Vertx vertx;
+  private final long timeoutMs;
+  /** Kept in a field: a client only referenced from a local variable can be cleaned up mid-request. */
+  private final NetClient client;
+
+  BalancerProbe(Vertx vertx, long timeoutMs, boolean insecure) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
+    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMs)
+      .setTrustAll(insecure).setHostnameVerificationAlgorithm(insecure ? "" : "HTTPS"));
+  }
+
+  Future<Answers> probe(WsTarget target) {
+    String host = target.hostPort();
+    Future<String> health = ask(target, "GET /health HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n"
+      + "Connection: close\r\n\r\n");
+    return health.compose(h -> ask(target, "GET " + target.path() + " HTTP/1.1\r\nHost: " + host + "\r\n"
+      + MALFORMED_LINE + "\r\nConnection: close\r\n\r\n").map(r -> new Answers(h, r)));
+  }
+
+  /** Sends {@code request} and completes with what came back until the close, the limit or the timeout (or null). */
+  private Future<String> ask(WsTarget target, String request) {
+    Promise<String> answer = Promise.promise();
+    Buffer received = Buffer.buffer();
+    client.connect(new ConnectOptions().setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
+      .setTimeout((int) timeoutMs)).onComplete(connected -> {
+        if (connected.failed()) {
+          answer.tryComplete(null);
+          return;
+        }
+        NetSocket socket = connected.result();
+        long timer = vertx.setTimer(timeoutMs, id -> {
+          answer.tryComplete(received.length() == 0 ? null : received.toString(StandardCharsets.ISO_8859_1));
+          socket.close();
+        });
+        socket.handler(data -> {
+          received.appendBuffer(data.length() > MAX_ANSWER - received.length()
+            ? data.slice(0, MAX_ANSWER - received.length()) : data);
+          if (received.length() >= MAX_ANSWER) {
+            vertx.cancelTimer(timer);
+            answer.tryComplete(received.toString(StandardCharsets.ISO_8859_1));
+            socket.close();
+          }
+        });
+        socket.closeHandler(v -> {
+          vertx.cancelTimer(timer);
+          answer.tryComplete(received.length() == 0 ? null : received.toString(StandardCharsets.ISO_8859_1));
+        });
+        socket.write(request);
+      });
+    return answer.future();
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+
+  /** The header lines of an HTTP answer, up to the blank line. */
+  static List<Map.Entry<String, String>> headers(String answer) {
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    if (answer == null) {
+      return headers;
+    }
+    String[] lines = answer.split("\r?\n", -1);
+    for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.add(Map.entry(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()));
+      }
+    }
+    return headers;
+  }
+}
