@@ -1,0 +1,211 @@
+package io.wstest.client.audit;
+
+import io.vertx.core.json.JsonObject;
+import io.wstest.testsupport.Backend;
+import io.wstest.testsupport.HaproxyProcess;
+import io.wstest.testsupport.LoadBalancerProcess;
+import io.wstest.testsupport.NginxProcess;
+import io.wstest.testsupport.ServiceProcess;
+import io.wstest.testsupport.TestLbRuns;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code test-lb audit} end to end: three real service processes from the fat jar (compression on) behind real
+ * nginx and HAProxy, set up right and set up wrong. Each audit runs in this JVM with a small --budget, all at the
+ * same time (they use their own balancers and sockets), and every assertion is read from its JSON report; each run
+ * is also timed, since the whole audit must end within its budget.
+ */
+class AuditIT {
+
+  private static final String BUDGET = "30s";
+  private static final long BUDGET_MS = 30_000;
+  private static final List<String> PODS = List.of("audit-a", "audit-b", "audit-c");
+
+  private static final List<ServiceProcess> services = new ArrayList<>();
+  private static final List<LoadBalancerProcess> balancers = new ArrayList<>();
+  private static final ExecutorService runs = Executors.newFixedThreadPool(4);
+  private static CompletableFuture<Timed> goodNginx;
+  private static CompletableFuture<Timed> shortTimeoutNginx;
+  private static CompletableFuture<Timed> noUpgradeNginx;
+  private static CompletableFuture<Timed> stickyHaproxy;
+
+  @TempDir
+  static Path reports;
+
+  /** A run's JSON report and how long the whole command took, in ms. */
+  private record Timed(JsonObject report, long wallMs) {
+  }
+
+  @BeforeAll
+  static void startEverythingAndTheAudits() {
+    List<CompletableFuture<ServiceProcess>> starting = PODS.stream().map(pod -> CompletableFuture.supplyAsync(
+      () -> ServiceProcess.builder().podName(pod).env("WS_COMPRESSION", "true").start(), runs)).toList();
+    List<Backend> backends = new ArrayList<>();
+    for (int i = 0; i < PODS.size(); i++) {
+      services.add(starting.get(i).join());
+      backends.add(Backend.of("b" + (i + 1), services.get(i)));
+    }
+    String direct = "ws://127.0.0.1:" + services.get(0).httpPort() + "/ws";
+    if (NginxProcess.available()) {
+      LoadBalancerProcess good = balancer(NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "1h"));
+      goodNginx = run("good-nginx", 0, audit(good, "--direct", direct, "--expect-instances", "3"));
+      LoadBalancerProcess threeSeconds = balancer(NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "3s"));
+      shortTimeoutNginx = run("nginx-3s", 0, audit(threeSeconds, "--expect-instances", "3"));
+      LoadBalancerProcess noUpgrade = balancer(NginxProcess.startWithLocation(services.get(0).httpPort(),
+        services.get(0).wsPort(), ""));
+      noUpgradeNginx = run("nginx-no-upgrade", 1, audit(noUpgrade));
+    }
+    if (HaproxyProcess.available()) {
+      LoadBalancerProcess haproxy = balancer(HaproxyProcess.start(backends,
+        HaproxyProcess.Options.roundRobin().withStickyCookie()));
+      stickyHaproxy = run("haproxy-cookie", 0, audit(haproxy, "--expect-instances", "3", "--expect-sticky"));
+    }
+  }
+
+  private static LoadBalancerProcess balancer(LoadBalancerProcess lb) {
+    balancers.add(lb);
+    return lb;
+  }
+
+  /** {@code audit --host ... (the balancer) --budget 30s --no-drain more...}. */
+  private static List<String> audit(LoadBalancerProcess lb, String... more) {
+    List<String> args = new ArrayList<>(List.of("audit"));
+    args.addAll(TestLbRuns.through(lb, more));
+    args.addAll(List.of("--budget", BUDGET, "--no-drain", "-n", "6"));
+    return args;
+  }
+
+  private static CompletableFuture<Timed> run(String name, int expectedExit, List<String> args) {
+    return CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
+      JsonObject report = TestLbRuns.testLb(reports, name, expectedExit, args);
+      return new Timed(report, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }, runs);
+  }
+
+  @AfterAll
+  static void stopEverything() throws InterruptedException {
+    runs.shutdownNow();
+    runs.awaitTermination(60, TimeUnit.SECONDS);
+    balancers.forEach(LoadBalancerProcess::close);
+    services.forEach(ServiceProcess::close);
+  }
+
+  /** The report of a run, after checking that the whole command ended within its budget. */
+  private static JsonObject report(CompletableFuture<Timed> run) {
+    Timed timed = run.join();
+    assertTrue(timed.wallMs() <= BUDGET_MS, "the audit took " + timed.wallMs() + " ms, over --budget " + BUDGET);
+    assertTrue(timed.report().getLong("duration_ms") <= BUDGET_MS, timed.report().encode());
+    assertEquals(BUDGET_MS, timed.report().getJsonObject("budget").getLong("budget_ms"));
+    return timed.report();
+  }
+
+  private static Map<String, JsonObject> card(JsonObject report) {
+    Map<String, JsonObject> byName = new LinkedHashMap<>();
+    TestLbRuns.objects(report, "card").forEach(l -> byName.put(l.getString("part") + ": " + l.getString("check"), l));
+    return byName;
+  }
+
+  @Test
+  void aGoodNginxPassesEveryCheckAndIsNotSticky() {
+    Assumptions.assumeTrue(goodNginx != null, NginxProcess.INSTALL_HINT);
+    JsonObject report = report(goodNginx);
+    Map<String, JsonObject> card = card(report);
+    card.forEach((name, line) -> {
+      if (name.startsWith("drain")) {
+        assertEquals("skipped", line.getString("status"), line.encode());
+        assertTrue(line.getString("measured").contains("--no-drain")
+          && line.getString("measured").contains("test-lb soak --url"), line.encode());
+      } else {
+        assertEquals("pass", line.getString("status"), line.encode());
+        assertNull(line.getString("fix"), line.encode());
+      }
+    });
+    assertEquals(List.of("handshake: upgrade", "handshake: subprotocol", "handshake: compression",
+      "handshake: custom header", "handshake: host", "handshake: origin", "handshake: client ip",
+      "handshake: http version", "handshake: tls", "handshake: message size", "handshake: latency",
+      "spread: one by one", "spread: held open (--hold)", "sticky: sticky", "idle-timeout: idle timeout",
+      "idle-timeout: ping keepalive", "drain: drain"), List.copyOf(card.keySet()));
+    assertTrue(card.get("sticky: sticky").getString("measured").startsWith("not sticky: affinity nothing"),
+      card.get("sticky: sticky").encode());
+    assertTrue(card.get("spread: one by one").getString("measured").contains("3 instances"),
+      card.get("spread: one by one").encode());
+    assertEquals("nginx", report.getJsonObject("load_balancer").getString("type"));
+    assertTrue(report.getJsonObject("load_balancer").getString("because").startsWith("Server: nginx"));
+    assertEquals("none", report.getJsonObject("parts").getJsonObject("sticky").getJsonObject("affinity")
+      .getString("source"));
+    assertEquals(0, report.getJsonObject("verdict").getInteger("exit_code"));
+  }
+
+  @Test
+  void nginxWithAThreeSecondReadTimeoutWarnsWithTheNginxFix() {
+    Assumptions.assumeTrue(shortTimeoutNginx != null, NginxProcess.INSTALL_HINT);
+    JsonObject report = report(shortTimeoutNginx);
+    JsonObject idle = card(report).get("idle-timeout: idle timeout");
+    assertEquals("warn", idle.getString("status"), idle.encode());
+    String measured = idle.getString("measured");
+    double seconds = Double.parseDouble(measured.substring(1, measured.indexOf(" s")));
+    assertTrue(seconds >= 2.5 && seconds <= 4.5, "≈3 s: " + measured);
+    assertTrue(measured.contains("1006"), measured);
+    assertTrue(idle.getString("fix").startsWith("nginx: proxy_read_timeout"), idle.encode());
+    JsonObject keepalive = card(report).get("idle-timeout: ping keepalive");
+    assertEquals("pass", keepalive.getString("status"), keepalive.encode());
+    // a warning does not fail the audit without --fail-on warn
+    assertEquals(0, report.getJsonObject("verdict").getInteger("exit_code"));
+    assertEquals(1, report.getJsonObject("counts").getInteger("warn"));
+  }
+
+  @Test
+  void nginxWithoutTheUpgradeLinesFailsWithTheDiagnosisAndTheFix() {
+    Assumptions.assumeTrue(noUpgradeNginx != null, NginxProcess.INSTALL_HINT);
+    JsonObject report = report(noUpgradeNginx);
+    Map<String, JsonObject> card = card(report);
+    JsonObject upgrade = card.get("handshake: upgrade");
+    assertEquals("fail", upgrade.getString("status"));
+    assertTrue(upgrade.getString("measured").contains("HTTP 426") && upgrade.getString("measured")
+      .contains("Upgrade"), upgrade.encode());
+    assertTrue(upgrade.getString("fix").startsWith("nginx: proxy_http_version 1.1;"), upgrade.encode());
+    for (String skipped : List.of("spread: one by one", "spread: held open (--hold)", "sticky: sticky",
+      "idle-timeout: idle timeout", "idle-timeout: ping keepalive")) {
+      assertEquals("skipped", card.get(skipped).getString("status"), card.get(skipped).encode());
+      assertTrue(card.get(skipped).getString("measured").contains("no WebSocket through the load balancer"));
+    }
+    assertTrue(report.getJsonObject("verdict").getJsonArray("problems").encode().contains("upgrade"));
+  }
+
+  @Test
+  void haproxyWithACookieIsReportedStickyNamingTheCookie() {
+    Assumptions.assumeTrue(stickyHaproxy != null, HaproxyProcess.INSTALL_HINT);
+    JsonObject report = report(stickyHaproxy);
+    Map<String, JsonObject> card = card(report);
+    JsonObject sticky = card.get("sticky: sticky");
+    assertEquals("pass", sticky.getString("status"), sticky.encode());
+    assertTrue(sticky.getString("measured").startsWith("sticky: affinity the cookie SRV set by the load balancer"),
+      sticky.encode());
+    assertEquals("cookie", report.getJsonObject("parts").getJsonObject("sticky").getJsonObject("affinity")
+      .getString("source"));
+    assertEquals("haproxy", report.getJsonObject("load_balancer").getString("type"),
+      report.getJsonObject("load_balancer").encode());
+    // without the cookie replayed, HAProxy spreads the connections over all three
+    assertEquals("pass", card.get("spread: one by one").getString("status"), card.get("spread: one by one").encode());
+    assertEquals("pass", card.get("idle-timeout: idle timeout").getString("status"));
+  }
+}
