@@ -1,6 +1,7 @@
 package io.wstest.client;
 
 import io.wstest.client.audit.AuditCommand;
+import io.wstest.client.drain.DrainCommand;
 import io.wstest.client.handshake.HandshakeCommand;
 import io.wstest.client.idle.IdleTimeoutCommand;
 import io.wstest.client.report.Verdict;
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
       + "test-lb sticky --host HOST."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
-    WeightsCommand.class, HandshakeCommand.class, AuditCommand.class},
+    WeightsCommand.class, HandshakeCommand.class, DrainCommand.class, AuditCommand.class},
   footer = {"", "Exit codes: 0 pass; 1 test failed (fewer instances than expected, skew, weights, failed "
     + "connections, a handshake check, an audit check); 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb --host localhost --connections 10",

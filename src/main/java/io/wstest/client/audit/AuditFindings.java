@@ -179,8 +179,10 @@ public final class AuditFindings {
    */
   public static List<CardLine> drain(DrainOutcome d, LbType lb, String soakCommand) {
     if (!d.attempted()) {
-      return List.of(CardLine.skipped(DRAIN, DRAIN, d.skippedReason() + ". To see what a real rollout does, run "
-        + soakCommand + " while you roll out (kubectl rollout restart deployment/NAME)"));
+      // the rehearsal's own reason may already say how to run soak instead
+      return List.of(CardLine.skipped(DRAIN, DRAIN, d.skippedReason().contains("test-lb soak") ? d.skippedReason()
+        : d.skippedReason() + ". To see what a real rollout does, run " + soakCommand
+        + " while you roll out (kubectl rollout restart deployment/NAME)"));
     }
     String replica = d.drainedInstance() == null ? "the drained replica" : d.drainedInstance();
     List<CardLine> lines = new ArrayList<>();

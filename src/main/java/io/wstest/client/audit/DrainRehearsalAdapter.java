@@ -2,21 +2,31 @@ package io.wstest.client.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wstest.client.drain.DrainRehearsal;
+import io.wstest.client.drain.DrainRehearsalResult;
+import io.wstest.client.drain.DrainRehearsalSettings;
 import io.wstest.client.run.ConnectSettings;
 
 import java.time.Duration;
 
 /**
- * The one place the audit's drain section meets the drain scenario's rehearsal
- * ({@code io.wstest.client.drain.DrainRehearsal}): it maps the rehearsal's result onto {@link DrainOutcome}.
- * Until that rehearsal is part of the build, the section reports itself as skipped with the reason.
+ * The one place the audit's drain section meets the drain scenario's rehearsal ({@link DrainRehearsal}): it runs
+ * the rehearsal with its default small soak and maps its result onto {@link DrainOutcome}.
  */
 public final class DrainRehearsalAdapter implements DrainSection {
 
-  static final String NOT_IN_THIS_BUILD = "the drain rehearsal is not part of this build";
-
   @Override
   public Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget) {
-    return Future.succeededFuture(DrainOutcome.skipped(NOT_IN_THIS_BUILD));
+    return DrainRehearsal.run(vertx, connect, new DrainRehearsalSettings(adminToken, budget))
+      .map(DrainRehearsalAdapter::outcome);
+  }
+
+  static DrainOutcome outcome(DrainRehearsalResult r) {
+    if (!r.attempted()) {
+      return DrainOutcome.skipped(r.skippedReason());
+    }
+    return new DrainOutcome(true, null, r.closes1001(), r.closes1006(), r.otherCloses(), r.sent(), r.lost(),
+      r.reconnectP50Ms(), r.reconnectP99Ms(), r.reconnectsAvoidedDrainingReplica(),
+      r.drainedDisplayName() != null ? r.drainedDisplayName() : r.drainedInstance(), r.accepted(), r.toJson());
   }
 }
