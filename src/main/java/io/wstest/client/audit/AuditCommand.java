@@ -47,8 +47,9 @@ public final class AuditCommand implements Callable<Integer> {
   String direct;
 
   @Option(names = "--admin-token", paramLabel = "TOKEN",
-    description = "The service's ADMIN_TOKEN: allows the drain rehearsal (without it, only when the admin toggles "
-      + "are open). Never printed or written to a report.")
+    description = "The service's ADMIN_TOKEN: allows the drain rehearsal (default: the ADMIN_TOKEN environment "
+      + "variable; prefer it: flags show in ps). Without one the rehearsal runs only when the admin toggles are "
+      + "open. Never printed or written to a report.")
   String adminToken;
 
   @Option(names = "--no-drain",
@@ -93,7 +94,8 @@ public final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return TestLbRun.execute(spec, output, report -> new AuditScenario(AuditSettings.from(
-      ConnectSettings.oneEndpoint(connect, "audit"), report, new AuditSettings.Given(direct, adminToken, noDrain,
+      ConnectSettings.oneEndpoint(connect, "audit"), report, new AuditSettings.Given(direct, adminToken,
+        System.getenv(AuditSettings.ADMIN_TOKEN_ENV), noDrain,
         budget, connections, expectInstances, expectSticky, expectNotSticky, minIdle, failOn, lb)),
       new DrainRehearsalAdapter()));
   }

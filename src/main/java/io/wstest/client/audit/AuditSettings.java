@@ -32,10 +32,13 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
   public static final String DEFAULT_MIN_IDLE = "30s";
 
   /** What the command line gave, before checking. */
-  public record Given(String direct, String adminToken, boolean noDrain, Duration budget, int connections,
-                      ExpectedInstances expectInstances, boolean expectSticky, boolean expectNotSticky,
-                      Duration minIdle, String failOn, String lb) {
+  public record Given(String direct, String adminToken, String adminTokenEnv, boolean noDrain, Duration budget,
+                      int connections, ExpectedInstances expectInstances, boolean expectSticky,
+                      boolean expectNotSticky, Duration minIdle, String failOn, String lb) {
   }
+
+  /** Where the token comes from when {@code --admin-token} is not given (as {@code test-lb drain} reads it). */
+  public static final String ADMIN_TOKEN_ENV = "ADMIN_TOKEN";
 
   public static AuditSettings from(ConnectSettings connect, ReportSettings report, Given g) {
     WsTarget direct = null;
@@ -46,13 +49,11 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
         throw new InvalidOption("--direct", e.getMessage());
       }
     }
-    if (g.adminToken() != null && (g.adminToken().isBlank() || g.adminToken().indexOf('\r') >= 0
-      || g.adminToken().indexOf('\n') >= 0)) {
-      throw new InvalidOption("--admin-token", "is empty or contains a line break (the value is not shown)");
-    }
     if (g.adminToken() != null && g.noDrain()) {
       throw new InvalidOption("--admin-token", "is for the drain rehearsal, which --no-drain turns off");
     }
+    String token = g.adminToken() != null ? token("--admin-token", g.adminToken())
+      : g.adminTokenEnv() != null && !g.noDrain() ? token(ADMIN_TOKEN_ENV, g.adminTokenEnv()) : null;
     Duration budget = Durations.parse("--budget", g.budget(), Budget.MIN, Budget.MAX);
     if (budget.compareTo(connect.timeout().multipliedBy(4)) < 0) {
       throw new InvalidOption("--budget", Durations.format(budget) + " leaves no room for steps of --timeout "
@@ -80,8 +81,16 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
     }
     StickyExpectation sticky = g.expectSticky() ? StickyExpectation.STICKY
       : g.expectNotSticky() ? StickyExpectation.NOT_STICKY : StickyExpectation.ANY;
-    return new AuditSettings(connect, report, direct, g.adminToken(), !g.noDrain(), budget, g.connections(),
+    return new AuditSettings(connect, report, direct, token, !g.noDrain(), budget, g.connections(),
       g.expectInstances(), sticky, minIdle, failOnWarn, lb);
+  }
+
+  /** A usable token: not blank, no line break; the value itself is never repeated. */
+  private static String token(String source, String value) {
+    if (value.isBlank() || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw new InvalidOption(source, "is empty or contains a line break (the value is not shown)");
+    }
+    return value;
   }
 
   public WsTarget target() {

@@ -38,6 +38,10 @@ class AuditIT {
   private static final String BUDGET = "30s";
   private static final long BUDGET_MS = 30_000;
   private static final List<String> PODS = List.of("audit-a", "audit-b", "audit-c");
+  private static final String TOKEN = "audit-it-admin-token";
+  /** The drain rehearsal needs more: its own share (15 s) besides the ladder and the other parts. */
+  private static final String DRAIN_BUDGET = "45s";
+  private static final long DRAIN_BUDGET_MS = 45_000;
 
   private static final List<ServiceProcess> services = new ArrayList<>();
   private static final List<LoadBalancerProcess> balancers = new ArrayList<>();
@@ -46,6 +50,7 @@ class AuditIT {
   private static CompletableFuture<Timed> shortTimeoutNginx;
   private static CompletableFuture<Timed> noUpgradeNginx;
   private static CompletableFuture<Timed> stickyHaproxy;
+  private static CompletableFuture<Timed> drainHaproxy;
 
   @TempDir
   static Path reports;
@@ -57,7 +62,8 @@ class AuditIT {
   @BeforeAll
   static void startEverythingAndTheAudits() {
     List<CompletableFuture<ServiceProcess>> starting = PODS.stream().map(pod -> CompletableFuture.supplyAsync(
-      () -> ServiceProcess.builder().podName(pod).env("WS_COMPRESSION", "true").start(), runs)).toList();
+      () -> ServiceProcess.builder().podName(pod).env("WS_COMPRESSION", "true").env("ADMIN_TOKEN", TOKEN)
+        .env("SHUTDOWN_GRACE", "300ms").start(), runs)).toList();
     List<Backend> backends = new ArrayList<>();
     for (int i = 0; i < PODS.size(); i++) {
       services.add(starting.get(i).join());
@@ -77,6 +83,15 @@ class AuditIT {
       LoadBalancerProcess haproxy = balancer(HaproxyProcess.start(backends,
         HaproxyProcess.Options.roundRobin().withStickyCookie()));
       stickyHaproxy = run("haproxy-cookie", 0, audit(haproxy, "--expect-instances", "3", "--expect-sticky"));
+      // Draining a replica closes every socket on it: this audit starts when the others have ended.
+      LoadBalancerProcess checked = balancer(HaproxyProcess.start(backends,
+        HaproxyProcess.Options.roundRobin().withReadinessChecks()));
+      HaproxyProcess.awaitServersUp(checked, java.time.Duration.ofSeconds(15));
+      List<String> args = new ArrayList<>(List.of("audit"));
+      args.addAll(TestLbRuns.through(checked, "--budget", DRAIN_BUDGET, "--admin-token", TOKEN,
+        "--expect-instances", "3", "-n", "6"));
+      CompletableFuture<?> others = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+      drainHaproxy = others.handle((done, failed) -> null).thenCompose(v -> run("haproxy-drain", 0, args));
     }
   }
 
@@ -93,12 +108,16 @@ class AuditIT {
     return args;
   }
 
+  private static final List<CompletableFuture<Timed>> running = new ArrayList<>();
+
   private static CompletableFuture<Timed> run(String name, int expectedExit, List<String> args) {
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Timed> run = CompletableFuture.supplyAsync(() -> {
       long start = System.nanoTime();
       JsonObject report = TestLbRuns.testLb(reports, name, expectedExit, args);
       return new Timed(report, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }, runs);
+    running.add(run);
+    return run;
   }
 
   @AfterAll
@@ -111,10 +130,15 @@ class AuditIT {
 
   /** The report of a run, after checking that the whole command ended within its budget. */
   private static JsonObject report(CompletableFuture<Timed> run) {
+    return report(run, BUDGET_MS);
+  }
+
+  private static JsonObject report(CompletableFuture<Timed> run, long budgetMs) {
     Timed timed = run.join();
-    assertTrue(timed.wallMs() <= BUDGET_MS, "the audit took " + timed.wallMs() + " ms, over --budget " + BUDGET);
-    assertTrue(timed.report().getLong("duration_ms") <= BUDGET_MS, timed.report().encode());
-    assertEquals(BUDGET_MS, timed.report().getJsonObject("budget").getLong("budget_ms"));
+    assertTrue(timed.wallMs() <= budgetMs, "the audit took " + timed.wallMs() + " ms, over --budget " + budgetMs
+      + " ms");
+    assertTrue(timed.report().getLong("duration_ms") <= budgetMs, timed.report().encode());
+    assertEquals(budgetMs, timed.report().getJsonObject("budget").getLong("budget_ms"));
     return timed.report();
   }
 
@@ -207,5 +231,29 @@ class AuditIT {
     // without the cookie replayed, HAProxy spreads the connections over all three
     assertEquals("pass", card.get("spread: one by one").getString("status"), card.get("spread: one by one").encode());
     assertEquals("pass", card.get("idle-timeout: idle timeout").getString("status"));
+  }
+
+  @Test
+  void aDrainRehearsalThroughHaproxyClosesWith1001OnlyAndLosesNothing() {
+    Assumptions.assumeTrue(drainHaproxy != null, HaproxyProcess.INSTALL_HINT);
+    JsonObject report = report(drainHaproxy, DRAIN_BUDGET_MS);
+    Map<String, JsonObject> card = card(report);
+    for (String check : List.of("drain: closes", "drain: lost messages", "drain: reconnects", "drain: accept")) {
+      assertEquals("pass", card.get(check).getString("status"), card.get(check).encode());
+    }
+    JsonObject drain = report.getJsonObject("parts").getJsonObject("drain");
+    assertTrue(drain.getInteger("closes_1001") > 0, drain.encode());
+    assertEquals(0, drain.getInteger("closes_1006"), drain.encode());
+    assertEquals(0, drain.getLong("lost"), drain.encode());
+    assertTrue(drain.getBoolean("accepted"), drain.encode());
+    assertTrue(report.getJsonObject("budget").getLong("drain_ms") >= 15_000, report.getJsonObject("budget").encode());
+    // the token is never written to a report
+    assertTrue(!report.encode().contains(TOKEN), "the admin token is in the JSON report");
+    try {
+      String html = java.nio.file.Files.readString(reports.resolve("haproxy-drain.html"));
+      assertTrue(!html.contains(TOKEN), "the admin token is in the HTML report");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
