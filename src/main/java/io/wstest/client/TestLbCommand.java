@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "test-lb",
   description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
-      + "test-lb sticky --host HOST."},
+      + "test-lb sticky --host HOST.",
+    "'test-lb audit' runs them all within a time budget and prints a report card with the fix for the load "
+      + "balancer it recognises."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
     WeightsCommand.class, HandshakeCommand.class, DrainCommand.class, AuditCommand.class},
   footer = {"", "Exit codes: 0 pass; 1 test failed (fewer instances than expected, skew, weights, failed "

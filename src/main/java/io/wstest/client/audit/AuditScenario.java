@@ -100,8 +100,6 @@ public final class AuditScenario implements Scenario {
           new LbRecognition(null, "not reached", false), List.of(), verdict, parts);
       }
       console.detail("Budget " + budget.describe());
-      ConsoleReport quiet = new ConsoleReport(new PrintWriter(Writer.nullWriter()), false, false,
-        ConsoleReport.Detail.QUIET);
       ConnectSettings connect = settings.connect();
 
       Future<IdleTimeoutReport> idle = null;
@@ -110,7 +108,7 @@ public final class AuditScenario implements Scenario {
         IdleTimeoutScenario idleScenario = new IdleTimeoutScenario(idleSettings(budget));
         idle = threads.submit(() -> {
           try {
-            return idleScenario.run(vertx, quiet);
+            return idleScenario.run(vertx, silent());
           } finally {
             idleEnded.complete(null);
           }
@@ -126,7 +124,7 @@ public final class AuditScenario implements Scenario {
       Ran<BalancerProbe.Answers> answers = part(threads, console, "probe", deadline(Part.PROBE, windowEnd),
         () -> ScenarioRun.await(probe.probe(settings.target())), a -> "asked the balancer for its own answers");
       Ran<HandshakeReport> handshake = part(threads, console, "handshake", deadline(Part.HANDSHAKE, windowEnd),
-        () -> new HandshakeScenario(handshakeSettings()).run(vertx, quiet), r -> r.verdict().headline());
+        () -> new HandshakeScenario(handshakeSettings()).run(vertx, silent()), r -> r.verdict().headline());
       parts.handshake = handshake.result();
       boolean upgraded = handshake.result() != null && handshake.result().observation().upgrade().upgraded();
       String noWebSocket = "no WebSocket through the load balancer (see handshake: upgrade)";
@@ -136,10 +134,10 @@ public final class AuditScenario implements Scenario {
       Ran<StickyReport> sticky = null;
       if (upgraded && expected.problem() == null) {
         spread = part(threads, console, "spread", deadline(Part.SPREAD, windowEnd),
-          () -> new SpreadScenario(spreadSettings(expected.count(), false)).run(vertx, quiet),
+          () -> new SpreadScenario(spreadSettings(expected.count(), false)).run(vertx, silent()),
           r -> r.verdict().headline());
         spreadHold = part(threads, console, "spread --hold", deadline(Part.SPREAD_HOLD, windowEnd),
-          () -> new SpreadScenario(spreadSettings(expected.count(), true)).run(vertx, quiet),
+          () -> new SpreadScenario(spreadSettings(expected.count(), true)).run(vertx, silent()),
           r -> r.verdict().headline());
         parts.spread = spread.result();
         parts.spreadHold = spreadHold.result();
@@ -147,7 +145,7 @@ public final class AuditScenario implements Scenario {
       if (upgraded) {
         sticky = part(threads, console, "sticky", deadline(Part.STICKY, windowEnd),
           () -> new StickyScenario(new StickySettings(connect, settings.connections(), MIN_STICKY, true))
-            .run(vertx, quiet), r -> "affinity " + r.affinity().summary());
+            .run(vertx, silent()), r -> "affinity " + r.affinity().summary());
         parts.sticky = sticky.result();
       }
 
@@ -225,6 +223,11 @@ public final class AuditScenario implements Scenario {
       return new Expected(0, "cluster", resolved.problem());
     }
     return new Expected(2, "the default: no cluster view; --expect-instances K to say how many", null);
+  }
+
+  /** A console for one part that prints nothing: the audit prints a line per part and the card instead. */
+  private static ConsoleReport silent() {
+    return new ConsoleReport(new PrintWriter(Writer.nullWriter()), false, false, ConsoleReport.Detail.QUIET);
   }
 
   private long deadline(Part part, long windowEnd) {
