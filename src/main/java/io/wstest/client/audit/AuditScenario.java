@@ -3,6 +3,7 @@ package io.wstest.client.audit;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.wstest.client.audit.BoundedParts.Ran;
 import io.wstest.client.audit.Budget.Part;
 import io.wstest.client.handshake.HandshakeChecks;
 import io.wstest.client.handshake.HandshakeReport;
@@ -39,13 +40,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -60,10 +58,6 @@ import java.util.concurrent.TimeoutException;
 public final class AuditScenario implements Scenario {
 
   static final String TITLE = "Load Balancer Audit";
-  /** How long an interrupted part may take to close its sockets. */
-  private static final Duration CLEANUP = Duration.ofSeconds(2);
-  /** A foreground part with less time than this is not started. */
-  private static final Duration MIN_PART = Duration.ofSeconds(1);
   private static final int HANDSHAKE_PINGS = 20;
   private static final double MIN_STICKY = 0.99;
 
@@ -75,22 +69,14 @@ public final class AuditScenario implements Scenario {
     this.drainSection = drainSection;
   }
 
-  /** How a part ended: its result, how long it took, or why there is none. */
-  private record Ran<T>(T result, long ms, String notDone) {
-  }
-
   @Override
   public AuditReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
     long startNanos = System.nanoTime();
     Budget budget = Budget.plan(settings.budget(), settings.connect().timeout(), settings.drain());
     long windowEnd = startNanos + budget.window().toNanos();
     long partsEnd = startNanos + budget.total().minus(budget.reserve()).toNanos();
-    ExecutorService threads = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "audit-part");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
+    try (BoundedParts threads = new BoundedParts(settings.budget());
+         ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
       AuditReport.Parts parts = new AuditReport.Parts();
       if (!run.health().ok() && run.health().failure().unreachable()) {
         Verdict verdict = new Verdict(Verdict.CANNOT_TEST, "Cannot reach the target: "
@@ -102,17 +88,10 @@ public final class AuditScenario implements Scenario {
       console.detail("Budget " + budget.describe());
       ConnectSettings connect = settings.connect();
 
-      Future<IdleTimeoutReport> idle = null;
-      CompletableFuture<Void> idleEnded = new CompletableFuture<>();
+      BoundedParts.Started<IdleTimeoutReport> idle = null;
       if (!budget.ladder().isEmpty()) {
         IdleTimeoutScenario idleScenario = new IdleTimeoutScenario(idleSettings(budget));
-        idle = threads.submit(() -> {
-          try {
-            return idleScenario.run(vertx, silent());
-          } finally {
-            idleEnded.complete(null);
-          }
-        });
+        idle = threads.start("the ladder", () -> idleScenario.run(vertx, silent()));
         console.line(Glyph.ROUNDS, "idle-timeout: ladder " + String.join(", ", budget.ladder().stream()
           .map(Durations::format).toList()) + " of silent sockets and of sockets pinging every "
           + Durations.format(budget.keepaliveInterval()) + ", in the background");
@@ -127,7 +106,8 @@ public final class AuditScenario implements Scenario {
         () -> new HandshakeScenario(handshakeSettings()).run(vertx, silent()), r -> r.verdict().headline());
       parts.handshake = handshake.result();
       boolean upgraded = handshake.result() != null && handshake.result().observation().upgrade().upgraded();
-      String noWebSocket = "no WebSocket through the load balancer (see handshake: upgrade)";
+      String noWebSocket = handshake.result() == null ? "the handshake did not finish: " + handshake.notDone()
+        : "no WebSocket through the load balancer (see handshake: upgrade)";
 
       Ran<SpreadReport> spread = null;
       Ran<SpreadReport> spreadHold = null;
@@ -152,17 +132,16 @@ public final class AuditScenario implements Scenario {
       Ran<IdleTimeoutReport> idleRan = null;
       if (idle != null) {
         if (!upgraded) {
-          idle.cancel(true);
-          awaitQuietly(idleEnded, CLEANUP);
+          idle.stop();
         } else {
-          idleRan = finish(idle, idleEnded, startNanos, windowEnd, "the ladder");
+          idleRan = idle.await(windowEnd);
           parts.idle = idleRan.result();
           console.line(idleRan.result() != null ? Glyph.OK : Glyph.WARN, "idle-timeout: " + (idleRan.result() != null
             ? idleRan.result().verdict().headline() : "skipped: " + idleRan.notDone()));
         }
       }
 
-      DrainOutcome drain = drain(vertx, console, upgraded, budget, partsEnd);
+      DrainOutcome drain = drain(vertx, console, upgraded ? null : noWebSocket, budget, partsEnd);
       parts.drain = drain;
 
       LbRecognition lb = settings.lb() != null ? LbRecognition.given(settings.lb())
@@ -197,8 +176,6 @@ public final class AuditScenario implements Scenario {
       console.verdict(verdict);
       return new AuditReport(run.started(), run.elapsedMs(), settings, budget, run.health(), lb, card, verdict,
         parts);
-    } finally {
-      threads.shutdownNow();
     }
   }
 
@@ -235,25 +212,10 @@ public final class AuditScenario implements Scenario {
     return System.nanoTime() + Budget.share(part, Duration.ofNanos(Math.max(0, left))).toNanos();
   }
 
-  /** Runs one foreground part on its own thread until {@code deadlineNanos}, and prints how it went. */
-  private <T> Ran<T> part(ExecutorService threads, ConsoleReport console, String name, long deadlineNanos,
-                          Callable<T> body, java.util.function.Function<T, String> summary)
-    throws InterruptedException {
-    long allowed = deadlineNanos - System.nanoTime();
-    if (allowed < MIN_PART.toNanos()) {
-      String why = "budget (no time left of --budget " + Durations.format(settings.budget()) + ")";
-      console.line(Glyph.WARN, name + ": skipped: " + why);
-      return new Ran<>(null, 0, why);
-    }
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    Future<T> task = threads.submit(() -> {
-      try {
-        return body.call();
-      } finally {
-        ended.complete(null);
-      }
-    });
-    Ran<T> ran = finish(task, ended, System.nanoTime(), deadlineNanos, name);
+  /** Runs one foreground part until {@code deadlineNanos} ({@link BoundedParts}) and prints how it went. */
+  private static <T> Ran<T> part(BoundedParts threads, ConsoleReport console, String name, long deadlineNanos,
+                                 Callable<T> body, Function<T, String> summary) throws InterruptedException {
+    Ran<T> ran = threads.run(name, deadlineNanos, body);
     if (ran.result() != null) {
       console.line(Glyph.ROUNDS, name + ": " + summary.apply(ran.result()) + " ("
         + String.format(Locale.ROOT, "%.1f s", ran.ms() / 1000.0) + ")");
@@ -263,45 +225,14 @@ public final class AuditScenario implements Scenario {
     return ran;
   }
 
-  /** Waits for a part until {@code deadlineNanos}; past it, interrupts the part and waits for it to close up. */
-  private <T> Ran<T> finish(Future<T> task, CompletableFuture<Void> ended, long startedNanos, long deadlineNanos,
-                            String name) throws InterruptedException {
-    try {
-      T result = task.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return new Ran<>(result, elapsedMs(startedNanos), null);
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      awaitQuietly(ended, CLEANUP);
-      return new Ran<>(null, elapsedMs(startedNanos), String.format(Locale.ROOT, "budget (%s was cut "
-        + "short after %.1f s, its share of --budget %s)", name, elapsedMs(startedNanos) / 1000.0,
-        Durations.format(settings.budget())));
-    } catch (ExecutionException e) {
-      return new Ran<>(null, elapsedMs(startedNanos), name + " could not run: "
-        + Failure.rootMessage(e));
-    } catch (CancellationException e) {
-      return new Ran<>(null, elapsedMs(startedNanos), name + " was stopped");
-    }
-  }
-
-  private static void awaitQuietly(CompletableFuture<Void> ended, Duration limit) throws InterruptedException {
-    try {
-      ended.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // it keeps closing in the background; the run's Vert.x instance is closed at the end anyway
-    }
-  }
-
-  private static long elapsedMs(long startedNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-  }
-
-  private DrainOutcome drain(Vertx vertx, ConsoleReport console, boolean upgraded, Budget budget, long partsEnd)
+  /** @param noWebSocket why there is no WebSocket through the balancer, or null when there is one */
+  private DrainOutcome drain(Vertx vertx, ConsoleReport console, String noWebSocket, Budget budget, long partsEnd)
     throws InterruptedException {
     if (!settings.drain()) {
       return DrainOutcome.skipped("turned off with --no-drain");
     }
-    if (!upgraded) {
-      return DrainOutcome.skipped("no WebSocket through the load balancer (see handshake: upgrade)");
+    if (noWebSocket != null) {
+      return DrainOutcome.skipped(noWebSocket);
     }
     Duration left = Duration.ofNanos(partsEnd - System.nanoTime());
     Duration share = left.compareTo(budget.drain()) < 0 ? left : budget.drain();
@@ -325,7 +256,7 @@ public final class AuditScenario implements Scenario {
     }
     console.line(result.attempted() ? Glyph.ROUNDS : Glyph.HINT, "drain: " + (result.attempted()
       ? result.closes() + " closes, " + result.lost() + " of " + result.sent() + " messages lost"
-      : "skipped: " + result.skippedReason()) + String.format(Locale.ROOT, " (%.1f s)", elapsedMs(started) / 1000.0));
+      : "skipped: " + result.skippedReason()) + String.format(Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
     return result;
   }
 
