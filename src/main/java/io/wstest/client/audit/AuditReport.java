@@ -33,6 +33,7 @@ public record AuditReport(Instant startedAt, long durationMs, AuditSettings sett
     StickyReport sticky;
     IdleTimeoutReport idle;
     DrainOutcome drain;
+    BalancerProbe.Answers probe;
   }
 
   @Override
@@ -62,7 +63,7 @@ public record AuditReport(Instant startedAt, long durationMs, AuditSettings sett
       .put("drain", parts.drain == null ? null : parts.drain.toJson());
     return new JsonObject()
       .put("health", health == null ? null : health.toJson())
-      .put("load_balancer", lb.toJson())
+      .put("load_balancer", lb.toJson().put("answers", parts.probe == null ? null : parts.probe.toJson()))
       .put("budget", budget.toJson())
       .put("card", lines)
       .put("counts", counts)

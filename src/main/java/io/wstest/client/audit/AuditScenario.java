@@ -102,6 +102,7 @@ public final class AuditScenario implements Scenario {
         connect.insecure()), BalancerProbe::close);
       Ran<BalancerProbe.Answers> answers = part(threads, console, "probe", deadline(Part.PROBE, windowEnd),
         () -> ScenarioRun.await(probe.probe(settings.target())), a -> "asked the balancer for its own answers");
+      parts.probe = answers.result();
       Ran<HandshakeReport> handshake = part(threads, console, "handshake", deadline(Part.HANDSHAKE, windowEnd),
         () -> new HandshakeScenario(handshakeSettings()).run(vertx, silent()), r -> r.verdict().headline());
       parts.handshake = handshake.result();

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -29,6 +30,19 @@ final class BalancerProbe {
 
   /** The two answers, each as received (status line, headers, start of the body), or null. */
   record Answers(String health, String refusal) {
+
+    /** Their status lines, for the report: what the balancer answered itself. */
+    JsonObject toJson() {
+      return new JsonObject().put("health", statusLine(health)).put("malformed_request", statusLine(refusal));
+    }
+
+    private static String statusLine(String answer) {
+      if (answer == null) {
+        return null;
+      }
+      int end = answer.indexOf('\n');
+      return (end < 0 ? answer : answer.substring(0, end)).trim();
+    }
 
     /** The headers of the {@code GET /health} answer. */
     List<Map.Entry<String, String>> healthHeaders() {
@@ -60,8 +74,12 @@ final class BalancerProbe {
   private Future<String> ask(WsTarget target, String request) {
     Promise<String> answer = Promise.promise();
     Buffer received = Buffer.buffer();
-    client.connect(new ConnectOptions().setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
-      .setTimeout((int) timeoutMs)).onComplete(connected -> {
+    ConnectOptions options = new ConnectOptions().setHost(target.host()).setPort(target.port()).setSsl(target.ssl())
+      .setTimeout((int) timeoutMs);
+    if (target.ssl() && !isAddress(target.host())) {
+      options.setSniServerName(target.host()); // an ingress picks its certificate and route by it
+    }
+    client.connect(options).onComplete(connected -> {
         if (connected.failed()) {
           answer.tryComplete(null);
           return;
@@ -87,6 +105,10 @@ final class BalancerProbe {
         socket.write(request);
       });
     return answer.future();
+  }
+
+  private static boolean isAddress(String host) {
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
   }
 
   Future<Void> close() {

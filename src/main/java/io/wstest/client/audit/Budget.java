@@ -20,8 +20,8 @@ import java.util.List;
  * | probe | handshake | spread | spread --hold | sticky |           |         |
  * </pre>
  *
- * Each foreground part gets a deadline: its weight's share of the time the foreground has left, so time a part does
- * not use goes to the parts after it.
+ * Each foreground part gets a deadline ({@link #share}): the time the foreground has left but the minimum kept for
+ * each later part, and at least its weight's share; time a part does not use goes to the parts after it.
  *
  * @param reserve           kept at the end for closing and the reports
  * @param drain             the drain rehearsal's share (zero when it will not run)
@@ -39,6 +39,8 @@ public record Budget(Duration total, Duration reserve, Duration drain, Duration 
   public static final Duration MAX_DRAIN = Duration.ofSeconds(60);
   public static final int MAX_RUNGS = 6;
   static final Duration SHORTEST_RUNG = Duration.ofSeconds(1);
+  /** What each later foreground part keeps at least, per unit of its weight. */
+  static final Duration MIN_PER_WEIGHT = Duration.ofSeconds(1);
 
   /** Foreground parts, in order, with their weights. */
   public enum Part {
@@ -87,13 +89,17 @@ public record Budget(Duration total, Duration reserve, Duration drain, Duration 
   }
 
   /**
-   * How long {@code part} may take when the foreground has {@code left} of its window: its weight's share of it.
+   * How long {@code part} may take when the foreground has {@code left} of its window: its weight's share of it, or
+   * more when that leaves each later part its minimum (a second per unit of weight). A slow machine or balancer
+   * then slows the audit down before it cuts a part short, and a part that hangs still leaves the later ones room.
    */
   public static Duration share(Part part, Duration left) {
     if (left.isNegative() || left.isZero()) {
       return Duration.ZERO;
     }
-    return Duration.ofMillis(left.toMillis() * part.weight / weightFrom(part));
+    long proportional = left.toMillis() * part.weight / weightFrom(part);
+    long laterMinimum = (weightFrom(part) - part.weight) * MIN_PER_WEIGHT.toMillis();
+    return Duration.ofMillis(Math.max(proportional, left.toMillis() - laterMinimum));
   }
 
   public Duration longestRung() {

@@ -5,6 +5,7 @@ import io.wstest.testsupport.Backend;
 import io.wstest.testsupport.HaproxyProcess;
 import io.wstest.testsupport.LoadBalancerProcess;
 import io.wstest.testsupport.NginxProcess;
+import io.wstest.testsupport.SelfSignedCert;
 import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.AfterAll;
@@ -39,18 +40,19 @@ class AuditIT {
   private static final long BUDGET_MS = 30_000;
   private static final List<String> PODS = List.of("audit-a", "audit-b", "audit-c");
   private static final String TOKEN = "audit-it-admin-token";
-  /** The drain rehearsal needs more: its own share (15 s) besides the ladder and the other parts. */
+  /** The HAProxy audit rehearses a drain too: its own share (15 s) besides the ladder and the other parts. */
   private static final String DRAIN_BUDGET = "45s";
   private static final long DRAIN_BUDGET_MS = 45_000;
 
   private static final List<ServiceProcess> services = new ArrayList<>();
   private static final List<LoadBalancerProcess> balancers = new ArrayList<>();
-  private static final ExecutorService runs = Executors.newFixedThreadPool(4);
+  /** Three audits at a time: more would slow each other's handshakes down on a small machine. */
+  private static final ExecutorService runs = Executors.newFixedThreadPool(3);
   private static CompletableFuture<Timed> goodNginx;
   private static CompletableFuture<Timed> shortTimeoutNginx;
   private static CompletableFuture<Timed> noUpgradeNginx;
   private static CompletableFuture<Timed> stickyHaproxy;
-  private static CompletableFuture<Timed> drainHaproxy;
+  private static CompletableFuture<Timed> tlsNginx;
 
   @TempDir
   static Path reports;
@@ -60,7 +62,7 @@ class AuditIT {
   }
 
   @BeforeAll
-  static void startEverythingAndTheAudits() {
+  static void startEverythingAndTheAudits(@TempDir Path certs) throws Exception {
     List<CompletableFuture<ServiceProcess>> starting = PODS.stream().map(pod -> CompletableFuture.supplyAsync(
       () -> ServiceProcess.builder().podName(pod).env("WS_COMPRESSION", "true").env("ADMIN_TOKEN", TOKEN)
         .env("SHUTDOWN_GRACE", "300ms").start(), runs)).toList();
@@ -78,20 +80,22 @@ class AuditIT {
       LoadBalancerProcess noUpgrade = balancer(NginxProcess.startWithLocation(services.get(0).httpPort(),
         services.get(0).wsPort(), ""));
       noUpgradeNginx = run("nginx-no-upgrade", 1, audit(noUpgrade));
+      LoadBalancerProcess tls = balancer(NginxProcess.startTlsWithLocation(services.get(1).httpPort(),
+        services.get(1).wsPort(), SelfSignedCert.create(certs), NginxProcess.websocketProxySnippet()));
+      // TLS set-up costs CPU: a longer step timeout, and a budget to match it
+      tlsNginx = run("nginx-tls", 0, List.of("audit", "--url", "wss://127.0.0.1:" + tls.httpPort() + "/ws",
+        "--insecure", "--expect-instances", "1", "--timeout", "10s", "--budget", "40s", "--no-drain", "-n", "4"));
     }
     if (HaproxyProcess.available()) {
-      LoadBalancerProcess haproxy = balancer(HaproxyProcess.start(backends,
-        HaproxyProcess.Options.roundRobin().withStickyCookie()));
-      stickyHaproxy = run("haproxy-cookie", 0, audit(haproxy, "--expect-instances", "3", "--expect-sticky"));
       // Draining a replica closes every socket on it: this audit starts when the others have ended.
-      LoadBalancerProcess checked = balancer(HaproxyProcess.start(backends,
-        HaproxyProcess.Options.roundRobin().withReadinessChecks()));
-      HaproxyProcess.awaitServersUp(checked, java.time.Duration.ofSeconds(15));
+      LoadBalancerProcess haproxy = balancer(HaproxyProcess.start(backends,
+        HaproxyProcess.Options.roundRobin().withStickyCookie().withReadinessChecks()));
+      HaproxyProcess.awaitServersUp(haproxy, java.time.Duration.ofSeconds(15));
       List<String> args = new ArrayList<>(List.of("audit"));
-      args.addAll(TestLbRuns.through(checked, "--budget", DRAIN_BUDGET, "--admin-token", TOKEN,
-        "--expect-instances", "3", "-n", "6"));
+      args.addAll(TestLbRuns.through(haproxy, "--budget", DRAIN_BUDGET, "--admin-token", TOKEN,
+        "--expect-instances", "3", "--expect-sticky", "-n", "6"));
       CompletableFuture<?> others = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
-      drainHaproxy = others.handle((done, failed) -> null).thenCompose(v -> run("haproxy-drain", 0, args));
+      stickyHaproxy = others.handle((done, failed) -> null).thenCompose(v -> run("haproxy", 0, args));
     }
   }
 
@@ -218,7 +222,7 @@ class AuditIT {
   @Test
   void haproxyWithACookieIsReportedStickyNamingTheCookie() {
     Assumptions.assumeTrue(stickyHaproxy != null, HaproxyProcess.INSTALL_HINT);
-    JsonObject report = report(stickyHaproxy);
+    JsonObject report = report(stickyHaproxy, DRAIN_BUDGET_MS);
     Map<String, JsonObject> card = card(report);
     JsonObject sticky = card.get("sticky: sticky");
     assertEquals("pass", sticky.getString("status"), sticky.encode());
@@ -235,8 +239,8 @@ class AuditIT {
 
   @Test
   void aDrainRehearsalThroughHaproxyClosesWith1001OnlyAndLosesNothing() {
-    Assumptions.assumeTrue(drainHaproxy != null, HaproxyProcess.INSTALL_HINT);
-    JsonObject report = report(drainHaproxy, DRAIN_BUDGET_MS);
+    Assumptions.assumeTrue(stickyHaproxy != null, HaproxyProcess.INSTALL_HINT);
+    JsonObject report = report(stickyHaproxy, DRAIN_BUDGET_MS);
     Map<String, JsonObject> card = card(report);
     for (String check : List.of("drain: closes", "drain: lost messages", "drain: reconnects", "drain: accept")) {
       assertEquals("pass", card.get(check).getString("status"), card.get(check).encode());
@@ -250,10 +254,25 @@ class AuditIT {
     // the token is never written to a report
     assertTrue(!report.encode().contains(TOKEN), "the admin token is in the JSON report");
     try {
-      String html = java.nio.file.Files.readString(reports.resolve("haproxy-drain.html"));
+      String html = java.nio.file.Files.readString(reports.resolve("haproxy.html"));
       assertTrue(!html.contains(TOKEN), "the admin token is in the HTML report");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void throughTlsTheBalancerIsStillAskedAndRecognised() {
+    Assumptions.assumeTrue(tlsNginx != null, NginxProcess.INSTALL_HINT);
+    JsonObject report = report(tlsNginx, 40_000);
+    JsonObject lb = report.getJsonObject("load_balancer");
+    assertEquals("nginx", lb.getString("type"), lb.encode());
+    // both plain HTTP requests went over TLS to nginx, which answered them itself
+    assertTrue(lb.getJsonObject("answers").getString("health").startsWith("HTTP/1.1 200"), lb.encode());
+    assertTrue(lb.getJsonObject("answers").getString("malformed_request").startsWith("HTTP/1.1 400"), lb.encode());
+    JsonObject tls = card(report).get("handshake: tls");
+    assertTrue(tls.getString("measured").contains("TLS terminated at the load balancer"), tls.encode());
+    card(report).forEach((name, line) -> assertTrue(line.getString("status").equals("pass")
+      || line.getString("status").equals("skipped"), line.encode()));
   }
 }

@@ -48,11 +48,14 @@ class BudgetTest {
   }
 
   @Test
-  void eachForegroundPartGetsItsWeightsShareOfWhatIsLeft() {
-    Duration left = s(110);
-    assertEquals(s(10), Budget.share(Budget.Part.PROBE, left), "1 of 1+3+2+2+3");
-    assertEquals(s(30), Budget.share(Budget.Part.HANDSHAKE, s(100)), "3 of 3+2+2+3");
+  void eachForegroundPartMayUseWhatIsLeftButTheLaterPartsMinimum() {
+    // later parts keep a second per unit of weight: handshake 3, spread 2, held open 2, sticky 3
+    assertEquals(s(100), Budget.share(Budget.Part.PROBE, s(110)), "110 s less 10 s for the four after it");
+    assertEquals(s(93), Budget.share(Budget.Part.HANDSHAKE, s(100)), "100 s less 7 s");
     assertEquals(s(30), Budget.share(Budget.Part.STICKY, s(30)), "the last part gets all that is left");
+    // little left: the weight's share, so a later part is not squeezed to nothing by an earlier one
+    assertEquals(s(3), Budget.share(Budget.Part.HANDSHAKE, s(10)), "3 of 3+2+2+3");
+    assertEquals(s(1), Budget.share(Budget.Part.PROBE, s(11)), "1 of 1+3+2+2+3");
     assertEquals(Duration.ZERO, Budget.share(Budget.Part.SPREAD, s(-1)));
   }
 }
