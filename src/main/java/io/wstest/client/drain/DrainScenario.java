@@ -55,7 +55,7 @@ public final class DrainScenario implements Scenario {
         + Tallies.failures(r.failedAttempts()));
     }
     console.detail("Accepted back: " + (r.accepted() ? "yes" : "no") + " (" + r.acceptTries() + " POST "
-      + DrainRehearsal.ACCEPT + (r.acceptTries() == 1 ? ")" : "s)"));
+      + DrainRehearsal.ACCEPT + (r.acceptTries() == 1 ? " request)" : " requests)"));
     r.notes().forEach(note -> console.detail("Note: " + note));
   }
 }
