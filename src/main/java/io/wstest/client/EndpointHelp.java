@@ -25,6 +25,7 @@ public final class EndpointHelp {
     "weights", new Accepted(false, "http"),
     "idle-timeout", new Accepted(false, "http"),
     "handshake", new Accepted(false, "http"),
+    "drain", new Accepted(false, "http"),
     "audit", new Accepted(false, "http"));
 
   private EndpointHelp() {

@@ -51,11 +51,11 @@ public final class DrainScenario implements Scenario {
         + "draining replica", r.reconnects(), DrainRehearsalResult.ms(r.reconnectP50Ms()),
       DrainRehearsalResult.ms(r.reconnectP99Ms()), r.reconnectsOnDrained()));
     if (!r.failedAttempts().isEmpty()) {
-      console.detail("Failed connection attempts (refused by the draining replica, then retried): "
+      console.detail("Failed connection attempts, each retried (the draining replica refuses with 503): "
         + Tallies.failures(r.failedAttempts()));
     }
     console.detail("Accepted back: " + (r.accepted() ? "yes" : "no") + " (" + r.acceptTries() + " POST "
-      + DrainRehearsal.ACCEPT + (r.acceptTries() == 1 ? ")" : "s)"));
+      + DrainRehearsal.ACCEPT + (r.acceptTries() == 1 ? " request)" : " requests)"));
     r.notes().forEach(note -> console.detail("Note: " + note));
   }
 }
