@@ -245,7 +245,7 @@ public final class AuditScenario implements Scenario {
     long started = System.nanoTime();
     // the rehearsal keeps to its budget itself; a second more here only catches one that does not
     CompletableFuture<DrainOutcome> outcome = drainSection.rehearse(vertx, settings.connect(), settings.adminToken(),
-      share.minusSeconds(1)).toCompletionStage().toCompletableFuture();
+      share.minusSeconds(1), settings.direct()).toCompletionStage().toCompletableFuture();
     DrainOutcome result;
     try {
       result = outcome.get(share.toMillis(), TimeUnit.MILLISECONDS);

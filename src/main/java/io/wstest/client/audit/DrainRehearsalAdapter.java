@@ -6,18 +6,21 @@ import io.wstest.client.drain.DrainRehearsal;
 import io.wstest.client.drain.DrainRehearsalResult;
 import io.wstest.client.drain.DrainRehearsalSettings;
 import io.wstest.client.run.ConnectSettings;
+import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 
 /**
  * The one place the audit's drain section meets the drain scenario's rehearsal ({@link DrainRehearsal}): it runs
- * the rehearsal with its default small soak and maps its result onto {@link DrainOutcome}.
+ * the rehearsal with its default small soak (and the audit's {@code --direct} replica for the accept) and maps its result onto {@link DrainOutcome}.
  */
 public final class DrainRehearsalAdapter implements DrainSection {
 
   @Override
-  public Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget) {
-    return DrainRehearsal.run(vertx, connect, new DrainRehearsalSettings(adminToken, budget))
+  public Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget,
+                                       WsTarget direct) {
+    return DrainRehearsal.run(vertx, connect, new DrainRehearsalSettings(adminToken, budget,
+        DrainRehearsalSettings.DEFAULT_SOCKETS, DrainRehearsalSettings.DEFAULT_RATE, direct))
       .map(DrainRehearsalAdapter::outcome);
   }
 

@@ -3,6 +3,7 @@ package io.wstest.client.audit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.wstest.client.run.ConnectSettings;
+import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
 
@@ -14,6 +15,10 @@ import java.time.Duration;
 @FunctionalInterface
 public interface DrainSection {
 
-  /** @param adminToken the service's ADMIN_TOKEN, or null (then only open admin toggles allow the rehearsal) */
-  Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget);
+  /**
+   * @param adminToken the service's ADMIN_TOKEN, or null (then only open admin toggles allow the rehearsal)
+   * @param direct     a replica reached without the balancer ({@code --direct}), or null
+   */
+  Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget,
+                                WsTarget direct);
 }
