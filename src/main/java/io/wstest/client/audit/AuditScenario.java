@@ -98,7 +98,7 @@ public final class AuditScenario implements Scenario {
       }
 
       Expected expected = expected(run);
-      BalancerProbe probe = run.closeAtEnd(new BalancerProbe(vertx, connect.timeout().toMillis(),
+      BalancerProbe probe = run.closeAtEnd(new BalancerProbe(vertx, connect.headers(), connect.timeout().toMillis(),
         connect.insecure()), BalancerProbe::close);
       Ran<BalancerProbe.Answers> answers = part(threads, console, "probe", deadline(Part.PROBE, windowEnd),
         () -> ScenarioRun.await(probe.probe(settings.target())), a -> "asked the balancer for its own answers");

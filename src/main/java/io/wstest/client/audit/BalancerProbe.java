@@ -14,6 +14,7 @@ import io.wstest.client.socket.WsTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,18 +56,25 @@ final class BalancerProbe {
   /** Kept in a field: a client only referenced from a local variable can be cleaned up mid-request. */
   private final NetClient client;
 
-  BalancerProbe(Vertx vertx, long timeoutMs, boolean insecure) {
+  /** The user's {@code --header} values, sent on both requests as on every other (a Host or a credential). */
+  private final String extraHeaders;
+
+  BalancerProbe(Vertx vertx, List<Map.Entry<String, String>> headers, long timeoutMs, boolean insecure) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    StringBuilder lines = new StringBuilder();
+    headers.forEach(h -> lines.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+    this.extraHeaders = lines.toString();
     this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMs)
       .setTrustAll(insecure).setHostnameVerificationAlgorithm(insecure ? "" : "HTTPS"));
   }
 
   Future<Answers> probe(WsTarget target) {
-    String host = target.hostPort();
-    Future<String> health = ask(target, "GET /health HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n"
-      + "Connection: close\r\n\r\n");
-    return health.compose(h -> ask(target, "GET " + target.path() + " HTTP/1.1\r\nHost: " + host + "\r\n"
+    String host = extraHeaders.regionMatches(true, 0, "Host:", 0, 5) || extraHeaders.toLowerCase(Locale.ROOT)
+      .contains("\r\nhost:") ? "" : "Host: " + target.hostPort() + "\r\n";
+    Future<String> health = ask(target, "GET /health HTTP/1.1\r\n" + host + extraHeaders
+      + "Accept: application/json\r\nConnection: close\r\n\r\n");
+    return health.compose(h -> ask(target, "GET " + target.path() + " HTTP/1.1\r\n" + host + extraHeaders
       + MALFORMED_LINE + "\r\nConnection: close\r\n\r\n").map(r -> new Answers(h, r)));
   }
 
