@@ -77,12 +77,23 @@ class ArchitectureTest {
   /**
    * test-lb's scenario packages (client.spread, client.sticky, ...) build on the shared ones (client.run,
    * client.socket, client.report, client.stats), never on one another; the client root (the test-lb command)
-   * names them all and sits on top (the no-cycle rule keeps them from reaching up to it).
+   * names them all and sits on top (the no-cycle rule keeps them from reaching up to it). client.audit is above
+   * them and left out here.
    */
   @ArchTest
   static final ArchRule clientScenariosAreSiblings = slices().assignedFrom(new ClientScenarios())
     .should().notDependOnEachOther()
     .allowEmptyShould(true);
+
+  /**
+   * {@code test-lb audit} (client.audit) sits above the scenario packages: it runs them and judges what they found.
+   * No scenario package, nor a shared one, may use it; only the test-lb command on top names it.
+   */
+  @ArchTest
+  static final ArchRule auditSitsAboveTheScenarios = noClasses().that().resideInAPackage("io.wstest.client..")
+    .and().resideOutsideOfPackages("io.wstest.client.audit..", "io.wstest.client")
+    .should().dependOnClassesThat().resideInAPackage("io.wstest.client.audit..")
+    .because("the audit runs the scenarios; a scenario that used the audit would loop back");
 
   /**
    * Vert.x and Netty internals (their impl and internal packages, private fields through reflection) are used in
@@ -116,6 +127,8 @@ class ArchitectureTest {
   static final class ClientScenarios implements SliceAssignment {
 
     private static final Set<String> SHARED = Set.of("run", "socket", "report", "stats");
+    /** Above the scenarios: may use every one of them ({@link #auditSitsAboveTheScenarios}). */
+    private static final String AUDIT = "audit";
 
     @Override
     public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
@@ -125,12 +138,12 @@ class ArchitectureTest {
         return SliceIdentifier.ignore();
       }
       String sub = pkg.substring(prefix.length()).split("\\.")[0];
-      return SHARED.contains(sub) ? SliceIdentifier.ignore() : SliceIdentifier.of("client." + sub);
+      return SHARED.contains(sub) || sub.equals(AUDIT) ? SliceIdentifier.ignore() : SliceIdentifier.of("client." + sub);
     }
 
     @Override
     public String getDescription() {
-      return "test-lb scenario packages (io.wstest.client.* except run, socket, report, stats)";
+      return "test-lb scenario packages (io.wstest.client.* except run, socket, report, stats, audit)";
     }
   }
 }

@@ -24,7 +24,9 @@ public final class EndpointHelp {
     "sticky", new Accepted(false, "http"),
     "weights", new Accepted(false, "http"),
     "idle-timeout", new Accepted(false, "http"),
-    "handshake", new Accepted(false, "http"));
+    "handshake", new Accepted(false, "http"),
+    "drain", new Accepted(false, "http"),
+    "audit", new Accepted(false, "http"));
 
   private EndpointHelp() {
   }

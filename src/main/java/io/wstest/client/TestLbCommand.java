@@ -1,5 +1,7 @@
 package io.wstest.client;
 
+import io.wstest.client.audit.AuditCommand;
+import io.wstest.client.drain.DrainCommand;
 import io.wstest.client.handshake.HandshakeCommand;
 import io.wstest.client.idle.IdleTimeoutCommand;
 import io.wstest.client.report.Verdict;
@@ -26,11 +28,13 @@ import java.util.concurrent.Callable;
 @Command(name = "test-lb",
   description = {"Test how a load balancer treats WebSockets to websocket-test-service instances.",
     "Without a scenario: the spread test (same as 'test-lb spread'). Scenario options go after its name: "
-      + "test-lb sticky --host HOST."},
+      + "test-lb sticky --host HOST.",
+    "'test-lb audit' runs them all within a time budget and prints a report card with the fix for the load "
+      + "balancer it recognises."},
   subcommands = {SpreadCommand.class, StickyCommand.class, IdleTimeoutCommand.class, SoakCommand.class,
-    WeightsCommand.class, HandshakeCommand.class},
+    WeightsCommand.class, HandshakeCommand.class, DrainCommand.class, AuditCommand.class},
   footer = {"", "Exit codes: 0 pass; 1 test failed (fewer instances than expected, skew, weights, failed "
-    + "connections, a handshake check); 2 usage error or unreachable target.",
+    + "connections, a handshake check, an audit check); 2 usage error or unreachable target.",
     "Example: java -jar websocket-test-service.jar test-lb --host localhost --connections 10",
     "Help for a scenario: java -jar websocket-test-service.jar test-lb sticky --help"})
 public final class TestLbCommand implements Callable<Integer> {

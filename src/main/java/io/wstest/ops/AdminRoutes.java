@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.wstest.identity.ServiceIdentity;
 import io.wstest.protocol.CloseCodes;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.runtime.ServiceLifecycle;
@@ -31,6 +32,9 @@ import java.util.Locale;
  * ({@code application/x-www-form-urlencoded}, {@code multipart/form-data}, {@code text/plain}): the toggles
  * take no body, and every browser that can send a body-less cross-site POST also sends {@code Origin}. curl,
  * scripts and load-balancer tooling send none of these headers and are unaffected.
+ *
+ * <p>Every answer names the replica that took it ({@code instance_id}, {@code display_name}): through a load
+ * balancer a toggle reaches one replica of several, and a tool has to know which one to undo it there.
  */
 public final class AdminRoutes {
 
@@ -39,13 +43,15 @@ public final class AdminRoutes {
   private final Vertx vertx;
   private final ServiceLifecycle lifecycle;
   private final AllowedOrigins origins;
+  private final ServiceIdentity identity;
   /** SHA-256 of the token, or null when none is required; hashing first makes the compare length-blind. */
   private final byte[] tokenHash;
 
-  public AdminRoutes(Vertx vertx, String token, AllowedOrigins origins) {
+  public AdminRoutes(Vertx vertx, String token, AllowedOrigins origins, ServiceIdentity identity) {
     this.vertx = vertx;
     this.lifecycle = ServiceLifecycle.of(vertx);
     this.origins = origins;
+    this.identity = identity;
     this.tokenHash = token == null || token.isEmpty() ? null : sha256(token);
   }
 
@@ -144,7 +150,11 @@ public final class AdminRoutes {
     changed(ctx, new JsonObject().put("liveness_enabled", false));
   }
 
-  /** {@code ?code=1012}: closes every socket now (shutdown message first) and answers once all are closed. */
+  /**
+   * {@code ?code=1012}: closes every socket now (shutdown message first) and answers once all are closed. With
+   * {@code ?reject=503} new upgrades are refused with that status first (as {@code /admin/reject}, until
+   * {@code /admin/accept}), so the sockets' reconnects cannot land here again: what a rollout does to a replica.
+   */
   private void drain(RoutingContext ctx) {
     String raw = ctx.request().getParam("code", Short.toString(CloseCodes.GOING_AWAY));
     Integer code = parseIn(raw, 1000, 4999);
@@ -153,9 +163,25 @@ public final class AdminRoutes {
         + " or 3000-4999");
       return;
     }
+    String rejectRaw = ctx.request().getParam("reject");
+    Integer reject = rejectRaw == null ? null : parseIn(rejectRaw, 400, 599);
+    if (rejectRaw != null && reject == null) {
+      error(ctx, 400, "invalid_status", "reject must be an HTTP error status 400-599");
+      return;
+    }
+    if (reject != null) {
+      lifecycle.rejectUpgrades(reject);
+      LOG.info("Admin drain: refusing new WebSocket upgrades with {} until POST /admin/accept", reject);
+    }
     LOG.info("Admin drain: closing every WebSocket with {}", code);
     ConnectionHandler.closeAll(vertx, "admin drain", (short) (int) code, Duration.ZERO, false)
-      .onSuccess(closed -> changed(ctx, new JsonObject().put("closed", closed).put("code", code)))
+      .onSuccess(closed -> {
+        JsonObject state = new JsonObject().put("closed", closed).put("code", code);
+        if (reject != null) {
+          state.put("rejecting_upgrades", true).put("status", reject);
+        }
+        changed(ctx, state);
+      })
       .onFailure(ctx::fail);
   }
 
@@ -186,9 +212,9 @@ public final class AdminRoutes {
     }
   }
 
-  /** podinfo answers its toggles with 202 Accepted; the body says the new state. */
-  private static void changed(RoutingContext ctx, JsonObject state) {
-    json(ctx, 202, state);
+  /** podinfo answers its toggles with 202 Accepted; the body says the new state, and whose it is. */
+  private void changed(RoutingContext ctx, JsonObject state) {
+    json(ctx, 202, state.put("instance_id", identity.instanceId()).put("display_name", identity.displayName()));
   }
 
   private static void error(RoutingContext ctx, int status, String error, String message) {

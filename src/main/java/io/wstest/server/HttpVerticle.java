@@ -83,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
       config.maxMessageBytes())::handle);
     getOrHead(router, "/cluster").handler(new ClusterEndpoint(ConnectionRegistry.of(vertx))::handle);
     if (config.adminEnabled()) {
-      new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins()).mount(router);
+      new AdminRoutes(vertx, config.adminToken(), config.allowedOrigins(), identity).mount(router);
     }
     Metrics metrics = Metrics.of(vertx);
     if (metrics.enabled()) {

@@ -289,7 +289,11 @@ class AdminRoutesTest {
         return Future.all(closes).map(all -> {
           test.verify(() -> {
             assertEquals(202, drained.statusCode());
-            assertEquals(new JsonObject().put("closed", 5).put("code", 1012), drained.bodyAsJsonObject());
+            JsonObject answer = drained.bodyAsJsonObject();
+            assertEquals(5, answer.getInteger("closed"));
+            assertEquals(1012, answer.getInteger("code"));
+            assertEquals(opened.<Peer>resultAt(0).messages.get(0).getJsonObject("service_identity")
+              .getString("instance_id"), answer.getString("instance_id"), "the answer names the replica");
             for (int i = 0; i < opened.size(); i++) {
               Peer peer = opened.resultAt(i);
               JsonObject last = peer.messages.get(peer.messages.size() - 1);
@@ -311,6 +315,37 @@ class AdminRoutesTest {
       }))))
       // a drain is not a shutdown: new sockets are welcome again
       .compose(v -> open(wsPort, "/after"))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  /** A rehearsed rollout: the drained replica refuses reconnects until it is told to accept again. */
+  @Test
+  void drainWithRejectRefusesNewSocketsUntilAccept(Vertx vertx, VertxTestContext test) {
+    start(vertx, Map.of())
+      .compose(v -> open(httpPort, "/ws"))
+      .compose(peer -> post("/admin/drain?reject=abc", null).compose(bad -> {
+        test.verify(() -> assertEquals(400, bad.statusCode()));
+        return post("/admin/drain?reject=503", null);
+      }).compose(drained -> peer.closed.future().map(code -> {
+        test.verify(() -> {
+          assertEquals((short) 1001, code);
+          JsonObject answer = drained.bodyAsJsonObject();
+          assertEquals(1, answer.getInteger("closed"));
+          assertEquals(true, answer.getBoolean("rejecting_upgrades"));
+          assertEquals(503, answer.getInteger("status"));
+        });
+        return null;
+      })))
+      .compose(v -> open(httpPort, "/ws").map(p -> (Throwable) null).otherwise(e -> e))
+      .compose(refused -> {
+        test.verify(() -> assertEquals(503,
+          assertInstanceOf(UpgradeRejectedException.class, refused).getStatus()));
+        return post("/admin/accept", null);
+      })
+      .compose(accepted -> {
+        test.verify(() -> assertEquals(false, accepted.bodyAsJsonObject().getBoolean("rejecting_upgrades")));
+        return open(httpPort, "/ws");
+      })
       .onComplete(test.succeedingThenComplete());
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@code test-lb handshake} found: every check, and the request as the server received it. */
-final class HandshakeReport implements ScenarioReport {
+public final class HandshakeReport implements ScenarioReport {
 
   private final HandshakeSettings settings;
   private final Instant startedAt;
@@ -70,8 +70,13 @@ final class HandshakeReport implements ScenarioReport {
       failed, false);
   }
 
-  List<HandshakeCheck> checks() {
+  public List<HandshakeCheck> checks() {
     return checks;
+  }
+
+  /** What was sent and measured: the answers' headers and the request as the server received it. */
+  public HandshakeObservation observation() {
+    return observation;
   }
 
   @Override

@@ -11,7 +11,6 @@ import io.wstest.client.handshake.HandshakeObservation.Ladder;
 import io.wstest.client.handshake.HandshakeObservation.Latency;
 import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.report.Glyph;
-import io.wstest.client.report.ScenarioReport;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.run.Scenario;
 import io.wstest.client.run.ScenarioRun;
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
  * uncompressed socket through the balancer the ping round trips and the message-size ladder. Everything it
  * measured goes into a {@link HandshakeObservation} that {@link HandshakeChecks} judges.
  */
-final class HandshakeScenario implements Scenario {
+public final class HandshakeScenario implements Scenario {
 
   static final String TITLE = "WebSocket Handshake Test";
   static final String MARKER_HEADER = "X-Wstest-Marker";
@@ -44,12 +43,12 @@ final class HandshakeScenario implements Scenario {
 
   private final HandshakeSettings settings;
 
-  HandshakeScenario(HandshakeSettings settings) {
+  public HandshakeScenario(HandshakeSettings settings) {
     this.settings = settings;
   }
 
   @Override
-  public ScenarioReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
+  public HandshakeReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
     try (ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
       Context context = vertx.getOrCreateContext();
       long timeoutMs = settings.connect().timeout().toMillis();

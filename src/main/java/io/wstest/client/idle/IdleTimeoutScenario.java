@@ -39,7 +39,7 @@ public final class IdleTimeoutScenario implements Scenario {
   /** Kept in a field: a client only referenced from a local variable can be cleaned up mid-handshake. */
   private WebSocketClient client;
 
-  IdleTimeoutScenario(IdleTimeoutSettings settings) {
+  public IdleTimeoutScenario(IdleTimeoutSettings settings) {
     this.settings = settings;
   }
 

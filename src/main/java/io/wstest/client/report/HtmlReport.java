@@ -195,6 +195,27 @@ public final class HtmlReport {
     return this;
   }
 
+  /**
+   * A table like {@link #table} whose {@code statusColumn} holds pass, warn, fail or skipped, each cell coloured
+   * for it (the audit's report card).
+   */
+  public HtmlReport statusTable(List<String> header, List<List<String>> rows, int statusColumn) {
+    body.append("<table class=\"data status\"><tr>");
+    header.forEach(h -> body.append("<th>").append(escape(h)).append("</th>"));
+    body.append("</tr>");
+    for (List<String> row : rows) {
+      body.append("<tr>");
+      for (int i = 0; i < row.size(); i++) {
+        String cell = row.get(i);
+        body.append(i == statusColumn ? "<td class=\"status-" + escape(cell) + "\">" : "<td>").append(escape(cell))
+          .append("</td>");
+      }
+      body.append("</tr>");
+    }
+    body.append("</table>\n");
+    return this;
+  }
+
   /** Horizontal bars, one per label, scaled to the largest value. */
   public HtmlReport barChart(String caption, List<Bar> bars) {
     return barChart(caption, bars, null);
@@ -521,6 +542,9 @@ public final class HtmlReport {
     "table.facts th { background: #f6f6f6; font-weight: 600; }",
     "table.facts td.command { font-family: ui-monospace, monospace; word-break: break-all; }",
     "table.data td > div { max-width: 15em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
+    "table.status td { max-width: 28em; }",
+    "td.status-pass { background: #e3f4e6; } td.status-warn { background: #fff4e0; }",
+    "td.status-fail { background: #fdecea; } td.status-skipped { background: #f0f0f0; color: #555; }",
     "figure { margin: 1em 0; } figcaption { color: #555; font-size: 0.9em; }",
     "svg text { font-size: 12px; fill: #333; }",
     "pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.8em; }",

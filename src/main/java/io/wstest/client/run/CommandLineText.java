@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The command line of a run as the reports show it: the arguments as typed, quoted for a POSIX shell where needed,
  * with the values of credential headers hidden the way the settings JSON hides them (a Cookie is shown: it is
- * the load balancer's routing cookie, as a rule).
+ * the load balancer's routing cookie, as a rule), and so are the values of options named like a secret
+ * ({@code --admin-token}).
  */
 public final class CommandLineText {
 
@@ -28,11 +29,22 @@ public final class CommandLineText {
         shown.add(quote(header(args.get(++i))));
       } else if (arg.startsWith("--header=")) {
         shown.add(quote("--header=" + header(arg.substring("--header=".length()))));
+      } else if (secretOption(arg) && !arg.contains("=") && i + 1 < args.size()) {
+        shown.add(quote(arg));
+        shown.add(quote(SafeEcho.describe(args.get(++i))));
+      } else if (secretOption(arg) && arg.contains("=")) {
+        int equals = arg.indexOf('=');
+        shown.add(quote(arg.substring(0, equals + 1) + SafeEcho.describe(arg.substring(equals + 1))));
       } else {
         shown.add(quote(arg));
       }
     }
     return String.join(" ", shown);
+  }
+
+  private static boolean secretOption(String arg) {
+    int equals = arg.indexOf('=');
+    return arg.startsWith("--") && SafeEcho.isSecretName(equals < 0 ? arg : arg.substring(0, equals));
   }
 
   /** "Authorization: <a value of 12 characters, not shown>"; other headers as given. */

@@ -4,6 +4,8 @@ import io.wstest.Main;
 import io.wstest.client.run.ConnectOptions;
 import io.wstest.client.run.OutputOptions;
 import io.wstest.client.run.TestLbRun;
+import io.wstest.client.run.soak.SoakOptions;
+import io.wstest.client.run.soak.SoakSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

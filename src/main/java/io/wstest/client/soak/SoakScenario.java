@@ -10,6 +10,10 @@ import io.wstest.client.report.Tallies;
 import io.wstest.client.report.HtmlReport;
 import io.wstest.client.report.ServerSideCounts;
 import io.wstest.client.report.Verdict;
+import io.wstest.client.run.soak.ClusterBroadcasts;
+import io.wstest.client.run.soak.SoakOutcome;
+import io.wstest.client.run.soak.SoakRun;
+import io.wstest.client.run.soak.SoakSettings;
 import io.wstest.options.Durations;
 
 import java.util.LinkedHashMap;

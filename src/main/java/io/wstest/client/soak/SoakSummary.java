@@ -4,6 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Tallies;
 import io.wstest.client.report.Verdict;
+import io.wstest.client.run.soak.SoakDisconnect;
+import io.wstest.client.run.soak.SoakInstance;
+import io.wstest.client.run.soak.SoakOutcome;
+import io.wstest.client.run.soak.SoakSettings;
 import io.wstest.client.stats.LatencySummary;
 import io.wstest.options.Durations;
 

@@ -33,7 +33,7 @@ public final class StickyScenario implements Scenario {
 
   private final StickySettings settings;
 
-  StickyScenario(StickySettings settings) {
+  public StickyScenario(StickySettings settings) {
     this.settings = settings;
   }
 

@@ -22,4 +22,12 @@ class CommandLineTextTest {
   void argumentsAShellWouldSplitAreQuoted() {
     assertEquals("p --url 'ws://h/a b' 'it'\\''s'", CommandLineText.of("p", List.of("--url", "ws://h/a b", "it's")));
   }
+
+  @Test
+  void valuesOfSecretOptionsAreHidden() {
+    assertEquals("p test-lb drain --admin-token '<a value of 6 characters, not shown>' "
+        + "'--admin-token=<a value of 3 characters, not shown>' --budget 1m",
+      CommandLineText.of("p", List.of("test-lb", "drain", "--admin-token", "s3cr3t", "--admin-token=abc", "--budget",
+        "1m")));
+  }
 }

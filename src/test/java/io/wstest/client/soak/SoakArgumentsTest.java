@@ -1,6 +1,7 @@
 package io.wstest.client.soak;
 
 import io.wstest.Main;
+import io.wstest.client.run.soak.SoakSettings;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;

@@ -2,6 +2,10 @@ package io.wstest.client.soak;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.report.Verdict;
+import io.wstest.client.run.soak.SoakDisconnect;
+import io.wstest.client.run.soak.SoakInstance;
+import io.wstest.client.run.soak.SoakOutcome;
+import io.wstest.client.run.soak.SoakSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

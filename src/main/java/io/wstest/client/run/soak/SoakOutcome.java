@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.vertx.core.json.JsonObject;
 
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a soak measured, as counted while it ran ({@link SoakSummary} derives the statistics and the verdict).
+ * What a soak measured, as counted while it ran (the soak scenario derives the statistics and its verdict from it).
  *
  * @param socketsConnected  sockets that got at least one welcome
  * @param firstFailure      the first failed connection attempt, for the verdict when nothing connected; null if none

@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.wire.Fields;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * misses it), so losses are judged only against broadcasts whose ack says {@code complete}: every replica the
  * sender's replica knew of reported its delivery. Used on the soak's one context only.
  */
-final class ClusterBroadcasts {
+public final class ClusterBroadcasts {
 
   /** One broadcast: sent at {@code sentAtMs} with {@code expected} sockets of the soak open. */
   static final class Sent {
@@ -114,10 +114,10 @@ final class ClusterBroadcasts {
    * @param missingOnComplete over broadcasts with a complete ack, the sockets open at send time that did not get it
    * @param foreign          broadcasts that were not the soak's own (other clients of the service)
    */
-  record Counts(long sent, long notSent, long acked, long completeAcks, long notUp, long expected, long received,
+  public record Counts(long sent, long notSent, long acked, long completeAcks, long notUp, long expected, long received,
                 long expectedOnComplete, long receivedOnComplete, long missingOnComplete, long foreign) {
 
-    JsonObject toJson() {
+    public JsonObject toJson() {
       return new JsonObject()
         .put("sent", sent)
         .put("not_sent", notSent)
@@ -132,7 +132,7 @@ final class ClusterBroadcasts {
         .put("other_broadcasts", foreign);
     }
 
-    String line() {
+    public String line() {
       return "Cluster broadcasts: " + sent + " sent (" + notSent + " not sent: no socket connected), " + acked
         + " acked, " + completeAcks + " complete; received " + received + " of " + expected + " expected; on "
         + "complete acks " + receivedOnComplete + " of " + expectedOnComplete + " (" + missingOnComplete + " missing)"

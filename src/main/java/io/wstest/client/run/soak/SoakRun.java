@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -63,7 +63,7 @@ public final class SoakRun {
   boolean closingAll;
   private long endMs;
 
-  SoakRun(Vertx vertx, SoakSettings settings, ConsoleReport console) {
+  public SoakRun(Vertx vertx, SoakSettings settings, ConsoleReport console) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;

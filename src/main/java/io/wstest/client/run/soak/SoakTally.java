@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.wstest.client.socket.ConnectionRunner;
 import io.wstest.client.socket.Failure;

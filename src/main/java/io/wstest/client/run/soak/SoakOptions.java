@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package io.wstest.client.soak;
+package io.wstest.client.run.soak;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.run.ConnectOptions;
