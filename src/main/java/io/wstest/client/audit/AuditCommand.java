@@ -1,5 +1,6 @@
 package io.wstest.client.audit;
 
+import io.wstest.client.drain.AdminTokenOption;
 import io.wstest.client.run.ConnectOptions;
 import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.run.ExpectedInstances;
@@ -46,11 +47,8 @@ public final class AuditCommand implements Callable<Integer> {
       + "measures the latency the balancer adds.")
   String direct;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
-    description = "The service's ADMIN_TOKEN: allows the drain rehearsal (default: the ADMIN_TOKEN environment "
-      + "variable; prefer it: flags show in ps). Without one the rehearsal runs only when the admin toggles are "
-      + "open. Never printed or written to a report.")
-  String adminToken;
+  @Mixin
+  AdminTokenOption adminToken;
 
   @Option(names = "--no-drain",
     description = "Skip the drain rehearsal even when the admin toggles are open.")
@@ -95,7 +93,7 @@ public final class AuditCommand implements Callable<Integer> {
   public Integer call() {
     return TestLbRun.execute(spec, output, report -> new AuditScenario(AuditSettings.from(
       ConnectSettings.oneEndpoint(connect, "audit"), report, new AuditSettings.Given(direct, adminToken,
-        System.getenv(AuditSettings.ADMIN_TOKEN_ENV), noDrain,
+        System.getenv(), noDrain,
         budget, connections, expectInstances, expectSticky, expectNotSticky, minIdle, failOn, lb)),
       new DrainRehearsalAdapter()));
   }

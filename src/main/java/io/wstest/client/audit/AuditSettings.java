@@ -2,6 +2,7 @@ package io.wstest.client.audit;
 
 import io.vertx.core.json.JsonObject;
 import io.wstest.client.audit.AuditFindings.StickyExpectation;
+import io.wstest.client.drain.AdminTokenOption;
 import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.run.ExpectedInstances;
 import io.wstest.client.run.ReportSettings;
@@ -11,6 +12,7 @@ import io.wstest.options.InvalidOption;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The checked settings of {@code test-lb audit}.
@@ -32,13 +34,10 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
   public static final String DEFAULT_MIN_IDLE = "30s";
 
   /** What the command line gave, before checking. */
-  public record Given(String direct, String adminToken, String adminTokenEnv, boolean noDrain, Duration budget,
+  public record Given(String direct, AdminTokenOption adminToken, Map<String, String> env, boolean noDrain, Duration budget,
                       int connections, ExpectedInstances expectInstances, boolean expectSticky,
                       boolean expectNotSticky, Duration minIdle, String failOn, String lb) {
   }
-
-  /** Where the token comes from when {@code --admin-token} is not given (as {@code test-lb drain} reads it). */
-  public static final String ADMIN_TOKEN_ENV = "ADMIN_TOKEN";
 
   public static AuditSettings from(ConnectSettings connect, ReportSettings report, Given g) {
     WsTarget direct = null;
@@ -49,11 +48,10 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
         throw new InvalidOption("--direct", e.getMessage());
       }
     }
-    if (g.adminToken() != null && g.noDrain()) {
+    if (g.adminToken().given() && g.noDrain()) {
       throw new InvalidOption("--admin-token", "is for the drain rehearsal, which --no-drain turns off");
     }
-    String token = g.adminToken() != null ? token("--admin-token", g.adminToken())
-      : g.adminTokenEnv() != null && !g.noDrain() ? token(ADMIN_TOKEN_ENV, g.adminTokenEnv()) : null;
+    String token = g.noDrain() ? null : g.adminToken().resolve(g.env());
     Duration budget = Durations.parse("--budget", g.budget(), Budget.MIN, Budget.MAX);
     if (budget.compareTo(connect.timeout().multipliedBy(4)) < 0) {
       throw new InvalidOption("--budget", Durations.format(budget) + " leaves no room for steps of --timeout "
@@ -86,13 +84,6 @@ public record AuditSettings(ConnectSettings connect, ReportSettings report, WsTa
   }
 
   /** A usable token: not blank, no line break; the value itself is never repeated. */
-  private static String token(String source, String value) {
-    if (value.isBlank() || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-      throw new InvalidOption(source, "is empty or contains a line break (the value is not shown)");
-    }
-    return value;
-  }
-
   public WsTarget target() {
     return connect.target();
   }

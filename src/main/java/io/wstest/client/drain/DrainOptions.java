@@ -1,6 +1,7 @@
 package io.wstest.client.drain;
 
 import io.wstest.options.DurationConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -8,12 +9,8 @@ import java.time.Duration;
 /** The drain scenario's own options (picocli mixin). */
 public final class DrainOptions {
 
-  /** No picocli default from the environment: a default value could end up in --help or an error message. */
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
-    description = "The service's ADMIN_TOKEN, sent as 'Authorization: Bearer' to the admin toggles (default: the "
-      + "ADMIN_TOKEN environment variable; prefer it: flags show in ps). Without one the rehearsal runs only when "
-      + "the toggles are open (the service has no ADMIN_TOKEN).")
-  String adminToken;
+  @Mixin
+  AdminTokenOption adminToken;
 
   @Option(names = "--budget", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
     description = "How long the rehearsal may take, roughly: the soak sends for a third of it, 5s to 1m "
