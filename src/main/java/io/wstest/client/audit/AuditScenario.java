@@ -72,9 +72,6 @@ public final class AuditScenario implements Scenario {
   @Override
   public AuditReport run(Vertx vertx, ConsoleReport console) throws InterruptedException {
     long startNanos = System.nanoTime();
-    Budget budget = Budget.plan(settings.budget(), settings.connect().timeout(), settings.drain());
-    long windowEnd = startNanos + budget.window().toNanos();
-    long partsEnd = startNanos + budget.total().minus(budget.reserve()).toNanos();
     try (BoundedParts threads = new BoundedParts(settings.budget());
          ScenarioRun run = ScenarioRun.begin(vertx, console, TITLE, settings.connect())) {
       AuditReport.Parts parts = new AuditReport.Parts();
@@ -82,11 +79,20 @@ public final class AuditScenario implements Scenario {
         Verdict verdict = new Verdict(Verdict.CANNOT_TEST, "Cannot reach the target: "
           + run.health().failure().detail(), List.of(), false);
         console.verdict(verdict);
-        return new AuditReport(run.started(), run.elapsedMs(), settings, budget, run.health(),
+        return new AuditReport(run.started(), run.elapsedMs(), settings, plan(false, startNanos), run.health(),
           new LbRecognition(null, "not reached", false), List.of(), verdict, parts);
       }
-      console.detail("Budget " + budget.describe());
       ConnectSettings connect = settings.connect();
+      Expected expected = expected(run);
+      // the drain's share of the budget only when it can run: else the idle ladder gets it
+      DrainOutcome noDrain = drainAccess(vertx);
+      Budget budget = plan(noDrain == null, startNanos);
+      long windowEnd = startNanos + budget.preamble().plus(budget.window()).toNanos();
+      long partsEnd = startNanos + budget.total().minus(budget.reserve()).toNanos();
+      console.detail("Budget " + budget.describe());
+      if (noDrain != null && settings.drain()) {
+        console.line(Glyph.HINT, "drain: skipped: " + noDrain.skippedReason());
+      }
 
       BoundedParts.Started<IdleTimeoutReport> idle = null;
       if (!budget.ladder().isEmpty()) {
@@ -97,7 +103,6 @@ public final class AuditScenario implements Scenario {
           + Durations.format(budget.keepaliveInterval()) + ", in the background");
       }
 
-      Expected expected = expected(run);
       BalancerProbe probe = run.closeAtEnd(new BalancerProbe(vertx, connect.headers(), connect.timeout().toMillis(),
         connect.insecure()), BalancerProbe::close);
       Ran<BalancerProbe.Answers> answers = part(threads, console, "probe", deadline(Part.PROBE, windowEnd),
@@ -142,7 +147,8 @@ public final class AuditScenario implements Scenario {
         }
       }
 
-      DrainOutcome drain = drain(vertx, console, upgraded ? null : noWebSocket, budget, partsEnd);
+      DrainOutcome drain = noDrain != null ? noDrain
+        : drain(vertx, console, upgraded ? null : noWebSocket, budget, partsEnd);
       parts.drain = drain;
 
       LbRecognition lb = settings.lb() != null ? LbRecognition.given(settings.lb())
@@ -226,12 +232,27 @@ public final class AuditScenario implements Scenario {
     return ran;
   }
 
-  /** @param noWebSocket why there is no WebSocket through the balancer, or null when there is one */
-  private DrainOutcome drain(Vertx vertx, ConsoleReport console, String noWebSocket, Budget budget, long partsEnd)
-    throws InterruptedException {
+  /** The budget, planned now: what has been spent since {@code startNanos} comes off the window. */
+  private Budget plan(boolean drain, long startNanos) {
+    return Budget.plan(settings.budget(), settings.connect().timeout(), drain,
+      Duration.ofNanos(System.nanoTime() - startNanos));
+  }
+
+  /**
+   * Null when the drain rehearsal can run; else its outcome, skipped: turned off, or the admin toggles cannot be used
+   * (the rehearsal's own probe, asked before the budget is planned).
+   */
+  private DrainOutcome drainAccess(Vertx vertx) throws InterruptedException {
     if (!settings.drain()) {
       return DrainOutcome.skipped("turned off with --no-drain");
     }
+    return ScenarioRun.await(drainSection.access(vertx, settings.connect(), settings.adminToken()))
+      .map(DrainOutcome::skipped).orElse(null);
+  }
+
+  /** @param noWebSocket why there is no WebSocket through the balancer, or null when there is one */
+  private DrainOutcome drain(Vertx vertx, ConsoleReport console, String noWebSocket, Budget budget, long partsEnd)
+    throws InterruptedException {
     if (noWebSocket != null) {
       return DrainOutcome.skipped(noWebSocket);
     }

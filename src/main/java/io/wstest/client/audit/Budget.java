@@ -9,27 +9,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the audit spends its {@code --budget}. The idle-timeout ladder is mostly waiting, so it runs in the background
- * from the start while the other parts run one after another in the foreground; the drain rehearsal comes after
- * both (draining a replica would close idle sockets on it). A reserve at the end is kept for closing sockets and
- * writing the reports.
+ * How the audit spends its {@code --budget}. It is planned once the target has answered and the admin toggles have
+ * been asked whether the drain rehearsal can use them (the preamble). The idle-timeout ladder is mostly waiting, so
+ * it runs in the background from then on while the other parts run one after another in the foreground; the drain
+ * rehearsal comes after both (draining a replica would close idle sockets on it), and gets a share only when it
+ * can run: otherwise its time goes to the window, and so to a longer ladder. A reserve at the end is kept for
+ * closing sockets and writing the reports.
  *
  * <pre>
- * |&lt;------------------------------ budget ------------------------------&gt;|
- * | idle ladder (background) ........................ | drain     | reserve |
- * | probe | handshake | spread | spread --hold | sticky |           |         |
+ * |&lt;--------------------------------- budget ---------------------------------&gt;|
+ * | preamble | idle ladder (background) ........................ | drain     | reserve |
+ * |          | probe | handshake | spread | spread --hold | sticky |           |         |
  * </pre>
  *
  * Each foreground part gets a deadline ({@link #share}): the time the foreground has left but the minimum kept for
  * each later part, and at least its weight's share; time a part does not use goes to the parts after it.
  *
+ * @param preamble          spent before the plan: reaching the target, its cluster view, asking the admin toggles
  * @param reserve           kept at the end for closing and the reports
- * @param drain             the drain rehearsal's share (zero when it will not run)
+ * @param drain             the drain rehearsal's share (zero when it will not run: --no-drain, or the admin toggles
+ *                          cannot be used)
  * @param window            the time for the idle ladder and, alongside it, the foreground parts
  * @param ladder            the idle rungs, ascending; empty when the window is too short for one
  * @param keepaliveInterval how often the keepalive sockets ping
  */
-public record Budget(Duration total, Duration reserve, Duration drain, Duration window, List<Duration> ladder,
+public record Budget(Duration total, Duration preamble, Duration reserve, Duration drain, Duration window, List<Duration> ladder,
                      Duration keepaliveInterval) {
 
   public static final Duration MIN = Duration.ofSeconds(20);
@@ -55,14 +59,15 @@ public record Budget(Duration total, Duration reserve, Duration drain, Duration 
 
   /**
    * @param timeout the per-step timeout: an idle socket needs up to one to open and one for its final probe
-   * @param drain   whether the drain rehearsal may run
+   * @param drain   whether the drain rehearsal will run (not turned off, and the admin toggles can be used)
+   * @param preamble the time already spent when the plan is made: it comes off the window
    */
-  public static Budget plan(Duration total, Duration timeout, boolean drain) {
+  public static Budget plan(Duration total, Duration timeout, boolean drain, Duration preamble) {
     long totalMs = total.toMillis();
     Duration reserve = Duration.ofMillis(Math.max(2_000, Math.min(10_000, totalMs / 20)));
     Duration drainShare = drain ? Duration.ofMillis(Math.max(MIN_DRAIN.toMillis(), Math.min(MAX_DRAIN.toMillis(),
       totalMs / 4))) : Duration.ZERO;
-    Duration window = total.minus(reserve).minus(drainShare);
+    Duration window = total.minus(preamble).minus(reserve).minus(drainShare);
     Duration longest = window.minus(timeout.multipliedBy(2)).minusSeconds(1);
     List<Duration> rungs = new ArrayList<>();
     for (long rung = longest.toMillis(); rung >= SHORTEST_RUNG.toMillis() && rungs.size() < MAX_RUNGS; rung /= 2) {
@@ -74,7 +79,7 @@ public record Budget(Duration total, Duration reserve, Duration drain, Duration 
     if (rungs.size() < 2) {
       rungs.clear(); // one rung brackets nothing: the window is too short for the ladder
     }
-    return new Budget(total, reserve, drainShare, window, List.copyOf(rungs), interval);
+    return new Budget(total, preamble, reserve, drainShare, window, List.copyOf(rungs), interval);
   }
 
   /** The weights of this part and the ones after it. */
@@ -109,7 +114,8 @@ public record Budget(Duration total, Duration reserve, Duration drain, Duration 
   public JsonObject toJson() {
     JsonArray rungs = new JsonArray();
     ladder.forEach(r -> rungs.add(r.toMillis()));
-    return new JsonObject().put("budget_ms", total.toMillis()).put("reserve_ms", reserve.toMillis())
+    return new JsonObject().put("budget_ms", total.toMillis()).put("preamble_ms", preamble.toMillis())
+      .put("reserve_ms", reserve.toMillis())
       .put("drain_ms", drain.toMillis()).put("window_ms", window.toMillis()).put("idle_ladder_ms", rungs)
       .put("keepalive_interval_ms", ladder.isEmpty() ? null : keepaliveInterval.toMillis());
   }

@@ -9,12 +9,18 @@ import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.socket.WsTarget;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The one place the audit's drain section meets the drain scenario's rehearsal ({@link DrainRehearsal}): it runs
  * the rehearsal with its default small soak (and the audit's {@code --direct} replica for the accept) and maps its result onto {@link DrainOutcome}.
  */
 public final class DrainRehearsalAdapter implements DrainSection {
+
+  @Override
+  public Future<Optional<String>> access(Vertx vertx, ConnectSettings connect, String adminToken) {
+    return DrainRehearsal.access(vertx, connect, adminToken);
+  }
 
   @Override
   public Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget,

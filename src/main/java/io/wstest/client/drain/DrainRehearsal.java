@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A rehearsed rollout of one replica through the load balancer: a small soak runs, one replica is asked to drain
@@ -84,14 +85,24 @@ public final class DrainRehearsal {
     return done.future();
   }
 
+  /**
+   * Whether the admin toggles can be used through the load balancer, asked with the probe alone (it changes
+   * nothing): completes with empty when they can, else with why not and what to do instead ({@link #noAccess});
+   * never fails. For a caller that plans around the rehearsal before running it ({@code test-lb audit}).
+   */
+  public static Future<Optional<String>> access(Vertx vertx, ConnectSettings connect, String adminToken) {
+    AdminClient admin = new AdminClient(vertx, connect.headers(), adminToken, connect.timeout(), connect.insecure());
+    return probe(admin, connect.healthTarget(), adminToken != null)
+      .eventually(() -> admin.close().otherwiseEmpty());
+  }
+
+  private static Future<Optional<String>> probe(AdminClient admin, WsTarget balancer, boolean tokenGiven) {
+    return admin.post(balancer, PROBE).map(answer -> Optional.ofNullable(noAccess(answer, tokenGiven)));
+  }
+
   private Future<DrainRehearsalResult> start() {
-    return admin.post(balancer, PROBE).compose(probe -> {
-      String skip = noAccess(probe, settings.adminToken() != null);
-      if (skip != null) {
-        return Future.succeededFuture(DrainRehearsalResult.skipped(skip));
-      }
-      return rehearse();
-    });
+    return probe(admin, balancer, settings.adminToken() != null).compose(skip -> skip.isPresent()
+      ? Future.succeededFuture(DrainRehearsalResult.skipped(skip.get())) : rehearse());
   }
 
   /**

@@ -251,7 +251,9 @@ public final class HtmlReport {
       Bar bar = bars.get(i);
       int y = 5 + i * rowHeight;
       double length = Math.max(bar.value() > 0 ? 1 : 0, Math.min(bar.value(), max) * scale);
-      svg.append(label(labelWidth - 8, y + 17, bar.label(), axis != null ? 30 : 34))
+      // labels on a time axis are mostly digits ("rung 3500ms …-7d8f9c6b5d-abc34"), wider than 7 px each: 28 of
+      // them fit the widest label column
+      svg.append(label(labelWidth - 8, y + 17, bar.label(), axis != null ? 28 : 34))
         .append(String.format(Locale.ROOT, "<rect class=\"bar%s\" data-instance=\"%s\" data-value=\"%s\" x=\"%d\" "
           + "y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s</title></rect>",
           axis == null ? "" : " on-axis", escape(bar.instance() == null ? "" : bar.instance()), bar.value(),
@@ -542,7 +544,7 @@ public final class HtmlReport {
     "table.facts th { background: #f6f6f6; font-weight: 600; }",
     "table.facts td.command { font-family: ui-monospace, monospace; word-break: break-all; }",
     "table.data td > div { max-width: 15em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }",
-    "table.status td { max-width: 28em; }",
+    "table.status td { max-width: 28em; } table.status td:nth-child(-n+2) { white-space: nowrap; }",
     "td.status-pass { background: #e3f4e6; } td.status-warn { background: #fff4e0; }",
     "td.status-fail { background: #fdecea; } td.status-skipped { background: #f0f0f0; color: #555; }",
     "figure { margin: 1em 0; } figcaption { color: #555; font-size: 0.9em; }",

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,8 @@ class AuditIT {
       LoadBalancerProcess good = balancer(NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "1h"));
       goodNginx = run("good-nginx", 0, audit(good, "--direct", direct, "--expect-instances", "3"));
       LoadBalancerProcess threeSeconds = balancer(NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "3s"));
-      shortTimeoutNginx = run("nginx-3s", 0, audit(threeSeconds, "--expect-instances", "3"));
+      // no --no-drain and no --admin-token: the replicas' toggles want a token, so the drain cannot run
+      shortTimeoutNginx = run("nginx-3s", 0, audit(threeSeconds, false, "--expect-instances", "3"));
       LoadBalancerProcess noUpgrade = balancer(NginxProcess.startWithLocation(services.get(0).httpPort(),
         services.get(0).wsPort(), ""));
       noUpgradeNginx = run("nginx-no-upgrade", 1, audit(noUpgrade));
@@ -106,9 +108,16 @@ class AuditIT {
 
   /** {@code audit --host ... (the balancer) --budget 30s --no-drain more...}. */
   private static List<String> audit(LoadBalancerProcess lb, String... more) {
+    return audit(lb, true, more);
+  }
+
+  private static List<String> audit(LoadBalancerProcess lb, boolean noDrain, String... more) {
     List<String> args = new ArrayList<>(List.of("audit"));
     args.addAll(TestLbRuns.through(lb, more));
-    args.addAll(List.of("--budget", BUDGET, "--no-drain", "-n", "6"));
+    args.addAll(List.of("--budget", BUDGET, "-n", "6"));
+    if (noDrain) {
+      args.add("--no-drain");
+    }
     return args;
   }
 
@@ -199,6 +208,31 @@ class AuditIT {
     // a warning does not fail the audit without --fail-on warn
     assertEquals(0, report.getJsonObject("verdict").getInteger("exit_code"));
     assertEquals(1, report.getJsonObject("counts").getInteger("warn"));
+  }
+
+  @Test
+  void aDrainThatCannotRunGivesItsShareToTheIdleLadder() {
+    Assumptions.assumeTrue(shortTimeoutNginx != null, NginxProcess.INSTALL_HINT);
+    JsonObject report = report(shortTimeoutNginx);
+    JsonObject drain = card(report).get("drain: drain");
+    assertEquals("skipped", drain.getString("status"), drain.encode());
+    assertTrue(drain.getString("measured").contains("need a token (HTTP 401)")
+      && drain.getString("measured").contains("test-lb soak"), drain.encode());
+    // asked before the plan: no share kept for it, the ladder as long as with --no-drain
+    JsonObject budget = report.getJsonObject("budget");
+    assertEquals(0L, budget.getLong("drain_ms"), budget.encode());
+    long preamble = budget.getLong("preamble_ms");
+    assertTrue(preamble > 0 && preamble < 5_000, budget.encode());
+    Duration spent = Duration.ofMillis(preamble);
+    Budget withoutDrain = Budget.plan(Duration.ofMillis(BUDGET_MS), Duration.ofSeconds(5), false, spent);
+    Budget withDrain = Budget.plan(Duration.ofMillis(BUDGET_MS), Duration.ofSeconds(5), true, spent);
+    List<Object> ladder = budget.getJsonArray("idle_ladder_ms").getList();
+    assertEquals(withoutDrain.ladder().size(), ladder.size(), budget.encode());
+    long longest = ((Number) ladder.get(ladder.size() - 1)).longValue();
+    assertEquals(withoutDrain.longestRung().toMillis(), longest, 1000, budget.encode());
+    assertTrue(longest > withDrain.longestRung().toMillis() + 10_000, "the drain's 15 s went to the ladder: "
+      + budget.encode());
+    assertNull(report.getJsonObject("parts").getJsonObject("drain").getJsonObject("details"));
   }
 
   @Test

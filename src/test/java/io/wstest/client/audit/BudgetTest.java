@@ -17,7 +17,7 @@ class BudgetTest {
 
   @Test
   void threeMinutesWithADrainRehearsal() {
-    Budget b = Budget.plan(Duration.ofMinutes(3), s(5), true);
+    Budget b = Budget.plan(Duration.ofMinutes(3), s(5), true, Duration.ZERO);
     assertEquals(s(9), b.reserve(), "5 % of the budget");
     assertEquals(s(45), b.drain(), "a quarter of it");
     assertEquals(s(126), b.window());
@@ -30,7 +30,7 @@ class BudgetTest {
 
   @Test
   void fortySecondsWithoutDrainBracketsAThreeSecondTimeout() {
-    Budget b = Budget.plan(s(40), s(5), false);
+    Budget b = Budget.plan(s(40), s(5), false, Duration.ZERO);
     assertEquals(Duration.ZERO, b.drain());
     assertEquals(s(2), b.reserve(), "at least 2 s");
     assertEquals(List.of(s(1.6), s(3.3), s(6.7), s(13), s(27)), b.ladder());
@@ -39,12 +39,38 @@ class BudgetTest {
   }
 
   @Test
+  void aDrainThatCannotRunLeavesItsShareToTheIdleLadder() {
+    // the admin toggles closed (no token, or off): the same budget as --no-drain, not a drain share unused
+    Budget closed = Budget.plan(Duration.ofMinutes(3), s(5), false, Duration.ZERO);
+    Budget open = Budget.plan(Duration.ofMinutes(3), s(5), true, Duration.ZERO);
+    assertEquals(Duration.ZERO, closed.drain());
+    assertEquals(open.window().plus(open.drain()), closed.window(), "the drain's 45 s go to the window");
+    assertEquals(List.of(s(5), s(10), s(20), s(40), s(80), s(160)), closed.ladder(), "171 s less 11 s, halving");
+    assertTrue(closed.longestRung().compareTo(open.longestRung()) > 0);
+    assertTrue(!closed.describe().contains("drain"), closed.describe());
+    // at the shortest budget the drain's 15 s are the difference between no ladder and one that brackets 3 s
+    assertTrue(Budget.plan(s(20), s(5), true, Duration.ZERO).ladder().isEmpty());
+    assertEquals(List.of(s(1.7), s(3.5), s(7)), Budget.plan(s(20), s(5), false, Duration.ZERO).ladder());
+  }
+
+  @Test
+  void theTimeSpentBeforeThePlanComesOffTheWindow() {
+    // reaching the target, its cluster view and the admin probe took 1.5 s before the ladder could start
+    Budget b = Budget.plan(s(40), s(5), false, s(1.5));
+    assertEquals(s(1.5), b.preamble());
+    assertEquals(s(36.5), b.window());
+    assertEquals(b.total(), b.preamble().plus(b.window()).plus(b.drain()).plus(b.reserve()));
+    assertEquals(s(25), b.longestRung(), "the window less two timeouts and a second, in whole seconds");
+    assertEquals(1500L, b.toJson().getLong("preamble_ms"));
+  }
+
+  @Test
   void aBudgetTooShortForTwoRungsHasNoLadder() {
-    Budget b = Budget.plan(s(20), s(5), true);
+    Budget b = Budget.plan(s(20), s(5), true, Duration.ZERO);
     assertEquals(s(15), b.drain());
     assertTrue(b.ladder().isEmpty(), b.ladder().toString());
     assertTrue(b.describe().contains("no idle ladder"), b.describe());
-    assertEquals(6, Budget.plan(Duration.ofHours(1), s(5), true).ladder().size(), "at most six rungs");
+    assertEquals(6, Budget.plan(Duration.ofHours(1), s(5), true, Duration.ZERO).ladder().size(), "at most six rungs");
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -127,12 +128,16 @@ class ReportScreenshotIT {
     assertEquals(colours.size(), colours.values().stream().map(l -> l.get(0)).distinct().count(),
       "instances share a colour: " + colours);
     // every note and label inside its chart
-    Number overflow = (Number) chromium.script("let worst = 0; document.querySelectorAll('svg').forEach(s => {"
-      + " const w = s.viewBox.baseVal.width; s.querySelectorAll('text').forEach(t => {"
-      + "  const b = t.getBBox(); worst = Math.max(worst, b.x + b.width - w, -b.x); }); }); return worst;");
-    assertTrue(overflow.doubleValue() <= 1, "a text runs " + overflow + " px out of its chart");
-    // table rows stay on one line, long names end in an ellipsis with the whole name in a tooltip
-    Number tallest = (Number) chromium.script("let h = 0; document.querySelectorAll('table.data td')"
+    @SuppressWarnings("unchecked")
+    List<Object> overflow = (List<Object>) chromium.script("let worst = [0, '']; document.querySelectorAll('svg')"
+      + ".forEach(s => { const w = s.viewBox.baseVal.width; s.querySelectorAll('text').forEach(t => {"
+      + "  const b = t.getBBox(); const out = Math.max(b.x + b.width - w, -b.x);"
+      + "  if (out > worst[0]) worst = [out, t.textContent]; }); }); return worst;");
+    assertTrue(((Number) overflow.get(0)).doubleValue() <= 1, "a text runs " + overflow.get(0)
+      + " px out of its chart: " + overflow.get(1));
+    // table rows stay on one line, long names end in an ellipsis with the whole name in a tooltip (the audit's
+    // card is read in full: its figures and fixes wrap)
+    Number tallest = (Number) chromium.script("let h = 0; document.querySelectorAll('table.data:not(.status) td')"
       + ".forEach(td => h = Math.max(h, td.getBoundingClientRect().height)); return h;");
     assertTrue(tallest.doubleValue() < 32, "a table row wraps: " + tallest + " px");
   }
@@ -226,6 +231,59 @@ class ReportScreenshotIT {
 
   @Test
   @Order(5)
+  void auditCardOnTopChartsBelow() throws Exception {
+    chromium.consoleErrors(); // drains what earlier pages logged
+    // the shortest budget the audit allows; no drain rehearsal (the replicas' toggles are open): its share would
+    // leave the idle ladder too short to bracket nginx's 3 s
+    JsonObject report = runAndOpen("audit", "--budget", "20s", "--no-drain", "-n", "6", "--expect-instances", "3");
+    List<JsonObject> card = TestLbRuns.objects(report, "card");
+    @SuppressWarnings("unchecked")
+    List<List<String>> rows = (List<List<String>>) chromium.script("return [...document.querySelectorAll("
+      + "'table.status tr')].slice(1).map(r => { const s = r.children[1];"
+      + " return [r.children[0].innerText, s.innerText, s.className, getComputedStyle(s).backgroundColor]; });");
+    assertEquals(card.size(), rows.size(), "one row per card line: " + rows);
+    Map<String, String> colourOf = new HashMap<>();
+    for (int i = 0; i < card.size(); i++) {
+      JsonObject line = card.get(i);
+      List<String> row = rows.get(i);
+      String part = line.getString("part");
+      String check = line.getString("check");
+      assertEquals(part.equals(check) ? part : part + ": " + check, row.get(0));
+      assertEquals(line.getString("status"), row.get(1));
+      assertEquals("status-" + line.getString("status"), row.get(2));
+      assertEquals(row.get(3), colourOf.computeIfAbsent(row.get(1), s -> row.get(3)), "one colour per status");
+    }
+    assertEquals(colourOf.size(), colourOf.values().stream().distinct().count(), "each status its colour: "
+      + colourOf);
+    Number wrapped = (Number) chromium.script("return [...document.querySelectorAll('table.status td')]"
+      + ".filter(td => td.cellIndex < 2).filter(td => { const r = document.createRange(); r.selectNodeContents(td);"
+      + " return r.getClientRects().length > 1; }).length;");
+    assertEquals(0L, wrapped.longValue(), "a check's name or status wraps");
+    // nginx's proxy_read_timeout 3s: the idle timeout warns with nginx's fix, the pinging sockets pass
+    JsonObject idle = card.stream().filter(l -> l.getString("check").equals("idle timeout")).findFirst().orElseThrow();
+    assertEquals("warn", idle.getString("status"), idle.encode());
+    assertTrue(idle.getString("fix").startsWith("nginx: proxy_read_timeout"), idle.encode());
+    assertTrue(colourOf.keySet().containsAll(List.of("pass", "warn", "skipped")), colourOf.toString());
+    // the card first, each part's sections and charts below it
+    @SuppressWarnings("unchecked")
+    List<String> sections = (List<String>) chromium.script(
+      "return [...document.querySelectorAll('h2')].map(h => h.innerText);");
+    assertEquals("Report card", sections.get(0), sections.toString());
+    assertTrue(sections.size() >= 5, sections.toString());
+    Number chartsBelow = (Number) chromium.script("const card = document.querySelector('table.status');"
+      + "return [...document.querySelectorAll('svg')].filter(s =>"
+      + " card.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING).length;");
+    Number charts = (Number) chromium.script("return document.querySelectorAll('svg').length;");
+    assertTrue(charts.intValue() >= 3, "charts of the parts: " + charts);
+    assertEquals(charts, chartsBelow, "every chart below the card");
+    // self-contained in the browser too: nothing loaded, nothing logged
+    assertEquals(0L, chromium.script("return performance.getEntriesByType('resource').length;"));
+    assertEquals(List.of(), chromium.consoleErrors());
+    chromium.screenshot("report-audit");
+  }
+
+  @Test
+  @Order(6)
   void soakMarksEachShutdown() throws Exception {
     ScheduledExecutorService stopper = Executors.newSingleThreadScheduledExecutor();
     try {
