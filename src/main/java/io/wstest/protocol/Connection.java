@@ -126,7 +126,7 @@ final class Connection {
       // /echo speaks no JSON, so it could not confirm an option: only the protocol endpoints read them
       ClientOptions requested = ClientOptions.fromQuery(ws.query());
       apply(requested);
-      send(welcome());
+      sendWelcome();
       if (!requested.valid()) {
         sendInvalidOption(requested);
       }
@@ -135,39 +135,37 @@ final class Connection {
     VertxInternals.releaseHeaders(ws);
   }
 
-  private JsonObject welcome() {
+  /** The welcome, written as bytes: the handler's {@link WelcomeMessage} and this socket's own fields. */
+  private void sendWelcome() {
+    if (closing) {
+      return;
+    }
     ProxyProtocol.Header proxy = ProxyProtocol.header(channel);
     ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress(),
       proxy == null ? null : proxy.sourceIp());
     String accepted = PendingConnections.acceptedExtensions(channel);
-    return new JsonObject()
-      .put(Fields.TYPE, MessageTypes.WELCOME)
-      .put(Fields.MESSAGE, "Connected to " + handler.identity().displayName())
-      .put(Fields.TIMESTAMP, Timestamps.now())
-      .put(Fields.CLIENT_IP, address.clientIp())
-      .put(Fields.REMOTE_ADDRESS, address.remoteAddress())
-      .put(Fields.FORWARDED_FOR, address.forwardedForJson())
-      .put(Fields.CONNECTION_ID, id)
-      .put(Fields.SERVER, handler.server())
-      .put(Fields.DRAINING, handler.draining())
-      .put(Fields.SERVICE_IDENTITY, handler.identityJson())
-      .put(Fields.KEEPALIVE, keepaliveJson())
-      .put(Fields.LIMITS, new JsonObject().put(Fields.MAX_MESSAGE_BYTES, handler.options().maxMessageBytes()))
-      .put(Fields.SUBPROTOCOLS_OFFERED, handshake == null ? new JsonArray()
-        : Handshake.array(handshake.subprotocolsOffered()))
-      .put(Fields.SUBPROTOCOL, ws.subProtocol())
-      .put(Fields.EXTENSIONS_OFFERED, handshake == null ? new JsonArray()
-        : Handshake.array(handshake.extensionsOffered()))
-      .put(Fields.EXTENSIONS, accepted == null ? new JsonArray()
-        : Handshake.array(List.of(accepted.split("\\s*,\\s*"))))
-      .put(Fields.PROXY_PROTOCOL, proxy == null ? null : proxy.toJson())
-      .put(Fields.REQUEST, handshake == null ? null : handshake.request());
+    WelcomeMessage welcome = handler.welcome();
+    ByteBuf out = VertxInternals.heapBuffer(welcome.constantBytes()
+      + (handshake == null ? 0 : handshake.requestJson().length()));
+    welcome.write(out, address.clientIp(), address.remoteAddress(), address.forwardedFor(), id, handler.draining(),
+      keepalive, handshake, ws.subProtocol(), accepted == null ? List.of() : List.of(accepted.split("\\s*,\\s*")),
+      proxy == null ? null : proxy.toJson());
+    out.writeBytes(SEQ_KEY);
+    writeDecimal(out, ++seq);
+    out.writeByte('}');
+    metrics.sent.increment();
+    writeJson(out);
+    pauseWhileBacklogged();
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
   private JsonObject keepaliveJson() {
-    long pingInterval = keepalive ? handler.options().pingIntervalMillis() : 0;
-    long idleTimeout = keepalive ? handler.options().idleTimeoutMillis() : 0;
+    return keepaliveJson(handler.options(), keepalive);
+  }
+
+  static JsonObject keepaliveJson(ConnectionOptions options, boolean keepalive) {
+    long pingInterval = keepalive ? options.pingIntervalMillis() : 0;
+    long idleTimeout = keepalive ? options.idleTimeoutMillis() : 0;
     return new JsonObject()
       .put(Fields.SERVER_PING, pingInterval > 0)
       .put(Fields.PING_INTERVAL_MS, pingInterval)
