@@ -39,6 +39,11 @@ final class Connection {
   private final Channel channel;
   /** Vert.x writes straight to the channel (see {@link VertxInternals}); false only if that could not be set up. */
   private boolean directWrites;
+  /**
+   * Broadcasts are written as finished frames ({@link VertxInternals#writeEncodedFrame}): with direct writes and
+   * no negotiated extension (a compressing extension's encoder must see every frame as a frame).
+   */
+  private boolean encodedFrames;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
   private final String id;
@@ -96,6 +101,7 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
     directWrites = VertxInternals.trimConnection(ws);
+    encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null;
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -446,6 +452,31 @@ final class Connection {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
+    if (encodedFrames && !shutdownSent) {
+      int payload = jsonPrefix.length + SEQ_KEY.length + decimalDigits(seq + 1) + 1;
+      if (payload <= handler.maxMessageBytes()) {
+        // the whole frame in one pooled direct buffer, as the socket will send it: the prefix is copied once, and
+        // there is no frame object, future or second copy by the frame encoder for each of thousands of receivers
+        ByteBuf frame = channel.alloc().directBuffer(payload + 10);
+        frame.writeByte(0x81); // FIN, text; a server's frames are not masked
+        if (payload < 126) {
+          frame.writeByte(payload);
+        } else if (payload <= 0xFFFF) {
+          frame.writeByte(126).writeShort(payload);
+        } else {
+          frame.writeByte(127).writeLong(payload);
+        }
+        frame.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
+        writeDecimal(frame, seq + 1);
+        frame.writeByte('}');
+        if (VertxInternals.writeEncodedFrame(ws, frame)) {
+          seq++;
+          return Delivery.DELIVERED;
+        }
+        frame.release();
+        encodedFrames = false;
+      }
+    }
     // bytes straight into the frame, as in sendEcho: one buffer per receiver, no String built and encoded again
     ByteBuf message = VertxInternals.heapBuffer(jsonPrefix.length + 24);
     message.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
@@ -453,6 +484,16 @@ final class Connection {
     message.writeByte('}');
     writeJson(message);
     return Delivery.DELIVERED;
+  }
+
+  /** How many ASCII digits {@link #writeDecimal} writes for {@code value}. */
+  static int decimalDigits(long value) {
+    int digits = 1;
+    while (value >= 10) {
+      value /= 10;
+      digits++;
+    }
+    return digits;
   }
 
   int droppedBroadcasts() {

@@ -137,6 +137,23 @@ public final class VertxInternals {
   }
 
   /**
+   * Writes a finished WebSocket frame (header and payload, bytes the frame encoder would have written) to a server
+   * WebSocket and flushes it, through Vert.x's connection below its frame path: no frame object, no future and no
+   * copy into the encoder's buffer, and Vert.x still counts the bytes for its metrics. Netty's encoders pass bytes
+   * through untouched. Call on the socket's event loop, only for a socket without a negotiated extension (its
+   * encoder would not see the frame); false if Vert.x's connection is not where this expects it (write a frame).
+   */
+  static boolean writeEncodedFrame(ServerWebSocket ws, ByteBuf frame) {
+    if (!(ws instanceof WebSocketInternal internal)
+      || !(internal.channelHandlerContext().handler() instanceof VertxHandler<?> handler)
+      || handler.getConnection() == null) {
+      return false;
+    }
+    handler.getConnection().unsafeWrite(frame, true);
+    return true;
+  }
+
+  /**
    * Releases the upgrade's leftovers and the multi-producer write queue of a freshly upgraded socket. Call on the
    * socket's event loop before anything is written to it. Returns whether both were released.
    */
