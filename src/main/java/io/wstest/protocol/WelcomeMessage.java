@@ -46,7 +46,8 @@ final class WelcomeMessage {
     identity = utf8(",\"" + Fields.SERVICE_IDENTITY + "\":" + identityJson.encode() + ",\"" + Fields.KEEPALIVE + "\":");
     this.keepaliveOn = utf8(keepaliveOn.encode());
     this.keepaliveOff = utf8(keepaliveOff.encode());
-    limits = utf8(",\"" + Fields.LIMITS + "\":" + new JsonObject().put(Fields.MAX_MESSAGE_BYTES, maxMessageBytes).encode());
+    limits = utf8(",\"" + Fields.LIMITS + "\":"
+      + new JsonObject().put(Fields.MAX_MESSAGE_BYTES, maxMessageBytes).encode());
     instanceId = instanceIdJson;
   }
 
