@@ -24,6 +24,16 @@ import java.util.Locale;
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
+  /**
+   * Micrometer's MeterRegistry logs through this logger only "This Gauge has been already registered (...), the
+   * registration will be ignored", once per JVM at WARN. vertx-micrometer 5.1.6 registers gauges again by design:
+   * {@code vertx.eventbus.handlers} for every event-bus consumer, {@code vertx.http.server.active.connections}
+   * for every accepted connection (it keeps its own counter per series and relies on Micrometer returning the
+   * registered gauge; vertx-micrometer-metrics issue 259), so every start logged it, and a run that escaped it
+   * at start logged it at its second connection: a warning about nothing an operator can act on, and one that
+   * could never point at a double registration of the service's own, since Vert.x always used it up first.
+   */
+  static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
   static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss} - %logger{0} - %level - %msg%n";
 
   @Override
@@ -45,6 +55,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     root.addAppender(console);
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
+    context.getLogger(METER_REGISTRY).setLevel(Level.ERROR);
     // what Netty and Vert.x log once per peer error becomes a count in a periodic summary (PeerErrors)
     PeerErrorLogFilter peerErrors = new PeerErrorLogFilter();
     peerErrors.setContext(context);

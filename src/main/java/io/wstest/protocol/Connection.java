@@ -32,6 +32,8 @@ final class Connection {
   private static final byte[] TIMESTAMP_KEY = (",\"" + Fields.TIMESTAMP + "\":\"").getBytes(StandardCharsets.UTF_8);
   private static final byte[] INSTANCE_KEY = ("\",\"" + Fields.INSTANCE_ID + "\":").getBytes(StandardCharsets.UTF_8);
   private static final byte[] SEQ_KEY = (",\"" + Fields.SEQ + "\":").getBytes(StandardCharsets.UTF_8);
+  /** Room kept in front of a message for its frame header: 2, 4 or 10 bytes (RFC 6455, 5.2). */
+  private static final int HEADER_ROOM = 10;
 
   private final ConnectionHandler handler;
   private final ServerWebSocket ws;
@@ -39,6 +41,11 @@ final class Connection {
   private final Channel channel;
   /** Vert.x writes straight to the channel (see {@link VertxInternals}); false only if that could not be set up. */
   private boolean directWrites;
+  /**
+   * Messages are written as finished frames ({@link VertxInternals#writeEncodedFrame}): with direct writes and
+   * no negotiated extension (a compressing extension's encoder must see every frame as a frame).
+   */
+  private boolean encodedFrames;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
   private final String id;
@@ -96,6 +103,7 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
     directWrites = VertxInternals.trimConnection(ws);
+    encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null;
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
@@ -126,7 +134,7 @@ final class Connection {
       // /echo speaks no JSON, so it could not confirm an option: only the protocol endpoints read them
       ClientOptions requested = ClientOptions.fromQuery(ws.query());
       apply(requested);
-      send(welcome());
+      sendWelcome();
       if (!requested.valid()) {
         sendInvalidOption(requested);
       }
@@ -135,39 +143,36 @@ final class Connection {
     VertxInternals.releaseHeaders(ws);
   }
 
-  private JsonObject welcome() {
+  /** The welcome, written as bytes: the handler's {@link WelcomeMessage} and this socket's own fields. */
+  private void sendWelcome() {
+    if (closing) {
+      return;
+    }
     ProxyProtocol.Header proxy = ProxyProtocol.header(channel);
     ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress(),
       proxy == null ? null : proxy.sourceIp());
     String accepted = PendingConnections.acceptedExtensions(channel);
-    return new JsonObject()
-      .put(Fields.TYPE, MessageTypes.WELCOME)
-      .put(Fields.MESSAGE, "Connected to " + handler.identity().displayName())
-      .put(Fields.TIMESTAMP, Timestamps.now())
-      .put(Fields.CLIENT_IP, address.clientIp())
-      .put(Fields.REMOTE_ADDRESS, address.remoteAddress())
-      .put(Fields.FORWARDED_FOR, address.forwardedForJson())
-      .put(Fields.CONNECTION_ID, id)
-      .put(Fields.SERVER, handler.server())
-      .put(Fields.DRAINING, handler.draining())
-      .put(Fields.SERVICE_IDENTITY, handler.identityJson())
-      .put(Fields.KEEPALIVE, keepaliveJson())
-      .put(Fields.LIMITS, new JsonObject().put(Fields.MAX_MESSAGE_BYTES, handler.options().maxMessageBytes()))
-      .put(Fields.SUBPROTOCOLS_OFFERED, handshake == null ? new JsonArray()
-        : Handshake.array(handshake.subprotocolsOffered()))
-      .put(Fields.SUBPROTOCOL, ws.subProtocol())
-      .put(Fields.EXTENSIONS_OFFERED, handshake == null ? new JsonArray()
-        : Handshake.array(handshake.extensionsOffered()))
-      .put(Fields.EXTENSIONS, accepted == null ? new JsonArray()
-        : Handshake.array(List.of(accepted.split("\\s*,\\s*"))))
-      .put(Fields.PROXY_PROTOCOL, proxy == null ? null : proxy.toJson())
-      .put(Fields.REQUEST, handshake == null ? null : handshake.request());
+    WelcomeMessage welcome = handler.welcome();
+    ByteBuf out = messageBuffer(welcome.constantBytes() + (handshake == null ? 0 : handshake.requestJson().length()));
+    welcome.write(out, address.clientIp(), address.remoteAddress(), address.forwardedFor(), id, handler.draining(),
+      keepalive, handshake, ws.subProtocol(), accepted == null ? List.of() : List.of(accepted.split("\\s*,\\s*")),
+      proxy == null ? null : proxy.toJson());
+    out.writeBytes(SEQ_KEY);
+    writeDecimal(out, ++seq);
+    out.writeByte('}');
+    metrics.sent.increment();
+    writeJson(out);
+    pauseWhileBacklogged();
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
   private JsonObject keepaliveJson() {
-    long pingInterval = keepalive ? handler.options().pingIntervalMillis() : 0;
-    long idleTimeout = keepalive ? handler.options().idleTimeoutMillis() : 0;
+    return keepaliveJson(handler.options(), keepalive);
+  }
+
+  static JsonObject keepaliveJson(ConnectionOptions options, boolean keepalive) {
+    long pingInterval = keepalive ? options.pingIntervalMillis() : 0;
+    long idleTimeout = keepalive ? options.idleTimeoutMillis() : 0;
     return new JsonObject()
       .put(Fields.SERVER_PING, pingInterval > 0)
       .put(Fields.PING_INTERVAL_MS, pingInterval)
@@ -334,7 +339,7 @@ final class Connection {
     }
     // written straight into the frame's byte buffer: the constant parts and the timestamp are bytes already
     ByteBuf in = VertxInternals.byteBuf(request);
-    ByteBuf reply = VertxInternals.heapBuffer(in.readableBytes() + 160);
+    ByteBuf reply = messageBuffer(in.readableBytes() + 160);
     reply.writeBytes(ECHO_HEAD).writeBytes(in, in.readerIndex(), in.readableBytes())
       .writeBytes(TIMESTAMP_KEY).writeBytes(Timestamps.nowAscii())
       .writeBytes(INSTANCE_KEY).writeBytes(handler.instanceIdJson())
@@ -346,15 +351,49 @@ final class Connection {
     pauseWhileBacklogged();
   }
 
-  /** Writes a message that is UTF-8 JSON already (and takes over its buffer). */
+  /**
+   * A buffer for one JSON message, with room in front for its frame header: fill it from the reader index on and
+   * hand it to {@link #writeJson}. Pooled and direct, as the socket sends it.
+   */
+  private ByteBuf messageBuffer(int payloadGuess) {
+    ByteBuf buffer = channel.alloc().directBuffer(HEADER_ROOM + payloadGuess);
+    return buffer.writerIndex(HEADER_ROOM).readerIndex(HEADER_ROOM);
+  }
+
+  /**
+   * Writes a message that is UTF-8 JSON already (and takes over its buffer). From {@link #messageBuffer}, the
+   * frame header goes into the room in front and the buffer is written as the finished frame
+   * ({@link VertxInternals#writeEncodedFrame}): no frame object, future or second copy by the frame encoder per
+   * message. Sockets with a negotiated extension, sockets being shut down (their close waits for the last write's
+   * future) and messages over MAX_MESSAGE_BYTES take Vert.x's frame path.
+   */
   private void writeJson(ByteBuf utf8) {
-    if (utf8.readableBytes() <= handler.maxMessageBytes()) {
-      written(ws.writeFrame(TextFrames.of(utf8)));
-    } else {
+    int payload = utf8.readableBytes();
+    if (payload > handler.maxMessageBytes()) {
       // larger than one frame may be: let Vert.x split it
       written(ws.writeTextMessage(utf8.toString(StandardCharsets.UTF_8)));
       utf8.release();
+      return;
     }
+    if (encodedFrames && !shutdownSent && utf8.readerIndex() >= HEADER_ROOM) {
+      int header = payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10;
+      int start = utf8.readerIndex() - header;
+      utf8.setByte(start, 0x81); // FIN, text; a server's frames are not masked
+      if (payload < 126) {
+        utf8.setByte(start + 1, payload);
+      } else if (payload <= 0xFFFF) {
+        utf8.setByte(start + 1, 126).setShort(start + 2, payload);
+      } else {
+        utf8.setByte(start + 1, 127).setLong(start + 2, payload);
+      }
+      utf8.readerIndex(start);
+      if (VertxInternals.writeEncodedFrame(ws, utf8)) {
+        return;
+      }
+      utf8.readerIndex(start + header);
+      encodedFrames = false;
+    }
+    written(ws.writeFrame(TextFrames.of(utf8)));
   }
 
   /** {@code value} (not negative) in ASCII digits, without a String; package-private for its test. */
@@ -448,8 +487,8 @@ final class Connection {
       droppedBroadcasts++;
       return Delivery.DROPPED;
     }
-    // bytes straight into the frame, as in sendEcho: one buffer per receiver, no String built and encoded again
-    ByteBuf message = VertxInternals.heapBuffer(jsonPrefix.length + 24);
+    // bytes straight into the frame, as in sendEcho: one pooled buffer per receiver, the prefix copied once
+    ByteBuf message = messageBuffer(jsonPrefix.length + 24);
     message.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
     writeDecimal(message, ++seq);
     message.writeByte('}');
@@ -570,7 +609,10 @@ final class Connection {
     message.put(Fields.INSTANCE_ID, handler.identity().instanceId()).put(Fields.SEQ, ++seq);
     // counted before it is written, so a peer that has the message also sees it in /metrics
     metrics.sent.increment();
-    written(ws.writeTextMessage(message.encode()));
+    ByteBuf encoded = VertxInternals.byteBuf(message.toBuffer());
+    ByteBuf out = messageBuffer(encoded.readableBytes());
+    out.writeBytes(encoded);
+    writeJson(out);
     pauseWhileBacklogged();
   }
 

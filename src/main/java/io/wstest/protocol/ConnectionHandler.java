@@ -43,6 +43,8 @@ public final class ConnectionHandler {
   private final byte[] instanceIdJson;
   private final String server;
   private final ConnectionOptions options;
+  /** The welcome's constant parts, encoded once for every socket of this handler. */
+  private final WelcomeMessage welcome;
   private final WebSocketMetrics metrics;
   private final ServiceLifecycle lifecycle;
   private final Set<Connection> connections = new LinkedHashSet<>();
@@ -71,6 +73,9 @@ public final class ConnectionHandler {
     this.instanceIdJson = io.vertx.core.json.Json.encode(identity.instanceId()).getBytes(StandardCharsets.UTF_8);
     this.server = server;
     this.options = options;
+    this.welcome = new WelcomeMessage(identity.displayName(), server, identityJson,
+      Connection.keepaliveJson(options, true), Connection.keepaliveJson(options, false), options.maxMessageBytes(),
+      instanceIdJson);
   }
 
   /** Starts receiving broadcasts and drain orders, and the keepalive timer; call from the verticle's start. */
@@ -346,6 +351,7 @@ public final class ConnectionHandler {
   ServiceIdentity identity() { return identity; }
   JsonObject identityJson() { return identityJson; }
   byte[] instanceIdJson() { return instanceIdJson; }
+  WelcomeMessage welcome() { return welcome; }
   String server() { return server; }
   int maxMessageBytes() { return options.maxMessageBytes(); }
   ConnectionOptions options() { return options; }

@@ -15,7 +15,6 @@ import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -36,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>What it offers the protocol engine: the Netty channel under a server WebSocket (to write bytes and to put
  * {@link Rfc6455Guard} in front of Vert.x's handler) and under an HTTP connection (for {@link PendingConnections}),
- * the byte buffer inside a {@link Buffer} and Vert.x's own
- * heap allocator (so echo replies are spliced as bytes), text frames from bytes (Vert.x has no public factory
+ * the byte buffer inside a {@link Buffer} (so echo replies are spliced as bytes), finished frames written below
+ * Vert.x's frame path ({@link #writeEncodedFrame}), text frames from bytes (Vert.x has no public factory
  * for them), and the per-socket footprint trimming below. For the server's watchdog: the Netty event loop groups
  * of a Vert.x instance (no public API tells when an event loop thread ends).
  *
@@ -126,14 +125,26 @@ public final class VertxInternals {
     return ((BufferInternal) buffer).getByteBuf();
   }
 
-  /** A heap buffer from Vert.x's own allocator: unpooled, as Vert.x allocates the buffers it writes itself. */
-  static ByteBuf heapBuffer(int initialCapacity) {
-    return VertxByteBufAllocator.DEFAULT.heapBuffer(initialCapacity);
-  }
-
   /** A final text frame that takes over {@code utf8}; Vert.x 5 has no public factory for a text frame from bytes. */
   static WebSocketFrame textFrame(ByteBuf utf8) {
     return new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true);
+  }
+
+  /**
+   * Writes a finished WebSocket frame (header and payload, bytes the frame encoder would have written) to a server
+   * WebSocket and flushes it, through Vert.x's connection below its frame path: no frame object, no future and no
+   * copy into the encoder's buffer, and Vert.x still counts the bytes for its metrics. Netty's encoders pass bytes
+   * through untouched. Call on the socket's event loop, only for a socket without a negotiated extension (its
+   * encoder would not see the frame); false if Vert.x's connection is not where this expects it (write a frame).
+   */
+  static boolean writeEncodedFrame(ServerWebSocket ws, ByteBuf frame) {
+    if (!(ws instanceof WebSocketInternal internal)
+      || !(internal.channelHandlerContext().handler() instanceof VertxHandler<?> handler)
+      || handler.getConnection() == null) {
+      return false;
+    }
+    handler.getConnection().unsafeWrite(frame, true);
+    return true;
   }
 
   /**

@@ -43,10 +43,8 @@ public final class ServiceVertx {
       .setPreferNativeTransport(true)
       .setEventLoopPoolSize(ServerConfig.EVENT_LOOPS);
     if (config.metricsEnabled()) {
-      // Start-up logs "MeterRegistry - WARN - This Gauge has been already registered (vertx.eventbus.handlers)":
-      // vertx-micrometer 5.1.6 registers that gauge again for every event-bus consumer (the service has two per
-      // verticle instance) and Micrometer 1.16 warns once about the repeat. Harmless: the repeat is ignored and
-      // the gauge still counts every consumer (checked against a scrape); not a double registration of ours.
+      // vertx-micrometer registers some of its gauges again for every connection and event-bus consumer; the
+      // warning Micrometer logs about that is quieted in ops/LogConfigurator, which says why
       options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         // JVM series are bound by Metrics.bindJvmMetrics instead: Vert.x's set includes Micrometer's

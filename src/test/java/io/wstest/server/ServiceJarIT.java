@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +61,29 @@ class ServiceJarIT {
       assertEquals("http", viaHttp.result().getJsonObject("welcome").getString("server"));
       assertEquals("raw", viaRaw.result().getJsonObject("welcome").getString("server"));
       assertTrue(service.output().contains("Environment: "), service.output());
+      test.completeNow();
+    })));
+  }
+
+  /**
+   * A normal start and ordinary traffic log no WARN line: warnings are for operators, and a start that always
+   * warns teaches them to ignore it. Several connections on each port and a broadcast, because Vert.x's metrics
+   * used to make Micrometer warn at the second connection or at start-up (ops/LogConfigurator).
+   */
+  @Test
+  void startAndTrafficLogNoWarning(Vertx vertx, VertxTestContext test) {
+    List<Future<JsonObject>> exchanges = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      exchanges.add(WsTestClient.connect(vertx, service.httpPort(), "/ws")
+        .compose(c -> c.next().compose(welcome -> c.request(new JsonObject().put("type", "broadcast")
+          .put("message", "hello")))));
+      exchanges.add(WsTestClient.connect(vertx, service.wsPort(), "/")
+        .compose(c -> c.next().compose(welcome -> c.request(new JsonObject().put("type", "ping")))));
+    }
+    Future.all(exchanges).onComplete(test.succeeding(all -> test.verify(() -> {
+      assertEquals(6, exchanges.stream().filter(Future::succeeded).count());
+      List<String> warnings = service.output().lines().filter(line -> line.contains(" - WARN - ")).toList();
+      assertEquals(List.of(), warnings, service.output());
       test.completeNow();
     })));
   }
