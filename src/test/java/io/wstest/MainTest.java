@@ -88,4 +88,25 @@ class MainTest {
     assertEquals("serve", Main.withDefaultCommand(new String[0])[0]);
     assertEquals("help", Main.withDefaultCommand(new String[] {"help"})[0]);
   }
+
+  /** Netty's JFR events are off unless the command line asks for them; an explicit value is kept. */
+  @Test
+  void nettyJfrEventsOffUnlessAskedFor() {
+    String property = "io.netty.jfr.enabled";
+    String before = System.getProperty(property);
+    try {
+      System.clearProperty(property);
+      Main.withoutNettyJfrEvents();
+      assertEquals("false", System.getProperty(property));
+      System.setProperty(property, "true");
+      Main.withoutNettyJfrEvents();
+      assertEquals("true", System.getProperty(property));
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
 }
