@@ -204,7 +204,9 @@ final class BroadcastScenario extends Scenario {
           return Future.all(openers.stream().map(Opener::start).toList());
         })
         .compose(v -> failedReceivers() > 0
-          ? Future.failedFuture(failedReceivers() + " of " + receivers + " receivers could not connect")
+          ? Future.failedFuture(failedReceivers() + " of " + receivers + " receivers could not connect ("
+            + openers.stream().map(o -> o.firstFailure).filter(java.util.Objects::nonNull).findFirst()
+              .orElse("no welcome in time") + ")")
           : senderOpener.start())
         .compose(v -> {
           if (senderOpener.sockets.isEmpty() || senderOpener.established == 0) {

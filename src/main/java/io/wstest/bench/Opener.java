@@ -28,6 +28,8 @@ final class Opener {
   final List<ClientWebSocket> sockets = new ArrayList<>();
   int established;
   int failed;
+  /** Why the first socket that failed did, for the error message; null while none has. */
+  String firstFailure;
   long firstStart;
   long lastWelcome;
   private int started;
@@ -80,6 +82,9 @@ final class Opener {
     client.open(server.url(), onText)
       .onSuccess(sockets::add)
       .onFailure(e -> {
+        if (firstFailure == null) {
+          firstFailure = String.valueOf(e.getMessage());
+        }
         failed++;
         check();
       });

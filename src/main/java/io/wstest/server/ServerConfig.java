@@ -1,5 +1,6 @@
 package io.wstest.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.wstest.cluster.ClusterSettings;
 import io.wstest.cluster.RedisEndpoint;
 import io.wstest.ops.AllowedOrigins;
@@ -7,6 +8,7 @@ import io.wstest.options.SafeEcho;
 import io.wstest.protocol.ConnectionOptions;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,9 @@ public final class ServerConfig {
    * each waits out the other's scheduler time slice, p99 4 ms instead of 0.6 ms (docs/performance.md).
    */
   public static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+  /** The smallest default of MAX_PENDING_CONNECTIONS, whatever the open-file limit. */
+  static final int MIN_DEFAULT_PENDING = 1000;
+
   public static final Setting<Integer> INSTANCES = Setting.integer("INSTANCES", "--instances",
     null, 1, 1024, "verticle instances per server (default: one per event loop = one per CPU, "
       + EVENT_LOOPS + " here)");
@@ -122,10 +127,18 @@ public final class ServerConfig {
   public static final Setting<Long> HTTP_IDLE_TIMEOUT = Setting.duration("HTTP_IDLE_TIMEOUT", "--http-idle-timeout",
     "75s", "close a plain HTTP keep-alive connection whose next request head has not fully arrived this long after "
       + "the previous response (WebSockets are not affected)");
+  /**
+   * Default: a quarter of the process's open-file limit, at least 1,000. A fixed 1,000 refused real clients: a
+   * burst of 2,000 connects at 2,000/s to one replica on one CPU (a reconnect storm after a rollout) had more than
+   * 1,000 accepted but not yet upgraded, and the rest were closed mid-handshake (bench broadcast, 2,000 receivers:
+   * 440-524 refused). A quarter of the limit still leaves three quarters of the descriptors to WebSockets and
+   * /health while slow or silent peers hold theirs.
+   */
   public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
-    "--max-pending-connections", 1000, 1, Integer.MAX_VALUE,
+    "--max-pending-connections", null, 1, Integer.MAX_VALUE,
     "connections on both ports that are not WebSockets (waiting for or inside an HTTP request, or idle between "
-      + "requests); more are closed at once");
+      + "requests); more are closed at once (default: a quarter of the open-file limit, at least "
+      + MIN_DEFAULT_PENDING + "; " + defaultMaxPending() + " here)");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
   public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
@@ -375,7 +388,17 @@ public final class ServerConfig {
 
   public Duration handshakeTimeout() { return Duration.ofMillis(get(HANDSHAKE_TIMEOUT)); }
   public Duration httpIdleTimeout() { return Duration.ofMillis(get(HTTP_IDLE_TIMEOUT)); }
-  public int maxPendingConnections() { return get(MAX_PENDING_CONNECTIONS); }
+  public int maxPendingConnections() {
+    Integer n = get(MAX_PENDING_CONNECTIONS);
+    return n == null ? defaultMaxPending() : n;
+  }
+
+  /** A quarter of the process's open-file limit ({@code ulimit -n}), at least {@link #MIN_DEFAULT_PENDING}. */
+  static int defaultMaxPending() {
+    long limit = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+      ? unix.getMaxFileDescriptorCount() : 0;
+    return (int) Math.max(MIN_DEFAULT_PENDING, Math.min(Integer.MAX_VALUE, limit / 4));
+  }
 
   /** Clustering over Redis, or null when REDIS_URL is unset. */
   public ClusterSettings clusterSettings() {

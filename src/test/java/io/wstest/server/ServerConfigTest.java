@@ -118,7 +118,10 @@ class ServerConfigTest {
     ServerConfig defaults = ServerConfig.fromEnv(Map.of());
     assertEquals(10_000, defaults.handshakeTimeout().toMillis());
     assertEquals(75_000, defaults.httpIdleTimeout().toMillis());
-    assertEquals(1000, defaults.maxPendingConnections());
+    long openFiles = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+      .getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+    assertEquals(Math.max(1000, openFiles / 4), defaults.maxPendingConnections(),
+      "a quarter of the open-file limit (" + openFiles + "), at least 1000");
     ServerConfig set = ServerConfig.resolve(Map.of("--handshake-timeout", "500ms"),
       Map.of("HTTP_IDLE_TIMEOUT", "2m", "MAX_PENDING_CONNECTIONS", "50"));
     assertEquals(500, set.handshakeTimeout().toMillis());
