@@ -44,6 +44,7 @@ class BenchFlagsTest {
     assertBadFlag("--connections", "echo", "--spawn", "--connections", "0");
     assertBadFlag("--payload", "echo", "--spawn", "--payload", "5");
     assertBadFlag("--duration", "connect", "--spawn", "--duration", "-1");
+    assertBadFlag("--warmup", "connect", "--spawn", "--warmup", "11m");
     assertBadFlag("--receivers", "broadcast", "--spawn", "--receivers", "0");
     assertBadFlag("--warmup-rounds", "broadcast", "--spawn", "--warmup-rounds", "-1");
     assertBadFlag("--connections", "hold", "--spawn", "--connections", "19000");

@@ -195,7 +195,7 @@ class BenchIT {
     try (ServiceProcess service = ServiceProcess.builder().podName("bench-connect").start()) {
       JsonObject figures = figures(bench("connect", "--url", "ws://127.0.0.1:" + service.wsPort() + "/",
         "--server-pid", Long.toString(service.pid()), "--concurrency", "2", "--duration", "1",
-        "--max-handshakes", "200"), 0);
+        "--warmup", "500ms", "--max-handshakes", "200"), 0);
       assertPositive(figures, "handshakes", "handshakes_per_s", "handshake_p50_ms");
       assertTrue(figures.getInteger("handshakes") <= 200, "bounded by --max-handshakes: " + figures.encode());
       assertEquals(0, figures.getInteger("failures"));
