@@ -59,11 +59,7 @@ class ClusterTestLbIT {
       .podName("no-redis").env("INSTANCES", "1").startTimeout(Duration.ofSeconds(90)).start());
     starting.forEach(f -> replicas.add(f.join()));
     alone = startAlone.join();
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < replicas.size(); i++) {
-      backends.add(Backend.of("b" + (i + 1), replicas.get(i)));
-    }
-    haproxy = HaproxyProcess.start(backends, HaproxyProcess.Options.roundRobin().withReadinessChecks());
+    haproxy = HaproxyProcess.start(Backend.numbered(replicas), HaproxyProcess.Options.roundRobin().withReadinessChecks());
     HaproxyProcess.awaitServersUp(haproxy, Duration.ofSeconds(15));
     awaitClusterOf(replicas.size());
   }

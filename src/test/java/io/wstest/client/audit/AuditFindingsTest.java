@@ -9,13 +9,11 @@ import io.wstest.client.idle.IdleTimeoutSummary;
 import io.wstest.client.idle.Keepalive;
 import io.wstest.client.report.Verdict;
 import io.wstest.client.run.ConnectSettings;
-import io.wstest.client.socket.ConnectionResult;
-import io.wstest.client.socket.ConnectionRunner;
 import io.wstest.client.socket.Welcome;
 import io.wstest.client.socket.WsTarget;
-import io.wstest.client.stats.SpreadStatsTest;
 import io.wstest.client.sticky.Affinity;
 import io.wstest.client.sticky.CookieJar;
+import io.wstest.client.sticky.StickyAnalysisTest;
 import io.wstest.client.sticky.StickyRun;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,22 +57,9 @@ class AuditFindingsTest {
       AuditFindings.handshake(checks, LbType.ENVOY).get(0).fix());
   }
 
-  /** A successful connection to {@code pod} that sent {@code cookie} (or none) and got {@code setCookie}. */
-  private static ConnectionResult served(int index, String pod, String cookie, String setCookie) {
-    ConnectionResult r = SpreadStatsTest.served(index, pod, 1, 1);
-    return new ConnectionResult(r.index(), r.endpoint(), r.url(), r.welcome(), r.connectMs(), r.pingMs(), null,
-      new ConnectionResult.Handshake(cookie == null ? List.of() : List.of(Map.entry("Cookie", cookie)),
-        setCookie == null ? List.of() : List.of(Map.entry("Set-Cookie", setCookie))));
-  }
-
+  /** A sticky run whose connections went to these pods (the sticky analysis's own test builds it). */
   private static StickyRun run(String name, String setCookie, String... pods) {
-    List<ConnectionResult> results = new ArrayList<>();
-    String cookie = setCookie == null ? null : setCookie.substring(0, setCookie.indexOf(';'));
-    for (String pod : pods) {
-      boolean first = results.isEmpty();
-      results.add(served(results.size() + 1, pod, first ? null : cookie, first ? setCookie : null));
-    }
-    return StickyRun.of(name, new ConnectionRunner.Run(TARGET, results, 0, 1));
+    return StickyAnalysisTest.run(name, setCookie, pods);
   }
 
   @Test

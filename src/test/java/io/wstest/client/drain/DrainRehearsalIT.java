@@ -63,11 +63,7 @@ class DrainRehearsalIT {
         .env("ADMIN_TOKEN", TOKEN).env("SHUTDOWN_GRACE", "300ms").start()))
       .toList();
     starting.forEach(f -> services.add(f.join()));
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < services.size(); i++) {
-      backends.add(Backend.of("b" + (i + 1), services.get(i)));
-    }
-    haproxy = HaproxyProcess.start(backends, HaproxyProcess.Options.roundRobin().withReadinessChecks());
+    haproxy = HaproxyProcess.start(Backend.numbered(services), HaproxyProcess.Options.roundRobin().withReadinessChecks());
     HaproxyProcess.awaitServersUp(haproxy, Duration.ofSeconds(15));
   }
 

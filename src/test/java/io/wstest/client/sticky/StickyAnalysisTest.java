@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sticky share, the verdict and the affinity source, from connection results as the runner reports them. */
-class StickyAnalysisTest {
+public class StickyAnalysisTest {
 
   private static final WsTarget TARGET = new WsTarget("http", false, "127.0.0.1", 8080, "/ws");
   private static final List<Map.Entry<String, String>> NONE = List.of();
@@ -33,7 +33,7 @@ class StickyAnalysisTest {
   }
 
   /** A run whose connections went to these pods in order; the first got Set-Cookie, later ones sent it back. */
-  private static StickyRun run(String name, String setCookie, String... pods) {
+  public static StickyRun run(String name, String setCookie, String... pods) {
     List<ConnectionResult> results = new ArrayList<>();
     String cookie = setCookie == null ? null : setCookie.substring(0, setCookie.indexOf(';'));
     for (String pod : pods) {
