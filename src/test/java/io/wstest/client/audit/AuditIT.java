@@ -64,14 +64,9 @@ class AuditIT {
 
   @BeforeAll
   static void startEverythingAndTheAudits(@TempDir Path certs) throws Exception {
-    List<CompletableFuture<ServiceProcess>> starting = PODS.stream().map(pod -> CompletableFuture.supplyAsync(
-      () -> ServiceProcess.builder().podName(pod).env("WS_COMPRESSION", "true").env("ADMIN_TOKEN", TOKEN)
-        .env("SHUTDOWN_GRACE", "300ms").start(), runs)).toList();
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < PODS.size(); i++) {
-      services.add(starting.get(i).join());
-      backends.add(Backend.of("b" + (i + 1), services.get(i)));
-    }
+    services.addAll(ServiceProcess.startAll(PODS.stream().map(pod -> ServiceProcess.builder().podName(pod)
+      .env("WS_COMPRESSION", "true").env("ADMIN_TOKEN", TOKEN).env("SHUTDOWN_GRACE", "300ms")).toList()));
+    List<Backend> backends = Backend.numbered(services);
     String direct = "ws://127.0.0.1:" + services.get(0).httpPort() + "/ws";
     if (NginxProcess.available()) {
       LoadBalancerProcess good = balancer(NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "1h"));

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,11 +57,8 @@ class DrainRehearsalIT {
   @BeforeAll
   static void startServicesBehindHaproxy() {
     Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
-    List<CompletableFuture<ServiceProcess>> starting = PODS.stream()
-      .map(pod -> CompletableFuture.supplyAsync(() -> ServiceProcess.builder().podName(pod)
-        .env("ADMIN_TOKEN", TOKEN).env("SHUTDOWN_GRACE", "300ms").start()))
-      .toList();
-    starting.forEach(f -> services.add(f.join()));
+    services.addAll(ServiceProcess.startAll(PODS.stream()
+      .map(pod -> ServiceProcess.builder().podName(pod).env("ADMIN_TOKEN", TOKEN).env("SHUTDOWN_GRACE", "300ms")).toList()));
     haproxy = HaproxyProcess.start(Backend.numbered(services), HaproxyProcess.Options.roundRobin().withReadinessChecks());
     HaproxyProcess.awaitServersUp(haproxy, Duration.ofSeconds(15));
   }

@@ -53,13 +53,9 @@ class IdleTimeoutIT {
 
   @BeforeAll
   static void startEverythingAndTheRuns() {
-    List<CompletableFuture<ServiceProcess>> starting = PODS.stream().map(pod -> CompletableFuture.supplyAsync(
-      () -> ServiceProcess.builder().podName(pod).env("PING_INTERVAL", "1s").start(), runs)).toList();
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < PODS.size(); i++) {
-      services.add(starting.get(i).join());
-      backends.add(Backend.of("b" + (i + 1), services.get(i)));
-    }
+    services.addAll(ServiceProcess.startAll(PODS.stream()
+      .map(pod -> ServiceProcess.builder().podName(pod).env("PING_INTERVAL", "1s")).toList()));
+    List<Backend> backends = Backend.numbered(services);
     if (NginxProcess.available()) {
       nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "3s");
       nginxUntilCut = run("nginx-until-cut", 0, idleTimeout(nginx, "--max-idle", "8s",

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,19 +59,13 @@ class ReportScreenshotIT {
   static void start() {
     Assumptions.assumeTrue(HeadlessChromium.available(), HeadlessChromium.INSTALL_HINT);
     Assumptions.assumeTrue(NginxProcess.available(), NginxProcess.INSTALL_HINT);
-    List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
+    List<ServiceProcess.Builder> replicas = new ArrayList<>();
     for (int i = 0; i < PODS.size(); i++) {
-      int n = i;
-      starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.builder().podName(PODS.get(n))
-        .env("SERVICE_VERSION", VERSIONS.get(n)).env("PING_INTERVAL", "1s").env("DRAIN_DELAY", "1500ms")
-        .env("SHUTDOWN_GRACE", "1s").start()));
+      replicas.add(ServiceProcess.builder().podName(PODS.get(i)).env("SERVICE_VERSION", VERSIONS.get(i))
+        .env("PING_INTERVAL", "1s").env("DRAIN_DELAY", "1500ms").env("SHUTDOWN_GRACE", "1s"));
     }
-    List<Backend> backends = new ArrayList<>();
-    for (int i = 0; i < PODS.size(); i++) {
-      services.add(starting.get(i).join());
-      backends.add(Backend.of("b" + (i + 1), services.get(i)));
-    }
-    nginx = NginxProcess.start(backends, NginxProcess.ROUND_ROBIN, "3s");
+    services.addAll(ServiceProcess.startAll(replicas));
+    nginx = NginxProcess.start(Backend.numbered(services), NginxProcess.ROUND_ROBIN, "3s");
     chromium = HeadlessChromium.start();
   }
 

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,12 +62,8 @@ class SoakRolloutIT {
   @BeforeEach
   void startServicesBehindHaproxy() {
     Assumptions.assumeTrue(HaproxyProcess.available(), HaproxyProcess.INSTALL_HINT);
-    // started side by side: three JVMs one after another would take most of this test's time
-    List<CompletableFuture<ServiceProcess>> starting = PODS.stream()
-      .map(pod -> CompletableFuture.supplyAsync(() -> ServiceProcess.builder().podName(pod)
-        .env("DRAIN_DELAY", "1500ms").env("SHUTDOWN_GRACE", "1s").start()))
-      .toList();
-    starting.forEach(f -> services.add(f.join()));
+    services.addAll(ServiceProcess.startAll(PODS.stream()
+      .map(pod -> ServiceProcess.builder().podName(pod).env("DRAIN_DELAY", "1500ms").env("SHUTDOWN_GRACE", "1s")).toList()));
     haproxy = HaproxyProcess.start(Backend.numbered(services), HaproxyProcess.Options.roundRobin().withReadinessChecks());
     HaproxyProcess.awaitServersUp(haproxy, Duration.ofSeconds(15));
   }

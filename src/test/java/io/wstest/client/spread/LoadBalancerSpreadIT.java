@@ -52,12 +52,9 @@ class LoadBalancerSpreadIT {
 
   @BeforeAll
   static void startServices() {
-    for (int i = 0; i < PODS.size(); i++) {
-      ServiceProcess service = ServiceProcess.builder().podName(PODS.get(i)).start();
-      services.add(service);
-      // HAProxy's sticky cookie values are the server names: b1, b2, b3
-      backends.add(Backend.of("b" + (i + 1), service));
-    }
+    services.addAll(ServiceProcess.startAll(PODS.stream().map(pod -> ServiceProcess.builder().podName(pod)).toList()));
+    // HAProxy's sticky cookie values are the server names: b1, b2, b3
+    backends.addAll(Backend.numbered(services));
   }
 
   @AfterAll

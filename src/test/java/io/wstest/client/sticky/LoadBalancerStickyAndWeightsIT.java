@@ -44,13 +44,13 @@ class LoadBalancerStickyAndWeightsIT {
 
   @BeforeAll
   static void startServices() {
+    List<ServiceProcess.Builder> replicas = new ArrayList<>();
     for (int i = 0; i < PODS.size(); i++) {
-      ServiceProcess service = ServiceProcess.builder().podName(PODS.get(i)).env("SERVICE_VERSION", VERSIONS.get(i))
-        .start();
-      services.add(service);
-      // HAProxy's sticky cookie values are the server names: b1, b2, b3
-      backends.add(Backend.of("b" + (i + 1), service));
+      replicas.add(ServiceProcess.builder().podName(PODS.get(i)).env("SERVICE_VERSION", VERSIONS.get(i)));
     }
+    services.addAll(ServiceProcess.startAll(replicas));
+    // HAProxy's sticky cookie values are the server names: b1, b2, b3
+    backends.addAll(Backend.numbered(services));
   }
 
   @AfterAll
