@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,17 +47,10 @@ public final class NginxProcess {
    * @param readTimeout nginx duration such as "3s" or "3600s": the idle cut-off for proxied WebSockets
    */
   public static LoadBalancerProcess start(List<Backend> backends, String balance, String readTimeout) {
-    Path binary = binary();
-    if (binary == null) {
-      throw new IllegalStateException(INSTALL_HINT);
-    }
-    try {
-      Path dir = Files.createTempDirectory("wstest-nginx-");
-      int httpPort = FreePorts.next();
-      int wsPort = FreePorts.next();
+    return run("wstest-nginx-", (dir, httpPort, wsPort) -> {
       Path proxySnippet = dir.resolve(LbTemplate.WEBSOCKET_PROXY);
       Files.writeString(proxySnippet, LbTemplate.text(LbTemplate.WEBSOCKET_PROXY), StandardCharsets.UTF_8);
-      String config = LoadBalancerProcess.fill(LbTemplate.NGINX, Map.of(
+      return LoadBalancerProcess.fill(LbTemplate.NGINX, Map.of(
         "RUNTIME_DIR", dir.toString(),
         "LISTEN_HTTP", "127.0.0.1:" + httpPort,
         "LISTEN_WS", "127.0.0.1:" + wsPort,
@@ -65,13 +59,7 @@ public final class NginxProcess {
         "WS_SERVERS", servers(backends, false),
         "PROXY_SNIPPET", proxySnippet.toString(),
         "READ_TIMEOUT", readTimeout));
-      Path conf = dir.resolve("nginx.conf");
-      Files.writeString(conf, config, StandardCharsets.UTF_8);
-      return LoadBalancerProcess.start("nginx",
-        List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString()), httpPort, wsPort, dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
   }
 
   /**
@@ -93,36 +81,14 @@ public final class NginxProcess {
 
   private static LoadBalancerProcess startWithLocation(int httpBackend, int wsBackend, String locationDirectives,
                                                        SelfSignedCert tls) {
-    Path binary = binary();
-    if (binary == null) {
-      throw new IllegalStateException(INSTALL_HINT);
-    }
-    try {
-      Path dir = Files.createTempDirectory("wstest-nginx-");
-      int httpPort = FreePorts.next();
-      int wsPort = FreePorts.next();
-      String listen = tls == null ? "" : " ssl; ssl_certificate " + tls.certPem() + "; ssl_certificate_key "
-        + tls.keyPem();
-      String config = String.join("\n",
-        "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
-        "events { worker_connections 256; }",
-        "http {",
-        "  access_log " + dir + "/access.log;",
-        "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
-        "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;",
-        "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
-        "  server { listen 127.0.0.1:" + httpPort + listen + "; location / { proxy_pass http://127.0.0.1:"
-          + httpBackend + "; " + locationDirectives + " } }",
-        "  server { listen 127.0.0.1:" + wsPort + listen + "; location / { proxy_pass http://127.0.0.1:"
-          + wsBackend + "; " + locationDirectives + " } }",
-        "}", "");
-      Path conf = dir.resolve("nginx.conf");
-      Files.writeString(conf, config, StandardCharsets.UTF_8);
-      return LoadBalancerProcess.start("nginx",
-        List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString()), httpPort, wsPort, dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    String listen = tls == null ? "" : " ssl; ssl_certificate " + tls.certPem() + "; ssl_certificate_key "
+      + tls.keyPem();
+    return run("wstest-nginx-", (dir, httpPort, wsPort) -> mainConfig(dir, 256,
+      "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
+      "  server { listen 127.0.0.1:" + httpPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+        + httpBackend + "; " + locationDirectives + " } }",
+      "  server { listen 127.0.0.1:" + wsPort + listen + "; location / { proxy_pass http://127.0.0.1:"
+        + wsBackend + "; " + locationDirectives + " } }"));
   }
 
   /** The project's WebSocket proxy snippet (the one lab and Compose use), for {@link #startWithLocation}. */
@@ -146,18 +112,11 @@ public final class NginxProcess {
    * that DNS server says the Compose service name resolves to.
    */
   public static LoadBalancerProcess startComposeLb(int dnsPort, int replicaHttpPort, int replicaWsPort) {
-    Path binary = binary();
-    if (binary == null) {
-      throw new IllegalStateException(INSTALL_HINT);
-    }
-    try {
-      Path dir = Files.createTempDirectory("wstest-compose-lb-");
-      int httpPort = FreePorts.next();
-      int wsPort = FreePorts.next();
-      Path docker = LoadBalancerProcess.dockerDir();
+    return run("wstest-compose-lb-", (dir, httpPort, wsPort) -> {
       String http = ServerConfig.HTTP_PORT.defaultText();
       String ws = ServerConfig.WS_PORT.defaultText();
-      String conf = Files.readString(docker.resolve(COMPOSE_LB_TEMPLATE), StandardCharsets.UTF_8);
+      String conf = Files.readString(LoadBalancerProcess.dockerDir().resolve(COMPOSE_LB_TEMPLATE),
+        StandardCharsets.UTF_8);
       conf = substitute(conf, "resolver ${" + COMPOSE_RESOLVER_ENV + "} ", "resolver 127.0.0.1:" + dnsPort + " ");
       conf = substitute(conf, "listen " + http + ";", "listen 127.0.0.1:" + httpPort + ";");
       conf = substitute(conf, "listen " + ws + ";", "listen 127.0.0.1:" + wsPort + ";");
@@ -166,22 +125,47 @@ public final class NginxProcess {
       Files.writeString(dir.resolve("compose-lb.conf"), conf, StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(LbTemplate.WEBSOCKET_PROXY), LbTemplate.text(LbTemplate.WEBSOCKET_PROXY),
         StandardCharsets.UTF_8);
-      // What the nginx image's own nginx.conf provides around conf.d/*.conf, with every path in the temp dir.
-      Path main = dir.resolve("nginx.conf");
-      Files.writeString(main, String.join("\n",
-        "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
-        "events { worker_connections 1024; }",
-        "http {",
-        "  access_log " + dir + "/access.log;",
-        "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
-        "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;",
-        "  include compose-lb.conf;",
-        "}", ""), StandardCharsets.UTF_8);
+      // what the nginx image's own nginx.conf provides around conf.d/*.conf, with every path in the temp dir
+      return mainConfig(dir, 1024, "  include compose-lb.conf;");
+    });
+  }
+
+  /** Writes nginx's configuration into a fresh temp dir, for two free loopback listen ports. */
+  private interface ConfigWriter {
+    String write(Path dir, int httpPort, int wsPort) throws IOException;
+  }
+
+  /** Starts nginx with the configuration {@code writer} makes, in a temp dir of its own, on two free ports. */
+  private static LoadBalancerProcess run(String tempPrefix, ConfigWriter writer) {
+    Path binary = binary();
+    if (binary == null) {
+      throw new IllegalStateException(INSTALL_HINT);
+    }
+    try {
+      Path dir = Files.createTempDirectory(tempPrefix);
+      int httpPort = FreePorts.next();
+      int wsPort = FreePorts.next();
+      Path conf = dir.resolve("nginx.conf");
+      Files.writeString(conf, writer.write(dir, httpPort, wsPort), StandardCharsets.UTF_8);
       return LoadBalancerProcess.start("nginx",
-        List.of(binary.toString(), "-p", dir.toString(), "-c", main.toString()), httpPort, wsPort, dir);
+        List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString()), httpPort, wsPort, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A foreground nginx with one worker, every runtime path in {@code dir}, and these lines in its http block. */
+  private static String mainConfig(Path dir, int workerConnections, String... httpLines) {
+    List<String> lines = new ArrayList<>(List.of(
+      "daemon off;", "worker_processes 1;", "pid " + dir + "/nginx.pid;", "error_log " + dir + "/error.log warn;",
+      "events { worker_connections " + workerConnections + "; }",
+      "http {",
+      "  access_log " + dir + "/access.log;",
+      "  client_body_temp_path " + dir + "/client_body; proxy_temp_path " + dir + "/proxy;",
+      "  fastcgi_temp_path " + dir + "/fastcgi; uwsgi_temp_path " + dir + "/uwsgi; scgi_temp_path " + dir + "/scgi;"));
+    lines.addAll(List.of(httpLines));
+    lines.addAll(List.of("}", ""));
+    return String.join("\n", lines);
   }
 
   private static String substitute(String text, String from, String to) {
