@@ -76,14 +76,13 @@ class MutualTlsTest {
   @AfterEach
   void stop() throws Exception {
     if (service != null) {
-      service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      service.stopAndWait();
     }
   }
 
   private void start(String clientAuth) throws Exception {
-    service = InProcessService.start(Map.of("TLS_CERT", server.certPem().toString(),
-        "TLS_KEY", server.keyPem().toString(), "TLS_CLIENT_CA", ca.toString(), "TLS_CLIENT_AUTH", clientAuth))
-      .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(Map.of("TLS_CERT", server.certPem().toString(),
+        "TLS_KEY", server.keyPem().toString(), "TLS_CLIENT_CA", ca.toString(), "TLS_CLIENT_AUTH", clientAuth));
   }
 
   @Test

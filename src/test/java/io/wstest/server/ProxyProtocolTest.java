@@ -40,14 +40,13 @@ class ProxyProtocolTest {
   void start() throws Exception {
     proxyHttp = FreePorts.next();
     proxyWs = FreePorts.next();
-    service = InProcessService.start(Map.of("PROXY_HTTP_PORT", Integer.toString(proxyHttp),
-        "PROXY_WS_PORT", Integer.toString(proxyWs), "PROXY_PROTOCOL_TIMEOUT", "1s"))
-      .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(Map.of("PROXY_HTTP_PORT", Integer.toString(proxyHttp),
+        "PROXY_WS_PORT", Integer.toString(proxyWs), "PROXY_PROTOCOL_TIMEOUT", "1s"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service.stopAndWait();
   }
 
   @Test

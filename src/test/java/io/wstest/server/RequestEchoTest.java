@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,12 +36,12 @@ class RequestEchoTest {
   @AfterEach
   void stop() throws Exception {
     if (service != null) {
-      service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      service.stopAndWait();
     }
   }
 
   private InProcessService start(Map<String, String> settings) throws Exception {
-    service = InProcessService.start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(settings);
     return service;
   }
 

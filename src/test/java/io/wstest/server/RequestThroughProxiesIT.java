@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,15 +42,14 @@ class RequestThroughProxiesIT {
   void start() throws Exception {
     proxyHttp = FreePorts.next();
     proxyWs = FreePorts.next();
-    service = InProcessService.start(Map.of("PROXY_HTTP_PORT", Integer.toString(proxyHttp),
-        "PROXY_WS_PORT", Integer.toString(proxyWs)))
-      .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(Map.of("PROXY_HTTP_PORT", Integer.toString(proxyHttp),
+        "PROXY_WS_PORT", Integer.toString(proxyWs)));
   }
 
   @AfterEach
   void stop() throws Exception {
     balancers.forEach(LoadBalancerProcess::close);
-    service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service.stopAndWait();
   }
 
   private LoadBalancerProcess nginx(String directives) {

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,12 +32,12 @@ class SubprotocolsTest {
   @AfterEach
   void stop() throws Exception {
     if (service != null) {
-      service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      service.stopAndWait();
     }
   }
 
   private InProcessService start(Map<String, String> settings) throws Exception {
-    service = InProcessService.start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(settings);
     return service;
   }
 

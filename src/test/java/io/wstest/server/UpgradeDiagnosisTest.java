@@ -35,12 +35,12 @@ class UpgradeDiagnosisTest {
 
   @BeforeEach
   void start() throws Exception {
-    service = InProcessService.start(Map.of()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(Map.of());
   }
 
   @AfterEach
   void stop() throws Exception {
-    service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service.stopAndWait();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.wstest.server.ServiceVertx;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Both servers deployed in the test JVM on free loopback ports: real sockets without a process start. Either into
@@ -32,6 +33,16 @@ public final class InProcessService {
   public static Future<InProcessService> start(Vertx vertx, Map<String, String> settings) {
     ServerConfig config = ServerConfig.fromEnv(env("2", settings));
     return ServiceLauncher.start(vertx, config, IDENTITY).map(v -> new InProcessService(vertx, config));
+  }
+
+  /** {@link #start(Map)}, waited for (at most 30 s): for tests that set up outside Vert.x's test context. */
+  public static InProcessService startAndWait(Map<String, String> settings) throws Exception {
+    return start(settings).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** {@link #stop()}, waited for (at most 30 s). */
+  public void stopAndWait() throws Exception {
+    stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Starts in a new Vert.x created the way {@code serve} creates it; {@link #stop()} closes it. */

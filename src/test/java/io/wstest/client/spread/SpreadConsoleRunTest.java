@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,12 +22,12 @@ class SpreadConsoleRunTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = InProcessService.start(Map.of()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service = InProcessService.startAndWait(Map.of());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    service.stopAndWait();
   }
 
   private static TestLbRuns.Captured spread(String... more) {
