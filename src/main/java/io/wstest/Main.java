@@ -50,6 +50,10 @@ public final class Main {
   /** Runs a command and returns its exit code; {@code serve} returns only after the service stopped. */
   public static int run(String... args) {
     String[] command = withDefaultCommand(args);
+    if (command.length == 1 && command[0].equals("serve")) {
+      // nothing to parse: start without building the command line (ServeCommand#serveWithoutFlags says why)
+      return ServeCommand.serveWithoutFlags();
+    }
     return commandLine(command[0].equals("serve")).execute(command);
   }
 

@@ -58,22 +58,28 @@ final class ServerUnderTest implements AutoCloseable {
     return new ServerUnderTest("target", url, null, pid, -1, List.of(), null);
   }
 
-  /** How to start one kind of server: its command-line arguments (fresh free ports each time), ready line, URL. */
-  record Launch(String name, List<String> args, String readyLine, URI url) { }
+  /**
+   * How to start one kind of server: its command-line arguments and environment (fresh free ports each time), ready
+   * line, URL.
+   */
+  record Launch(String name, List<String> args, Map<String, String> env, String readyLine, URI url) { }
 
-  /** The service ({@code serve}) on free loopback ports; ready at its start-up line. */
+  /**
+   * The service on free loopback ports, configured the way the image is: no arguments, settings in the
+   * environment (so it starts without the command-line parser, as a container does); ready at its start-up line.
+   */
   static Launch serviceLaunch() {
     int http = freePort();
     int ws = freePort();
-    return new Launch("service", List.of("serve", "--bind", "127.0.0.1", "--http-port", Integer.toString(http),
-      "--ws-port", Integer.toString(ws)), SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
+    return new Launch("service", List.of(), Map.of("BIND_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(http),
+      "WS_PORT", Integer.toString(ws)), SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
   }
 
   /** The bare Vert.x baseline server from this same jar. */
   static Launch baselineLaunch() {
     int port = freePort();
     return new Launch("baseline", List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port",
-      Integer.toString(port)), BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
+      Integer.toString(port)), Map.of(), BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
   }
 
   /** Spawns the service and waits for its start-up line. */
@@ -211,6 +217,7 @@ final class ServerUnderTest implements AutoCloseable {
     command.addAll(launch.args());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("LOG_LEVEL", "INFO");
+    builder.environment().putAll(launch.env());
     builder.environment().putAll(env);
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Long> ready = new CompletableFuture<>();

@@ -62,10 +62,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
+    return serve(givenFlags(), spec.commandLine().getErr());
+  }
+
+  /**
+   * {@code serve} without any flag, the way the container image and most deployments start it (settings in the
+   * environment): the same as {@link #call} with nothing parsed, without building the command line. picocli's
+   * classes are compiled for Java 5, so the JVM verifies them the slow way and no AppCDS archive can hold them;
+   * reading the serve command's annotations and options costs more still. Measured on one pinned CPU with the
+   * image's flags and archive: start to ready 1,260 -> 760 ms, RSS 2 s after start 88 -> 72 MB
+   * (docs/performance.md).
+   */
+  public static int serveWithoutFlags() {
+    return serve(Map.of(), new PrintWriter(System.err, true));
+  }
+
+  /** Runs the service with these flags (flag name to its last value) over the environment, until it is stopped. */
+  private static int serve(Map<String, String> flags, PrintWriter err) {
     ServerConfig config;
     try {
-      config = ServerConfig.resolve(givenFlags(), System.getenv());
+      config = ServerConfig.resolve(flags, System.getenv());
     } catch (ConfigException e) {
       err.println("Error: " + e.getMessage());
       err.println("Run with --help to see every option.");

@@ -12,11 +12,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real fat jar as a process: /health over HTTP and the protocol on both ports. */
@@ -86,5 +91,28 @@ class ServiceJarIT {
       assertEquals(List.of(), warnings, service.output());
       test.completeNow();
     })));
+  }
+
+  /**
+   * Started without arguments, as the image starts it, the service takes every setting from the environment and
+   * never builds the command line (ServeCommand#serveWithoutFlags: picocli's classes are what made the start
+   * slow): none of picocli's option model is loaded. Started with a flag, the same jar builds it, which shows the
+   * class log would tell.
+   */
+  @Test
+  void withoutArgumentsTheCommandLineIsNotBuilt(@TempDir Path dir) throws IOException {
+    Path withoutArguments = dir.resolve("without-arguments.log");
+    Path withAFlag = dir.resolve("with-a-flag.log");
+    try (ServiceProcess started = ServiceProcess.builder().podName("no-arguments")
+      .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + withoutArguments).start()) {
+      assertTrue(started.output().contains(ServiceProcess.STARTED_LINE), started.output());
+    }
+    try (ServiceProcess started = ServiceProcess.builder().podName("a-flag").arg("--max-connections", "100")
+      .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + withAFlag).start()) {
+      assertTrue(started.output().contains(ServiceProcess.STARTED_LINE), started.output());
+    }
+    String optionModel = "picocli.CommandLine$Model$OptionSpec ";
+    assertFalse(Files.readString(withoutArguments).contains(optionModel));
+    assertTrue(Files.readString(withAFlag).contains(optionModel));
   }
 }
