@@ -122,6 +122,9 @@ class DockerFilesTest {
       .findFirst().orElseThrow(() -> new AssertionError("no AppCDS training RUN in the runtime stage"));
     assertTrue(training.contains("java @" + JVM_OPTIONS_IN_IMAGE + " -XX:ArchiveClassesAtExit=" + CDS_ARCHIVE_IN_IMAGE),
       "trained with the flags it runs with: " + training);
+    assertTrue(training.contains("-jar /app/websocket-test-service.jar & "),
+      "trained the way the ENTRYPOINT starts it, without arguments (those would load the command-line parser): "
+        + training);
     assertTrue(runtimeStage.indexOf(training) < indexOfContaining(runtimeStage, "USER "),
       "trained as root, before USER, so /app can be written");
 
