@@ -26,9 +26,12 @@ final class ConnectScenario extends Scenario {
     description = "how long to churn, e.g. 500ms, 5s, 2m; a bare number is seconds (default: ${DEFAULT-VALUE})")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+  // 30 s: on one CPU the JIT compiles the service's handshake path for about 25 s of churn; after 5 s its C2 thread
+  // still took 40 % of the CPU (perf) and the figure was the compiler's, not the handshake's (docs/performance.md)
+  @Option(names = "--warmup", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
     description = "churn this long first, unmeasured, so the server's handshake path is compiled before the "
-      + "measured --duration (default: ${DEFAULT-VALUE}; 0s measures a cold server)")
+      + "measured --duration (default: ${DEFAULT-VALUE}; 0s measures a cold server, as a fresh replica meets a "
+      + "reconnect storm)")
   Duration warmup;
 
   @Option(names = "--max-handshakes", defaultValue = "20000",
