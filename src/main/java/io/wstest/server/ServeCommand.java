@@ -70,8 +70,8 @@ public final class ServeCommand implements Callable<Integer> {
    * environment): the same as {@link #call} with nothing parsed, without building the command line. picocli's
    * classes are compiled for Java 5, so the JVM verifies them the slow way and no AppCDS archive can hold them;
    * reading the serve command's annotations and options costs more still. Measured on one pinned CPU with the
-   * image's flags and archive: start to ready 1,260 -> 760 ms, RSS 2 s after start 88 -> 72 MB
-   * (docs/performance.md).
+   * image's flags and archive ({@code bench hold --spawn --server-cds}): start to ready 1.35 -> 0.77 s, idle RSS
+   * 84.5 -> 77.5 MB (docs/performance.md).
    */
   public static int serveWithoutFlags() {
     return serve(Map.of(), new PrintWriter(System.err, true));
