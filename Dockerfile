@@ -48,10 +48,10 @@ COPY docker/jvm.options /app/jvm.options
 
 # AppCDS: an archive of the classes the service loads to start and to serve WebSockets, written by running it once
 # here as the ENTRYPOINT runs it (no arguments, settings in the environment; start, readiness check, a few
-# WebSocket connections through test-lb, SIGTERM). Starting from it cuts
-# start-to-ready from about 1.4 s to 0.77 s on one CPU (docs/performance.md). It fits this JVM and this jar only: a
-# JVM that cannot use it (another RUNTIME_IMAGE, a changed jar) starts without it, and a JVM that cannot write one
-# leaves no file (the build goes on). Bounded: at most 60 readiness checks, a fast refusal each.
+# WebSocket connections through test-lb, SIGTERM). Starting from it cuts start-to-ready from about 1.4 s to 0.77 s
+# on one CPU (docs/performance.md). It fits this JVM and this jar only: a JVM that cannot use it (another
+# RUNTIME_IMAGE, a changed jar) starts without it, and a JVM that cannot write one leaves no file (the build goes
+# on). Bounded: at most 60 readiness checks, a fast refusal each.
 RUN DRAIN_DELAY=0 BIND_HOST=127.0.0.1 java @/app/jvm.options -XX:ArchiveClassesAtExit=/app/app.jsa \
       -Xlog:cds*=error -jar /app/websocket-test-service.jar & pid=$!; \
     tries=0; \
