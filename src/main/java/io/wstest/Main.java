@@ -52,7 +52,14 @@ public final class Main {
     String[] command = withDefaultCommand(args);
     if (command.length == 1 && command[0].equals("serve")) {
       // nothing to parse: start without building the command line (ServeCommand#serveWithoutFlags says why)
-      return ServeCommand.serveWithoutFlags();
+      try {
+        return ServeCommand.serveWithoutFlags();
+      } catch (RuntimeException e) {
+        // what picocli does with a command that throws: the trace and exit 1 (main then ends the process, whose
+        // Vert.x threads would otherwise keep it running half-started)
+        e.printStackTrace();
+        return 1;
+      }
     }
     return commandLine(command[0].equals("serve")).execute(command);
   }
