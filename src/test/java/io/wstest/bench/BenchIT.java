@@ -190,6 +190,23 @@ class BenchIT {
     assertPositive(figures, "all_delivered_ms_median", "delivery_p99_ms");
   }
 
+  /**
+   * Receivers the server refuses (MAX_CONNECTIONS answers 503) fail the run with exit 1 and a message that says how
+   * many could not connect and why the first one could not, instead of rounds that never complete.
+   */
+  @Test
+  void receiversTheServerRefusesFailTheRunSayingHowManyAndWhy() throws Exception {
+    try (ServiceProcess service = ServiceProcess.builder().podName("bench-refused").env("MAX_CONNECTIONS", "5")
+      .start()) {
+      BenchRun run = benchRun(List.of(), "broadcast", "--url", "ws://127.0.0.1:" + service.wsPort() + "/",
+        "--receivers", "12", "--rounds", "1", "--warmup-rounds", "0", "--client-warmup", "0");
+      assertEquals(1, run.exitCode(), run.output());
+      assertTrue(run.output().contains("7 of 12 receivers could not connect ("), run.output());
+      assertTrue(run.output().contains("503"), "the first refusal's status: " + run.output());
+      assertTrue(service.isAlive(), "the service survives");
+    }
+  }
+
   @Test
   void connectChurnsHandshakesAgainstAServiceGivenByUrl() throws Exception {
     try (ServiceProcess service = ServiceProcess.builder().podName("bench-connect").start()) {
