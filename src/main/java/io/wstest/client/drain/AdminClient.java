@@ -68,9 +68,7 @@ final class AdminClient {
   /** {@code POST uri} on the target's host and port over http(s); never fails: no answer becomes a failure. */
   Future<Answer> post(WsTarget target, String uri, Duration requestTimeout) {
     String request = "POST " + uri;
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host())
-      .setPort(target.port()).setSsl(target.ssl()).setURI(uri).setTimeout(requestTimeout.toMillis());
-    headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    RequestOptions options = target.httpRequest(HttpMethod.POST, uri, headers, requestTimeout.toMillis());
     if (adminToken != null) {
       options.putHeader("Authorization", "Bearer " + adminToken);
     }

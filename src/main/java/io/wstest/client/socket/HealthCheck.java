@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.wstest.wire.Fields;
 
@@ -65,10 +64,7 @@ public final class HealthCheck {
 
   public Future<Result> check(WsTarget target) {
     String url = target.healthUrl();
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
-      .setPort(target.port()).setSsl(target.ssl()).setURI("/health").setTimeout(timeout.toMillis());
-    headers.forEach(h -> request.addHeader(h.getKey(), h.getValue()));
-    return client.request(request)
+    return client.request(target.httpRequest(HttpMethod.GET, "/health", headers, timeout.toMillis()))
       .compose(req -> req.send().compose(response -> response.body().map(body -> answer(url, response.statusCode(), body))))
       .recover(error -> Future.succeededFuture(new Result(url, null, null,
         Failure.ofRequest(error, target.hostPort(), "GET /health"), null)));
@@ -80,10 +76,7 @@ public final class HealthCheck {
    */
   public Future<ClusterView> cluster(WsTarget target) {
     String url = (target.ssl() ? "https://" : "http://") + target.hostPort() + "/cluster";
-    RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
-      .setPort(target.port()).setSsl(target.ssl()).setURI("/cluster").setTimeout(timeout.toMillis());
-    headers.forEach(h -> request.addHeader(h.getKey(), h.getValue()));
-    return client.request(request)
+    return client.request(target.httpRequest(HttpMethod.GET, "/cluster", headers, timeout.toMillis()))
       .compose(req -> req.send().compose(response -> response.body().map(body -> {
         JsonObject json = null;
         try {

@@ -1,5 +1,7 @@
 package io.wstest.client.socket;
 
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.net.URI;
@@ -48,6 +50,15 @@ public record WsTarget(String name, boolean ssl, String host, int port, String p
 
   public String healthUrl() {
     return (ssl ? "https://" : "http://") + hostPort() + "/health";
+  }
+
+  /** An HTTP request to this target's host and port, over https for wss, with the extra headers and a timeout. */
+  public RequestOptions httpRequest(HttpMethod method, String uri, List<Map.Entry<String, String>> headers,
+                                    long timeoutMs) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
+      .setURI(uri).setTimeout(timeoutMs);
+    headers.forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    return options;
   }
 
   /** Opening a WebSocket to this target with the extra headers and a handshake timeout. */
