@@ -1,8 +1,10 @@
 package io.wstest.server;
 
+import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.wstest.cluster.ClusterSettings;
 import io.wstest.cluster.RedisCluster;
@@ -16,8 +18,8 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
- * Deploys both servers, each as {@code instances} verticle instances sharing its port, marks the process ready
- * and logs the start-up lines the seed printed.
+ * Deploys both servers, each as {@code instances} verticle instances sharing its port, runs the warm-up if
+ * WARMUP asks for one, marks the process ready and logs the start-up lines the seed printed.
  */
 public final class ServiceLauncher {
 
@@ -41,6 +43,7 @@ public final class ServiceLauncher {
       config.httpPort(), ServerConfig.HTTP_PORT, config))
       .compose(v -> deploy(vertx, () -> new RawWebSocketVerticle(config, identity), options, config.wsPort(),
         ServerConfig.WS_PORT, config))
+      .compose(v -> warmUp(vertx, config, identity))
       .onSuccess(v -> {
         ServiceLifecycle.of(vertx).markReady();
         LOG.info("=== WebSocket Test Service Started ===");
@@ -60,6 +63,23 @@ public final class ServiceLauncher {
             : "on, bearer token required");
       })
       .mapEmpty();
+  }
+
+  /** WARMUP: the listeners are up (live, not ready) while the warm-up's private servers take its traffic. */
+  private static Future<Void> warmUp(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
+    long millis = config.warmUpMillis();
+    if (millis <= 0) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Warming up for {} ms before reporting ready (WARMUP)", millis);
+    // the warm-up ends on a thread of its own Vert.x instance: the start continues on this one's context
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> warmed = Promise.promise();
+    WarmUp.run(config, identity, millis).onComplete(summary -> context.runOnContext(v -> {
+      summary.result().log();
+      warmed.complete();
+    }));
+    return warmed.future();
   }
 
   private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, DeploymentOptions options,

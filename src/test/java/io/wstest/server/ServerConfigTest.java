@@ -1,6 +1,12 @@
 package io.wstest.server;
 
+import io.wstest.ops.AllowedOrigins;
+import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
 
 import java.util.List;
 import java.util.Map;
@@ -153,5 +159,48 @@ class ServerConfigTest {
       assertTrue(setting.env().matches("[A-Z_]+"), setting.env());
       assertTrue(setting.helpText().contains("env: " + setting.env()), setting.helpText());
     }
+  }
+
+  @Test
+  void warmUpIsOffByDefaultAndTakesADuration() {
+    assertEquals(0, ServerConfig.fromEnv(Map.of()).warmUpMillis());
+    assertEquals(5000, ServerConfig.fromEnv(Map.of("WARMUP", "5s")).warmUpMillis());
+    assertEquals(2500, ServerConfig.resolve(Map.of("--warmup", "2500ms"), Map.of("WARMUP", "5s")).warmUpMillis());
+    ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(Map.of("WARMUP", "long")));
+    assertTrue(e.getMessage().contains("WARMUP"), e.getMessage());
+  }
+
+  /**
+   * The warm-up's private servers keep what shapes the protocol's code paths (limits, keepalive, metrics) and
+   * drop what would refuse, slow or expose its own sockets: TLS, PROXY listeners, Redis, an origin list, the
+   * connection and broadcast limits, the public address and ports.
+   */
+  @Test
+  void warmUpConfigIsTheSameProtocolOnLoopbackWithoutLimitsOrExtras(@TempDir Path dir) throws Exception {
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    Map<String, String> env = new HashMap<>(Map.of("BIND_HOST", "0.0.0.0", "HTTP_PORT", "8080", "WS_PORT", "8765",
+      "MAX_CONNECTIONS", "5", "BROADCAST_RATE", "2", "PROXY_HTTP_PORT", "9080", "PROXY_WS_PORT", "9765",
+      "ALLOWED_ORIGINS", "https://app.example", "REDIS_URL", "redis://127.0.0.1:6379"));
+    env.putAll(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
+      "MAX_MESSAGE_BYTES", "4096", "PING_INTERVAL", "7s", "METRICS_ENABLED", "false", "WARMUP", "5s",
+      "INSTANCES", "3"));
+    ServerConfig warm = ServerConfig.fromEnv(env).forWarmUp(41000, 41001);
+
+    assertEquals("127.0.0.1", warm.bindHost());
+    assertEquals(41000, warm.httpPort());
+    assertEquals(41001, warm.wsPort());
+    assertEquals(0, warm.proxyHttpPort());
+    assertEquals(0, warm.proxyWsPort());
+    assertFalse(warm.tls());
+    assertEquals(ClientAuth.NONE, warm.clientAuth());
+    assertEquals(null, warm.clusterSettings());
+    assertEquals(AllowedOrigins.ANY, warm.allowedOrigins());
+    assertEquals(0, warm.connectionOptions().maxConnections());
+    assertEquals(0, warm.connectionOptions().broadcastRate());
+    assertEquals(0, warm.warmUpMillis(), "no warm-up of the warm-up");
+    assertEquals(4096, warm.maxMessageBytes());
+    assertEquals(7000, warm.connectionOptions().pingIntervalMillis());
+    assertFalse(warm.metricsEnabled());
+    assertEquals(3, warm.instances());
   }
 }

@@ -1,0 +1,303 @@
+package io.wstest.server;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.wstest.identity.ServiceIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * WARMUP: before the replica reports ready, loopback traffic through a private copy of both servers, so the JIT
+ * has compiled the connect, welcome, echo and broadcast paths before the first real clients need them.
+ *
+ * <p>Why: a fresh JVM runs those paths in the interpreter and compiles them while its first clients wait, on the
+ * same CPU. Measured with {@code bench broadcast --spawn --receivers 2000}, one pinned CPU, 3 alternating runs each
+ * (docs/performance.md, "Warm-up before ready"): the first broadcast of a fresh replica took 106 ms, 3.0 times the
+ * warm median; with {@code WARMUP=5s} 52.6 ms, 2.0 times (10 s bought nothing more), and over the first 5 s of a
+ * reconnect storm it completed 913 instead of 444 handshakes per second. Compiled code belongs to the JVM, not to a Vert.x instance, so a
+ * private instance (its own event loops, metrics registry, connection registry and loopback ports) warms the
+ * real servers' code without a warm-up socket ever showing in their counters, broadcasts or {@code /metrics}.
+ *
+ * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server.
+ * Round N: min(N, {@value #SENDERS}) of them broadcast and every socket receives every broadcast; every
+ * {@value #ECHO_EVERY}nd round each socket also sends {@value #ECHOES} echoes; every {@value #CHURN_EVERY}th round
+ * {@value #CHURN} sockets are closed and opened again. Rounds run until the duration is up (the round under way
+ * finishes) or {@value #MAX_ROUNDS} have run; a step that fails or takes more than {@value #STEP_TIMEOUT_MS} ms
+ * ends the warm-up early, with a WARN line, and the service starts anyway.
+ */
+final class WarmUp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+  static final int SOCKETS = 200;
+  static final int SENDERS = 50;
+  static final int ECHOES = 4;
+  static final int ECHO_EVERY = 2;
+  static final int CHURN_EVERY = 8;
+  static final int CHURN = 25;
+  static final int MAX_ROUNDS = 100_000;
+  static final long STEP_TIMEOUT_MS = 10_000;
+
+  /** What the warm-up did; {@code problem} is null when it ran its time (or {@value #MAX_ROUNDS} rounds). */
+  record Summary(long elapsedMs, int rounds, int connects, long messages, String problem) {
+
+    void log() {
+      if (problem == null) {
+        LOG.info("Warm-up done in {} ms: {} rounds, {} connects, {} messages received", elapsedMs, rounds,
+          connects, messages);
+      } else {
+        LOG.warn("Warm-up ended early after {} ms ({} rounds, {} connects): {}; starting anyway", elapsedMs,
+          rounds, connects, problem);
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final int httpPort;
+  private final int wsPort;
+  private final long deadline;
+  private final List<WarmSocket> sockets = new ArrayList<>();
+  private int round;
+  private int connects;
+  private long messages;
+  private int steps;
+  private String marker = "";
+  private Promise<Void> step;
+  private int awaited;
+
+  private WarmUp(Vertx vertx, int httpPort, int wsPort, long durationMs) {
+    this.vertx = vertx;
+    this.httpPort = httpPort;
+    this.wsPort = wsPort;
+    this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SOCKETS)
+      .setConnectTimeout((int) STEP_TIMEOUT_MS));
+  }
+
+  /**
+   * Runs the warm-up for about {@code durationMs} in a Vert.x instance of its own, closed before this completes.
+   * Never fails: a problem is in the summary.
+   */
+  static Future<Summary> run(ServerConfig config, ServiceIdentity identity, long durationMs) {
+    long started = System.nanoTime();
+    int[] ports;
+    ServerConfig loopback;
+    CompletableFuture<Vertx> created = new CompletableFuture<>();
+    try {
+      ports = freeLoopbackPorts(2);
+      loopback = config.forWarmUp(ports[0], ports[1]);
+      // on a thread of its own: Vert.x warns when an instance is created on another instance's thread
+      new Thread(() -> {
+        try {
+          created.complete(ServiceVertx.create(loopback));
+        } catch (RuntimeException e) {
+          created.completeExceptionally(e);
+        }
+      }, "warmup-start").start();
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(notStarted(started, e));
+    }
+    return Future.fromCompletionStage(created).transform(vertx -> vertx.failed()
+      ? Future.succeededFuture(notStarted(started, vertx.cause()))
+      : run(vertx.result(), loopback, identity, ports, durationMs, started));
+  }
+
+  private static Future<Summary> run(Vertx vertx, ServerConfig loopback, ServiceIdentity identity, int[] ports,
+                                     long durationMs, long started) {
+    DeploymentOptions instances = new DeploymentOptions().setInstances(loopback.instances());
+    Promise<Summary> done = Promise.promise();
+    vertx.deployVerticle(() -> new HttpVerticle(loopback, identity), instances)
+      .compose(d -> vertx.deployVerticle(() -> new RawWebSocketVerticle(loopback, identity), instances))
+      .compose(d -> {
+        WarmUp warmUp = new WarmUp(vertx, ports[0], ports[1], durationMs);
+        return warmUp.traffic().transform(ended -> Future.succeededFuture(new Summary(elapsedMs(started),
+          warmUp.round, warmUp.connects, warmUp.messages, ended.succeeded() ? null : ended.cause().getMessage())));
+      })
+      .recover(failed -> Future.succeededFuture(notStarted(started, failed)))
+      .onComplete(summary -> vertx.close().onComplete(closed -> done.complete(summary.result())));
+    return done.future();
+  }
+
+  private static Summary notStarted(long started, Throwable failure) {
+    return new Summary(elapsedMs(started), 0, 0, 0, "could not start: " + failure.getMessage());
+  }
+
+  private static long elapsedMs(long started) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+  }
+
+  private Future<Void> traffic() {
+    List<Future<Void>> opened = new ArrayList<>();
+    for (int i = 0; i < SOCKETS; i++) {
+      WarmSocket socket = new WarmSocket(i);
+      sockets.add(socket);
+      opened.add(socket.open());
+    }
+    Promise<Void> rounds = Promise.promise();
+    Future.all(opened).onSuccess(all -> nextRound(rounds)).onFailure(rounds::fail);
+    return rounds.future().eventually(this::closeAll);
+  }
+
+  /** Each round starts from the last one's callback: no chain of futures that grows with the rounds. */
+  private void nextRound(Promise<Void> rounds) {
+    if (System.nanoTime() - deadline >= 0 || round >= MAX_ROUNDS) {
+      rounds.complete();
+      return;
+    }
+    round++;
+    Future<Void> roundDone = broadcastRound();
+    if (round % ECHO_EVERY == 0) {
+      roundDone = roundDone.compose(v -> echoRound());
+    }
+    if (round % CHURN_EVERY == 0) {
+      roundDone = roundDone.compose(v -> churn());
+    }
+    roundDone.onSuccess(v -> nextRound(rounds)).onFailure(rounds::fail);
+  }
+
+  /** The first rounds, run by the interpreter, have fewer senders: they stay well inside the step timeout. */
+  private Future<Void> broadcastRound() {
+    int senders = Math.min(round, SENDERS);
+    String message = "{\"type\":\"broadcast\",\"message\":\"" + nextMarker() + "\"}";
+    Future<Void> delivered = awaitMessages(senders * sockets.size());
+    for (int i = 0; i < senders; i++) {
+      sockets.get((round * SENDERS + i) % SOCKETS).socket.writeTextMessage(message);
+    }
+    return delivered;
+  }
+
+  private Future<Void> echoRound() {
+    String message = "{\"type\":\"echo\",\"data\":\"" + nextMarker() + "\"}";
+    Future<Void> answered = awaitMessages(ECHOES * sockets.size());
+    for (WarmSocket socket : sockets) {
+      for (int i = 0; i < ECHOES; i++) {
+        socket.socket.writeTextMessage(message);
+      }
+    }
+    return answered;
+  }
+
+  /** Closes {@value #CHURN} sockets and opens new ones in their places. */
+  private Future<Void> churn() {
+    List<Future<Void>> reopened = new ArrayList<>();
+    int first = (round * CHURN) % SOCKETS;
+    for (int i = 0; i < CHURN; i++) {
+      WarmSocket old = sockets.get((first + i) % SOCKETS);
+      WarmSocket fresh = new WarmSocket(old.index);
+      sockets.set(old.index, fresh);
+      reopened.add(old.socket.close().recover(f -> Future.succeededFuture()).compose(v -> fresh.open()));
+    }
+    return Future.all(reopened).mapEmpty();
+  }
+
+  /** A text only the next step's messages contain ("warmup-12." never matches inside "warmup-123."). */
+  private String nextMarker() {
+    marker = "warmup-" + (++steps) + ".";
+    return marker;
+  }
+
+  /** Completes once the sockets have received this many messages carrying the current marker. */
+  private Future<Void> awaitMessages(int count) {
+    awaited = count;
+    step = Promise.promise();
+    return withTimeout(step.future(), "round " + round + ": " + count + " messages not all delivered");
+  }
+
+  private void received(String text) {
+    messages++;
+    if (step != null && text.contains(marker) && --awaited == 0) {
+      Promise<Void> finished = step;
+      step = null;
+      finished.complete();
+    }
+  }
+
+  private <T> Future<T> withTimeout(Future<T> future, String what) {
+    Promise<T> bounded = Promise.promise();
+    long timer = vertx.setTimer(STEP_TIMEOUT_MS, t -> bounded.tryFail(what + " within " + STEP_TIMEOUT_MS + " ms"));
+    future.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        bounded.tryComplete(result.result());
+      } else {
+        bounded.tryFail(result.cause());
+      }
+    });
+    return bounded.future();
+  }
+
+  private Future<Void> closeAll() {
+    List<Future<Void>> closed = new ArrayList<>();
+    for (WarmSocket socket : sockets) {
+      closed.add(socket.socket.close().recover(f -> Future.succeededFuture()));
+    }
+    return Future.join(closed).transform(v -> client.close());
+  }
+
+  /** Free TCP ports on 127.0.0.1; the warm-up's servers listen there only while it runs. */
+  static int[] freeLoopbackPorts(int count) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port for the warm-up", e);
+    } finally {
+      for (ServerSocket socket : held) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // only held to get distinct ports
+        }
+      }
+    }
+  }
+
+  /** One warm-up WebSocket: even ones on the HTTP server's /ws, odd ones on the raw server. */
+  private final class WarmSocket {
+    final int index;
+    final ClientWebSocket socket;
+
+    WarmSocket(int index) {
+      this.index = index;
+      this.socket = client.webSocket();
+    }
+
+    Future<Void> open() {
+      Promise<Void> welcomed = Promise.promise();
+      // handlers before the connect completes: the welcome is the first frame
+      socket.textMessageHandler(text -> {
+        if (!welcomed.tryComplete()) {
+          received(text);
+        }
+      });
+      socket.exceptionHandler(welcomed::tryFail);
+      boolean raw = index % 2 == 1;
+      connects++;
+      socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(raw ? wsPort : httpPort)
+          .setURI(raw ? "/" : "/ws"))
+        .onFailure(welcomed::tryFail);
+      return withTimeout(welcomed.future(), "no welcome on a warm-up socket");
+    }
+  }
+}
