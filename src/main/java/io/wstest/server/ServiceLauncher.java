@@ -76,7 +76,11 @@ public final class ServiceLauncher {
     Context context = vertx.getOrCreateContext();
     Promise<Void> warmed = Promise.promise();
     WarmUp.run(config, identity, millis).onComplete(summary -> context.runOnContext(v -> {
-      summary.result().log();
+      if (summary.succeeded()) {
+        summary.result().log();
+      } else { // WarmUp.run reports its problems in the summary; this is only a guard against a start that hangs
+        LOG.warn("Warm-up failed: {}; starting anyway", String.valueOf(summary.cause()));
+      }
       warmed.complete();
     }));
     return warmed.future();
