@@ -42,6 +42,7 @@ class LogConfiguratorTest {
       + "=== WebSocket Test Service Started ===\\R"), line);
     assertEquals(Level.WARN, context.getLogger("io.netty").getLevel());
     assertEquals(Level.WARN, context.getLogger("io.vertx").getLevel());
+    assertEquals(Level.ERROR, context.getLogger(LogConfigurator.CLIENT_CONNECTION).getLevel());
     context.stop();
   }
 
