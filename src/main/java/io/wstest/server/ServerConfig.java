@@ -432,7 +432,8 @@ public final class ServerConfig {
   /**
    * The configuration of the warm-up's private servers: this one's protocol settings (limits, keepalive,
    * subprotocols, metrics on or off) on the given loopback ports, without TLS, PROXY listeners, Redis, an origin
-   * list, a connection limit or a broadcast rate limit, which would refuse or slow the warm-up's own sockets.
+   * list, a connection, pending-connection or broadcast rate limit, which would refuse or slow the warm-up's own
+   * sockets (the pending-connection limit is its default again).
    */
   ServerConfig forWarmUp(int httpPort, int wsPort) {
     Map<Setting<?>, Object> copy = new HashMap<>(values);
@@ -446,7 +447,7 @@ public final class ServerConfig {
     copy.put(TLS_CLIENT_AUTH, ClientAuth.NONE);
     copy.put(WARMUP, 0L);
     for (Setting<?> off : List.of(TLS_CERT, TLS_KEY, TLS_CLIENT_CA, ALLOWED_ORIGINS, REDIS_URL, REDIS_PASSWORD,
-      REDIS_PASSWORD_FILE)) {
+      REDIS_PASSWORD_FILE, MAX_PENDING_CONNECTIONS)) {
       copy.remove(off);
     }
     return new ServerConfig(copy);

@@ -183,7 +183,7 @@ class ServerConfigTest {
       "ALLOWED_ORIGINS", "https://app.example", "REDIS_URL", "redis://127.0.0.1:6379"));
     env.putAll(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
       "MAX_MESSAGE_BYTES", "4096", "PING_INTERVAL", "7s", "METRICS_ENABLED", "false", "WARMUP", "5s",
-      "INSTANCES", "3"));
+      "INSTANCES", "3", "MAX_PENDING_CONNECTIONS", "10"));
     ServerConfig warm = ServerConfig.fromEnv(env).forWarmUp(41000, 41001);
 
     assertEquals("127.0.0.1", warm.bindHost());
@@ -197,6 +197,7 @@ class ServerConfigTest {
     assertEquals(AllowedOrigins.ANY, warm.allowedOrigins());
     assertEquals(0, warm.connectionOptions().maxConnections());
     assertEquals(0, warm.connectionOptions().broadcastRate());
+    assertEquals(ServerConfig.defaultMaxPending(), warm.maxPendingConnections());
     assertEquals(0, warm.warmUpMillis(), "no warm-up of the warm-up");
     assertEquals(4096, warm.maxMessageBytes());
     assertEquals(7000, warm.connectionOptions().pingIntervalMillis());
