@@ -430,10 +430,10 @@ public final class ServerConfig {
   public long warmUpMillis() { return get(WARMUP); }
 
   /**
-   * The configuration of the warm-up's private servers: this one's protocol settings (limits, keepalive,
-   * subprotocols, metrics on or off) on the given loopback ports, without TLS, PROXY listeners, Redis, an origin
-   * list, a connection, pending-connection or broadcast rate limit, which would refuse or slow the warm-up's own
-   * sockets (the pending-connection limit is its default again).
+   * The configuration of the warm-up's private servers: this one's protocol settings (message size, keepalive,
+   * subprotocols, instances, metrics on or off) on the given loopback ports, without TLS, PROXY listeners, Redis,
+   * an origin list, a connection, pending-connection or broadcast rate limit, which would refuse or slow the
+   * warm-up's own sockets (the pending-connection limit is its default again).
    */
   ServerConfig forWarmUp(int httpPort, int wsPort) {
     Map<Setting<?>, Object> copy = new HashMap<>(values);
