@@ -431,9 +431,10 @@ public final class ServerConfig {
 
   /**
    * The configuration of the warm-up's private servers: this one's protocol settings (message size, keepalive,
-   * subprotocols, instances, metrics on or off) on the given loopback ports, without TLS, PROXY listeners, Redis,
-   * an origin list, a connection, pending-connection or broadcast rate limit, which would refuse or slow the
-   * warm-up's own sockets (the pending-connection limit is its default again).
+   * subprotocols, instances, metrics on or off, TLS with the same certificate) on the given loopback ports, without
+   * client certificates, PROXY listeners, Redis, an origin list, a connection, pending-connection or broadcast rate
+   * limit, which would refuse or slow the warm-up's own sockets (the pending-connection limit is its default
+   * again).
    */
   ServerConfig forWarmUp(int httpPort, int wsPort) {
     Map<Setting<?>, Object> copy = new HashMap<>(values);
@@ -444,10 +445,10 @@ public final class ServerConfig {
     copy.put(PROXY_WS_PORT, 0);
     copy.put(MAX_CONNECTIONS, 0);
     copy.put(BROADCAST_RATE, 0);
-    copy.put(TLS_CLIENT_AUTH, ClientAuth.NONE);
+    copy.put(TLS_CLIENT_AUTH, ClientAuth.NONE); // the warm-up's client has no certificate
     copy.put(WARMUP, 0L);
-    for (Setting<?> off : List.of(TLS_CERT, TLS_KEY, TLS_CLIENT_CA, ALLOWED_ORIGINS, REDIS_URL, REDIS_PASSWORD,
-      REDIS_PASSWORD_FILE, MAX_PENDING_CONNECTIONS)) {
+    for (Setting<?> off : List.of(TLS_CLIENT_CA, ALLOWED_ORIGINS, REDIS_URL, REDIS_PASSWORD, REDIS_PASSWORD_FILE,
+      MAX_PENDING_CONNECTIONS)) {
       copy.remove(off);
     }
     return new ServerConfig(copy);

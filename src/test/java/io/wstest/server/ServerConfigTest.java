@@ -171,9 +171,9 @@ class ServerConfigTest {
   }
 
   /**
-   * The warm-up's private servers keep what shapes the protocol's code paths (limits, keepalive, metrics) and
-   * drop what would refuse, slow or expose its own sockets: TLS, PROXY listeners, Redis, an origin list, the
-   * connection and broadcast limits, the public address and ports.
+   * The warm-up's private servers keep what shapes the code paths (message size, keepalive, metrics, TLS) and
+   * drop what would refuse, slow or expose its own sockets: client certificates, PROXY listeners, Redis, an origin
+   * list, the connection, pending and broadcast limits, the public address and ports.
    */
   @Test
   void warmUpConfigIsTheSameProtocolOnLoopbackWithoutLimitsOrExtras(@TempDir Path dir) throws Exception {
@@ -184,6 +184,8 @@ class ServerConfigTest {
     env.putAll(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
       "MAX_MESSAGE_BYTES", "4096", "PING_INTERVAL", "7s", "METRICS_ENABLED", "false", "WARMUP", "5s",
       "INSTANCES", "3", "MAX_PENDING_CONNECTIONS", "10"));
+    env.put("TLS_CLIENT_AUTH", "require");
+    env.put("TLS_CLIENT_CA", cert.certPem().toString());
     ServerConfig warm = ServerConfig.fromEnv(env).forWarmUp(41000, 41001);
 
     assertEquals("127.0.0.1", warm.bindHost());
@@ -191,8 +193,10 @@ class ServerConfigTest {
     assertEquals(41001, warm.wsPort());
     assertEquals(0, warm.proxyHttpPort());
     assertEquals(0, warm.proxyWsPort());
-    assertFalse(warm.tls());
+    assertTrue(warm.tls(), "TLS warmed with the replica's own certificate");
+    assertEquals(cert.certPem().toString(), warm.tlsCert());
     assertEquals(ClientAuth.NONE, warm.clientAuth());
+    assertEquals(null, warm.tlsClientCa());
     assertEquals(null, warm.clusterSettings());
     assertEquals(AllowedOrigins.ANY, warm.allowedOrigins());
     assertEquals(0, warm.connectionOptions().maxConnections());

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.FreePorts;
@@ -13,7 +14,6 @@ import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
@@ -42,7 +42,7 @@ class WarmUpIT {
   }
 
   @Test
-  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
   void readyAfterTheWarmUpWhichLeavesNoTraceInTheServersItWarmed(Vertx vertx, VertxTestContext test) {
     int httpPort = FreePorts.next();
     // MAX_CONNECTIONS 2: a warm-up that counted against the limit would leave no room for the two clients below

@@ -1,18 +1,23 @@
 package io.wstest.server;
 
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.InProcessService;
+import io.wstest.testsupport.SelfSignedCert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The warm-up's traffic, in process: every step completes, and it stops once its time is up. */
+/** The warm-up's traffic, in process: every step completes, it stops once its time is up, over TLS too. */
 @ExtendWith(VertxExtension.class)
 class WarmUpTest {
 
@@ -28,6 +33,22 @@ class WarmUpTest {
         summary.toString());
       assertTrue(summary.messages() >= (long) summary.rounds() * WarmUp.SOCKETS, summary.toString());
       assertTrue(summary.elapsedMs() >= 1_500, summary.toString());
+      test.completeNow();
+    })));
+  }
+
+  /** A replica with TLS warms up over wss with its own certificate; one that requires client certificates too. */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void warmsUpOverTlsWithTheReplicasCertificate(@TempDir Path dir, VertxTestContext test) throws Exception {
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    ServerConfig config = ServerConfig.fromEnv(Map.of("TLS_CERT", cert.certPem().toString(),
+      "TLS_KEY", cert.keyPem().toString(), "TLS_CLIENT_AUTH", "require", "TLS_CLIENT_CA", cert.certPem().toString()));
+    // long enough for rounds after the 200 first TLS handshakes (about 3.5 s on a loaded two-core machine)
+    WarmUp.run(config, InProcessService.IDENTITY, 6_000).onComplete(test.succeeding(summary -> test.verify(() -> {
+      assertNull(summary.problem(), summary.toString());
+      assertTrue(summary.rounds() >= 1, summary.toString());
+      assertTrue(summary.connects() >= WarmUp.SOCKETS, summary.toString());
       test.completeNow();
     })));
   }
