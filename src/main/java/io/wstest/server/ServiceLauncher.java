@@ -75,14 +75,7 @@ public final class ServiceLauncher {
     // the warm-up ends on a thread of its own Vert.x instance: the start continues on this one's context
     Context context = vertx.getOrCreateContext();
     Promise<Void> warmed = Promise.promise();
-    WarmUp.run(config, identity, millis).onComplete(summary -> context.runOnContext(v -> {
-      if (summary.succeeded()) {
-        summary.result().log();
-      } else { // WarmUp.run reports its problems in the summary; this is only a guard against a start that hangs
-        LOG.warn("Warm-up failed: {}; starting anyway", String.valueOf(summary.cause()));
-      }
-      warmed.complete();
-    }));
+    WarmUp.run(config, identity, millis).onComplete(summary -> context.runOnContext(v -> warmed.complete()));
     return warmed.future();
   }
 

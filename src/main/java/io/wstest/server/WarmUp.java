@@ -56,7 +56,7 @@ final class WarmUp {
   /** What the warm-up did; {@code problem} is null when it ran its time (or {@value #MAX_ROUNDS} rounds). */
   record Summary(long elapsedMs, int rounds, int connects, long messages, String problem) {
 
-    void log() {
+    Summary logged() {
       if (problem == null) {
         LOG.info("Warm-up done in {} ms: {} rounds, {} connects, {} messages received", elapsedMs, rounds,
           connects, messages);
@@ -64,6 +64,7 @@ final class WarmUp {
         LOG.warn("Warm-up ended early after {} ms ({} rounds, {} connects): {}; starting anyway", elapsedMs,
           rounds, connects, problem);
       }
+      return this;
     }
   }
 
@@ -97,8 +98,8 @@ final class WarmUp {
   }
 
   /**
-   * Runs the warm-up for about {@code durationMs} in a Vert.x instance of its own, closed before this completes.
-   * Never fails: a problem is in the summary.
+   * Runs the warm-up for about {@code durationMs} in a Vert.x instance of its own, closed before this completes,
+   * and logs what it did. Never fails: a problem is in the summary (and a WARN line).
    */
   static Future<Summary> run(ServerConfig config, ServiceIdentity identity, long durationMs) {
     long started = System.nanoTime();
@@ -117,11 +118,11 @@ final class WarmUp {
         }
       }, "warmup-start").start();
     } catch (RuntimeException e) {
-      return Future.succeededFuture(notStarted(started, e));
+      return Future.succeededFuture(notStarted(started, e).logged());
     }
     return Future.fromCompletionStage(created).transform(vertx -> vertx.failed()
       ? Future.succeededFuture(notStarted(started, vertx.cause()))
-      : run(vertx.result(), loopback, identity, ports, durationMs, started));
+      : run(vertx.result(), loopback, identity, ports, durationMs, started)).map(Summary::logged);
   }
 
   private static Future<Summary> run(Vertx vertx, ServerConfig loopback, ServiceIdentity identity, int[] ports,
@@ -234,6 +235,11 @@ final class WarmUp {
     }
   }
 
+  /**
+   * Not {@code Future.timeout}: for a promise made outside a Vert.x context (as these are) its timer fires on
+   * Netty's global executor, and the failure would then run the warm-up's next steps off the event loop that owns
+   * its state.
+   */
   private <T> Future<T> withTimeout(Future<T> future, String what) {
     Promise<T> bounded = Promise.promise();
     long timer = vertx.setTimer(STEP_TIMEOUT_MS, t -> bounded.tryFail(what + " within " + STEP_TIMEOUT_MS + " ms"));
