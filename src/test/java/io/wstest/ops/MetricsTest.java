@@ -115,6 +115,48 @@ class MetricsTest {
       })));
   }
 
+  /**
+   * Clients on /ws only, none on the raw server (a common deployment): the unused server's empty share of each
+   * broadcast adds nothing to the ack or the counters.
+   */
+  @Test
+  void broadcastsWithOneServerUnusedCountOnlyTheRecipients(Vertx vertx, VertxTestContext ctx) {
+    http = vertx.createHttpClient();
+    InProcessService.start(Map.of())
+      .compose(s -> {
+        service = s;
+        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
+      })
+      .compose(socket -> {
+        a = socket;
+        return a.next("welcome");
+      })
+      .compose(w -> WsTestClient.connect(vertx, service.httpPort(), "/ws"))
+      .compose(socket -> {
+        b = socket;
+        return b.next("welcome");
+      })
+      .compose(w -> a.send(new JsonObject().put("type", "broadcast").put("message", "one")).next("broadcast_ack"))
+      .compose(ack -> {
+        ctx.verify(() -> assertEquals(2, ack.getInteger("recipients"), ack.encode()));
+        return b.next("broadcast");
+      })
+      .compose(m -> b.send(new JsonObject().put("type", "broadcast").put("message", "two")).next("broadcast_ack"))
+      .compose(ack -> {
+        ctx.verify(() -> assertEquals(2, ack.getInteger("recipients"), ack.encode()));
+        return a.next("broadcast").compose(m -> a.next("broadcast"));
+      })
+      .compose(m -> PrometheusText.scrape(http, service.httpPort()))
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        assertEquals(0.0, metrics.value("websocket_connections_active", "server", "raw"));
+        assertEquals(4.0, metrics.value("websocket_broadcast_recipients_total"));
+        // two welcomes, four broadcast copies, two acks
+        assertEquals(8.0, metrics.value("websocket_messages_sent_total"));
+        assertEquals(0.0, metrics.value("websocket_slow_consumer_drops_total"));
+        ctx.completeNow();
+      })));
+  }
+
   @Test
   void metricsDisabledMeansNoEndpoint(Vertx vertx, VertxTestContext ctx) {
     http = vertx.createHttpClient();
