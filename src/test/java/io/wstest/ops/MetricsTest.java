@@ -60,16 +60,7 @@ class MetricsTest {
           assertTrue(before.hasSeriesStartingWith("jvm_gc_collection_seconds_total"), "GC time");
           assertTrue(before.hasSeriesStartingWith("vertx_"), "Vert.x series");
         });
-        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
-      })
-      .compose(socket -> {
-        a = socket;
-        return a.next("welcome");
-      })
-      .compose(w -> WsTestClient.connect(vertx, service.wsPort(), "/"))
-      .compose(socket -> {
-        b = socket;
-        return b.next("welcome");
+        return openAAndB(vertx, service.wsPort(), "/");
       })
       .compose(w -> a.send(new JsonObject().put("type", "ping")).next("pong"))
       .compose(m -> a.send(new JsonObject().put("type", "info")).next("info"))
@@ -125,16 +116,7 @@ class MetricsTest {
     InProcessService.start(Map.of())
       .compose(s -> {
         service = s;
-        return WsTestClient.connect(vertx, service.httpPort(), "/ws");
-      })
-      .compose(socket -> {
-        a = socket;
-        return a.next("welcome");
-      })
-      .compose(w -> WsTestClient.connect(vertx, service.httpPort(), "/ws"))
-      .compose(socket -> {
-        b = socket;
-        return b.next("welcome");
+        return openAAndB(vertx, service.httpPort(), "/ws");
       })
       .compose(w -> a.send(new JsonObject().put("type", "broadcast").put("message", "one")).next("broadcast_ack"))
       .compose(ack -> {
@@ -155,6 +137,20 @@ class MetricsTest {
         assertEquals(0.0, metrics.value("websocket_slow_consumer_drops_total"));
         ctx.completeNow();
       })));
+  }
+
+  /** Socket {@code a} on /ws, then {@code b} on {@code bPort} and {@code bPath}, each past its welcome. */
+  private Future<JsonObject> openAAndB(Vertx vertx, int bPort, String bPath) {
+    return WsTestClient.connect(vertx, service.httpPort(), "/ws")
+      .compose(socket -> {
+        a = socket;
+        return a.next("welcome");
+      })
+      .compose(w -> WsTestClient.connect(vertx, bPort, bPath))
+      .compose(socket -> {
+        b = socket;
+        return b.next("welcome");
+      });
   }
 
   @Test
