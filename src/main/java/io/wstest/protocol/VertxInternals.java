@@ -1,14 +1,17 @@
 package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
@@ -31,14 +34,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The one door to Vert.x and Netty internals ({@code impl} and {@code internal} packages, reflection): checked
  * against Vert.x 5.1.6. Nothing else in the code base may use them (ArchitectureTest), so a Vert.x upgrade
- * needs a look at this file only; {@code SocketFootprintTest} is its canary.
+ * needs a look at this file only; {@code SocketFootprintTest} is its canary (and, for the listening channel,
+ * {@code PendingConnectionsTest}'s stalled TLS handshakes).
  *
  * <p>What it offers the protocol engine: the Netty channel under a server WebSocket (to write bytes and to put
  * {@link Rfc6455Guard} in front of Vert.x's handler) and under an HTTP connection (for {@link PendingConnections}),
  * the byte buffer inside a {@link Buffer} (so echo replies are spliced as bytes), finished frames written below
  * Vert.x's frame path ({@link #writeEncodedFrame}), text frames from bytes (Vert.x has no public factory
  * for them), and the per-socket footprint trimming below. For the server's watchdog: the Netty event loop groups
- * of a Vert.x instance (no public API tells when an event loop thread ends).
+ * of a Vert.x instance (no public API tells when an event loop thread ends). For {@link PendingConnections}: the
+ * listening channel of an HTTP server, to see connections as they are accepted, before any TLS handshake.
  *
  * <p>Drops what Vert.x 5.1.6 keeps for every upgraded server WebSocket although this service never uses it again:
  * about 8 of the 13 KB of heap an idle connection took (docs/performance.md, "RSS per idle connection"). Found
@@ -69,6 +74,7 @@ public final class VertxInternals {
   private static final Logger LOG = LoggerFactory.getLogger(VertxInternals.class);
   private static final MultiMap NO_HEADERS = HttpHeaders.headers().copy(false);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
+  private static final AtomicBoolean LISTENER_WARNED = new AtomicBoolean();
 
   private static final Field CONNECTION_FACTORY;
   private static final Field OUTBOUND_QUEUE;
@@ -109,6 +115,55 @@ public final class VertxInternals {
   public static List<EventLoopGroup> eventLoopGroups(Vertx vertx) {
     VertxInternal internal = (VertxInternal) vertx;
     return List.of(internal.nettyEventLoopGroup(), internal.acceptorEventLoopGroup());
+  }
+
+  /**
+   * The Netty channel an HTTP server listens on (one for every verticle instance listening on the port), or
+   * {@code null} with a warning, once, when Vert.x's internals are not as in 5.1.6. Call once the server listens.
+   * Vert.x keeps it four private fields deep: the server the verticle got wraps the TCP HTTP server
+   * ({@code server}), which owns a TCP server ({@code tcpServer}), which shares the first one bound to the port
+   * ({@code actualServer}), which holds the bind's result ({@code bindFuture}).
+   */
+  static Channel listeningChannel(HttpServer server) {
+    try {
+      Object http = fieldOrSelf(server, "server");
+      Object tcp = field(http, "tcpServer");
+      Object actual = fieldOrSelf(tcp, "actualServer");
+      if (field(actual, "bindFuture") instanceof Future<?> bound && bound.result() instanceof Channel channel) {
+        return channel;
+      }
+      throw new NoSuchFieldException("bindFuture of " + actual.getClass().getName() + " holds no channel");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      if (LISTENER_WARNED.compareAndSet(false, true)) {
+        LOG.warn("Connections are counted in MAX_PENDING_CONNECTIONS only once their TLS handshake is done: Vert.x "
+          + "internals changed ({})", e.toString());
+      }
+      return null;
+    }
+  }
+
+  /** The value of {@code target}'s field {@code name}, declared in its class or a superclass. */
+  private static Object field(Object target, String name) throws ReflectiveOperationException {
+    for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+      try {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(target);
+      } catch (NoSuchFieldException notHere) {
+        // look in the superclass
+      }
+    }
+    throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+  }
+
+  /** {@link #field}, or {@code target} itself when it has no such field or the field is null (not a wrapper). */
+  private static Object fieldOrSelf(Object target, String name) throws ReflectiveOperationException {
+    try {
+      Object value = field(target, name);
+      return value == null ? target : value;
+    } catch (NoSuchFieldException notAWrapper) {
+      return target;
+    }
   }
 
   /** Vert.x's handler in the pipeline of an HTTP server connection; {@code null} for other connections. */

@@ -61,7 +61,8 @@ public final class HttpVerticle extends VerticleBase {
         .exceptionHandler(PeerErrors::connectionError)
         .connectionHandler(pending::track)
         .requestHandler(requests)
-        .listen())
+        .listen()
+        .onSuccess(pending::guardAccepts))
       .compose(v -> ProxyListener.listen(vertx, config, config.proxyHttpPort(), ServerConfig.PROXY_HTTP_PORT,
         requests));
   }

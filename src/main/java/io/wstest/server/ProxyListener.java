@@ -36,6 +36,7 @@ final class ProxyListener {
       })
       .requestHandler(requests)
       .listen()
+      .onSuccess(pending::guardAccepts)
       .recover(failure -> Future.failedFuture(
         ServiceLauncher.describeListenFailure(failure, config.bindHost(), port, setting)));
   }

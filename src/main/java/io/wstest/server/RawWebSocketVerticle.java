@@ -8,6 +8,7 @@ import io.wstest.identity.ServiceIdentity;
 import io.wstest.ops.PeerErrors;
 import io.wstest.protocol.ConnectionHandler;
 import io.wstest.protocol.Endpoint;
+import io.wstest.protocol.PendingConnections;
 import io.wstest.runtime.ServiceLifecycle;
 
 /**
@@ -31,13 +32,15 @@ public final class RawWebSocketVerticle extends VerticleBase {
     WebSocketUpgrade upgrade = new WebSocketUpgrade(config.allowedOrigins(), ServiceLifecycle.of(vertx),
       config.showCredentials());
     Handler<HttpServerRequest> requests = request -> upgrade.accept(request, connections, Endpoint.PROTOCOL);
+    PendingConnections pending = WebSocketServerOptions.pendingConnections(vertx, config);
     return connections.start()
       .compose(v -> vertx.createHttpServer(WebSocketServerOptions.create(config, config.wsPort()))
         // errors of connections no request or socket handler has taken yet: counted, not a line each
         .exceptionHandler(PeerErrors::connectionError)
-        .connectionHandler(WebSocketServerOptions.pendingConnections(vertx, config)::track)
+        .connectionHandler(pending::track)
         .requestHandler(requests)
-        .listen())
+        .listen()
+        .onSuccess(pending::guardAccepts))
       .compose(v -> ProxyListener.listen(vertx, config, config.proxyWsPort(), ServerConfig.PROXY_WS_PORT, requests));
   }
 

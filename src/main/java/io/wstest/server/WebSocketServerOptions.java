@@ -21,8 +21,6 @@ final class WebSocketServerOptions {
   static HttpServerOptions create(ServerConfig config, int port) {
     HttpServerOptions options = plain(config, port);
     if (config.tls()) {
-      // the JDK engine, as by default, telling the request deadline when each TLS connection was accepted
-      options.setSslEngineOptions(PendingConnections.tlsEngineOptions());
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(config.tlsCert())
         .setKeyPath(config.tlsKey()));

@@ -1,5 +1,6 @@
 package io.wstest.protocol;
 
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.wstest.runtime.Metrics;
 import io.wstest.testsupport.InProcessService;
 import io.wstest.testsupport.PrometheusText;
 import io.wstest.testsupport.SelfSignedCert;
@@ -319,6 +321,74 @@ class PendingConnectionsTest {
         assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"));
         ctx.completeNow();
       })));
+  }
+
+  /**
+   * Stalled TLS handshakes (connections that never send a ClientHello) take places like any pending connection,
+   * from the accept: with all places taken by them the next connection is closed at once, while they are only
+   * closed by the TLS handshake timeout; afterwards every place is free again.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void stalledTlsHandshakesCountFromTheAcceptAndTheNextConnectionIsRefused(Vertx vertx, VertxTestContext ctx,
+                                                                         @TempDir Path dir) throws Exception {
+    int max = 20;
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    net = vertx.createNetClient();
+    // no keep-alive: the warm-up request's connection must not keep a place
+    http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+      .setKeepAlive(false));
+    List<Future<Watched>> stalled = new ArrayList<>();
+    InProcessService.start(Map.of("TLS_CERT", cert.certPem().toString(), "TLS_KEY", cert.keyPem().toString(),
+        "MAX_PENDING_CONNECTIONS", Integer.toString(max), "HANDSHAKE_TIMEOUT", "5s"))
+      .compose(s -> {
+        service = s;
+        return health(s.httpPort()); // the JVM's first TLS handshake is slow: not under test here
+      })
+      .compose(status -> awaitPending(vertx, 0))
+      .compose(none -> {
+        for (int i = 0; i < max; i++) {
+          stalled.add(open(i % 2 == 0 ? service.httpPort() : service.wsPort(), ""));
+        }
+        return Future.all(stalled);
+      })
+      .compose(all -> awaitPending(vertx, max)) // counted as accepted, before any TLS
+      .compose(full -> open(service.wsPort(), "").compose(extra -> extra.closedByServer.future().map(extra)))
+      .compose(extra -> {
+        long stillOpen = stalled.stream().filter(f -> !f.result().closedByServer.future().isComplete()).count();
+        ctx.verify(() -> assertEquals(max, stillOpen, "the extra connection was refused while every place was "
+          + "held by a stalled TLS handshake"));
+        List<Future<Void>> timedOut = new ArrayList<>();
+        stalled.forEach(f -> timedOut.add(f.result().closedByServer.future()));
+        return Future.all(timedOut);
+      })
+      .compose(all -> awaitPending(vertx, 0))
+      .compose(free -> health(service.httpPort()))
+      .compose(status -> {
+        ctx.verify(() -> assertEquals(200, status, "https served once the stalled handshakes are gone"));
+        return PrometheusText.scrape(http, service.httpPort());
+      })
+      .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+        assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "pending_limit"));
+        ctx.completeNow();
+      })));
+  }
+
+  /** Completes once the service's pending-connection gauge reads {@code expected}; fails after 15 s. */
+  private Future<Void> awaitPending(Vertx vertx, int expected) {
+    Gauge gauge = Metrics.of(service.vertx()).registry().get("websocket.pending.connections").gauge();
+    Promise<Void> reached = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    vertx.setPeriodic(0, 20, id -> {
+      if ((int) gauge.value() == expected) {
+        vertx.cancelTimer(id);
+        reached.tryComplete();
+      } else if (System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        reached.tryFail("websocket_pending_connections stayed at " + gauge.value() + ", not " + expected);
+      }
+    });
+    return reached.future();
   }
 
   private static Watched watch(NetSocket socket, Buffer first) {
