@@ -265,11 +265,7 @@ class PendingConnectionsTest {
         held.forEach(f -> freed.add(f.result().closedByServer.future()));
         return Future.all(freed);
       })
-      .compose(freed -> health(service.httpPort()))
-      .compose(status -> {
-        ctx.verify(() -> assertEquals(200, status));
-        return PrometheusText.scrape(http, service.httpPort());
-      })
+      .compose(freed -> servedThenScraped(ctx, "/health served once the places are free"))
       .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
         assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "pending_limit"));
         assertEquals(max, (int) metrics.value("websocket_pending_closes_total", "reason", "http_idle_timeout"),
@@ -311,11 +307,7 @@ class PendingConnectionsTest {
         }
         return Future.all(closes);
       })
-      .compose(closed -> health(service.httpPort()))
-      .compose(status -> {
-        ctx.verify(() -> assertEquals(200, status, "https still served after the attack"));
-        return PrometheusText.scrape(http, service.httpPort());
-      })
+      .compose(closed -> servedThenScraped(ctx, "https still served after the attack"))
       .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
         // the two that never finished TLS are closed by the TLS handshake deadline, before the HTTP server sees them
         assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "handshake_timeout"));
@@ -363,11 +355,7 @@ class PendingConnectionsTest {
         return Future.all(timedOut);
       })
       .compose(all -> awaitPending(vertx, 0))
-      .compose(free -> health(service.httpPort()))
-      .compose(status -> {
-        ctx.verify(() -> assertEquals(200, status, "https served once the stalled handshakes are gone"));
-        return PrometheusText.scrape(http, service.httpPort());
-      })
+      .compose(free -> servedThenScraped(ctx, "https served once the stalled handshakes are gone"))
       .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
         assertEquals(1.0, metrics.value("websocket_pending_closes_total", "reason", "pending_limit"));
         ctx.completeNow();
@@ -397,6 +385,14 @@ class PendingConnectionsTest {
     socket.closeHandler(v -> watched.closedByServer.tryComplete());
     socket.write(first);
     return watched;
+  }
+
+  /** GET /health on the HTTP port must answer 200 ({@code why} otherwise); then the metrics, scraped. */
+  private Future<PrometheusText> servedThenScraped(VertxTestContext ctx, String why) {
+    return health(service.httpPort()).compose(status -> {
+      ctx.verify(() -> assertEquals(200, status, why));
+      return PrometheusText.scrape(http, service.httpPort());
+    });
   }
 
   private Future<Integer> health(int port) {
