@@ -137,8 +137,8 @@ public final class ServerConfig {
   public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
     "--max-pending-connections", null, 1, Integer.MAX_VALUE,
     "connections on both ports that are not WebSockets (in their TLS handshake, waiting for or inside an HTTP "
-      + "request, or idle between requests); more are closed at once (default: a quarter of the open-file limit, at least "
-      + MIN_DEFAULT_PENDING + "; " + defaultMaxPending() + " here)");
+      + "request, or idle between requests); more are closed at once (default: a quarter of the open-file "
+      + "limit, at least " + MIN_DEFAULT_PENDING + "; " + defaultMaxPending() + " here)");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
   public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
