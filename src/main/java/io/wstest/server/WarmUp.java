@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * real servers' code without a warm-up socket ever showing in their counters, broadcasts or {@code /metrics}. With
  * TLS on, the copy serves wss with the same certificate, so the TLS handshake is warmed too.
  *
- * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server.
- * Round N: min(N, {@value #SENDERS}) of them broadcast and every socket receives every broadcast; every
+ * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server;
+ * with WS_COMPRESSION on, half of each offer permessage-deflate, as browsers always do, so the compressing
+ * encoder and decoder are warmed too. Round N: min(N, {@value #SENDERS}) of them broadcast and every socket receives every broadcast; every
  * {@value #ECHO_EVERY}nd round each socket also sends {@value #ECHOES} echoes; every {@value #CHURN_EVERY}th round
  * {@value #CHURN} sockets are closed and opened again. Rounds run until the duration is up (the round under way
  * finishes) or {@value #MAX_ROUNDS} have run; a step that fails or takes more than {@value #STEP_TIMEOUT_MS} ms
@@ -54,12 +55,12 @@ final class WarmUp {
   static final long STEP_TIMEOUT_MS = 10_000;
 
   /** What the warm-up did; {@code problem} is null when it ran its time (or {@value #MAX_ROUNDS} rounds). */
-  record Summary(long elapsedMs, int rounds, int connects, long messages, String problem) {
+  record Summary(long elapsedMs, int rounds, int connects, int deflateConnects, long messages, String problem) {
 
     Summary logged() {
       if (problem == null) {
-        LOG.info("Warm-up done in {} ms: {} rounds, {} connects, {} messages received", elapsedMs, rounds,
-          connects, messages);
+        LOG.info("Warm-up done in {} ms: {} rounds, {} connects{}, {} messages received", elapsedMs, rounds,
+          connects, deflateConnects == 0 ? "" : " (" + deflateConnects + " with permessage-deflate)", messages);
       } else {
         LOG.warn("Warm-up ended early after {} ms ({} rounds, {} connects): {}; starting anyway", elapsedMs,
           rounds, connects, problem);
@@ -70,19 +71,22 @@ final class WarmUp {
 
   private final Vertx vertx;
   private final WebSocketClient client;
+  /** With WS_COMPRESSION on, a client offering permessage-deflate (as browsers do) for half the sockets. */
+  private final WebSocketClient deflateClient;
   private final int httpPort;
   private final int wsPort;
   private final long deadline;
   private final List<WarmSocket> sockets = new ArrayList<>();
   private int round;
   private int connects;
+  private int deflateConnects;
   private long messages;
   private int steps;
   private String marker = "";
   private Promise<Void> step;
   private int awaited;
 
-  private WarmUp(Vertx vertx, int httpPort, int wsPort, boolean tls, long durationMs) {
+  private WarmUp(Vertx vertx, int httpPort, int wsPort, boolean tls, boolean compression, long durationMs) {
     this.vertx = vertx;
     this.httpPort = httpPort;
     this.wsPort = wsPort;
@@ -95,6 +99,9 @@ final class WarmUp {
       options.setSsl(true).setTrustAll(true).setVerifyHost(false);
     }
     this.client = vertx.createWebSocketClient(options);
+    this.deflateClient = compression
+      ? vertx.createWebSocketClient(new WebSocketClientOptions(options).setTryUsePerMessageCompression(true))
+      : null;
   }
 
   /**
@@ -132,9 +139,10 @@ final class WarmUp {
     vertx.deployVerticle(() -> new HttpVerticle(loopback, identity), instances)
       .compose(d -> vertx.deployVerticle(() -> new RawWebSocketVerticle(loopback, identity), instances))
       .compose(d -> {
-        WarmUp warmUp = new WarmUp(vertx, ports[0], ports[1], loopback.tls(), durationMs);
+        WarmUp warmUp = new WarmUp(vertx, ports[0], ports[1], loopback.tls(), loopback.compression(), durationMs);
         return warmUp.traffic().transform(ended -> Future.succeededFuture(new Summary(elapsedMs(started),
-          warmUp.round, warmUp.connects, warmUp.messages, ended.succeeded() ? null : ended.cause().getMessage())));
+          warmUp.round, warmUp.connects, warmUp.deflateConnects, warmUp.messages,
+          ended.succeeded() ? null : ended.cause().getMessage())));
       })
       .recover(failed -> Future.succeededFuture(notStarted(started, failed)))
       .onComplete(summary -> vertx.close().onComplete(closed -> done.complete(summary.result())));
@@ -142,7 +150,7 @@ final class WarmUp {
   }
 
   private static Summary notStarted(long started, Throwable failure) {
-    return new Summary(elapsedMs(started), 0, 0, 0, "could not start: " + failure.getMessage());
+    return new Summary(elapsedMs(started), 0, 0, 0, 0, "could not start: " + failure.getMessage());
   }
 
   private static long elapsedMs(long started) {
@@ -259,7 +267,8 @@ final class WarmUp {
     for (WarmSocket socket : sockets) {
       closed.add(socket.socket.close().recover(f -> Future.succeededFuture()));
     }
-    return Future.join(closed).transform(v -> client.close());
+    return Future.join(closed).transform(v -> deflateClient == null ? client.close()
+      : Future.join(client.close(), deflateClient.close()).mapEmpty());
   }
 
   /** Free TCP ports on 127.0.0.1; the warm-up's servers listen there only while it runs. */
@@ -290,10 +299,13 @@ final class WarmUp {
   private final class WarmSocket {
     final int index;
     final ClientWebSocket socket;
+    /** Every other pair of sockets: half of those on /ws and half of those on the raw server. */
+    final boolean offersDeflate;
 
     WarmSocket(int index) {
       this.index = index;
-      this.socket = client.webSocket();
+      this.offersDeflate = deflateClient != null && (index / 2) % 2 == 1;
+      this.socket = (offersDeflate ? deflateClient : client).webSocket();
     }
 
     Future<Void> open() {
@@ -309,6 +321,12 @@ final class WarmUp {
       connects++;
       socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(raw ? wsPort : httpPort)
           .setURI(raw ? "/" : "/ws"))
+        .onSuccess(connected -> {
+          String extensions = offersDeflate ? socket.headers().get("Sec-WebSocket-Extensions") : null;
+          if (extensions != null && extensions.contains("permessage-deflate")) {
+            deflateConnects++;
+          }
+        })
         .onFailure(welcomed::tryFail);
       return withTimeout(welcomed.future(), "no welcome on a warm-up socket");
     }

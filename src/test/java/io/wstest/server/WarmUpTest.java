@@ -33,6 +33,22 @@ class WarmUpTest {
         summary.toString());
       assertTrue(summary.messages() >= (long) summary.rounds() * WarmUp.SOCKETS, summary.toString());
       assertTrue(summary.elapsedMs() >= 1_500, summary.toString());
+      assertEquals(0, summary.deflateConnects(), "WS_COMPRESSION is off: " + summary);
+      test.completeNow();
+    })));
+  }
+
+  /** With WS_COMPRESSION on, half the sockets negotiate permessage-deflate, and their rounds complete too. */
+  @Test
+  void withCompressionHalfTheSocketsNegotiatePermessageDeflate(VertxTestContext test) {
+    ServerConfig config = ServerConfig.fromEnv(Map.of("WS_COMPRESSION", "true"));
+    WarmUp.run(config, InProcessService.IDENTITY, 1_500).onComplete(test.succeeding(summary -> test.verify(() -> {
+      assertNull(summary.problem(), summary.toString());
+      assertTrue(summary.rounds() >= WarmUp.ECHO_EVERY, summary.toString());
+      // the first 200 connects: indexes 2, 3, 6, 7, ... offer it; reconnected sockets keep their index's choice
+      assertTrue(summary.deflateConnects() >= WarmUp.SOCKETS / 2, summary.toString());
+      assertTrue(summary.deflateConnects() < summary.connects(), summary.toString());
+      assertTrue(summary.messages() >= (long) summary.rounds() * WarmUp.SOCKETS, summary.toString());
       test.completeNow();
     })));
   }
