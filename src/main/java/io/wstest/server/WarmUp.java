@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * (docs/performance.md, "Warm-up before ready"): the first broadcast of a fresh replica took 106 ms, 3.0 times the
  * warm median; with {@code WARMUP=5s} 52.6 ms, 2.0 times (10 s bought nothing more), and over the first 5 s of a
  * reconnect storm it completed 913 instead of 444 handshakes per second. Compiled code belongs to the JVM, not to
- * a Vert.x instance, so a private instance (its own event loops, metrics registry, connection registry and loopback ports) warms the
- * real servers' code without a warm-up socket ever showing in their counters, broadcasts or {@code /metrics}. With
- * TLS on, the copy serves wss with the same certificate, so the TLS handshake is warmed too.
+ * a Vert.x instance, so a private instance (its own event loops, metrics registry, connection registry and
+ * loopback ports) warms the real servers' code without a warm-up socket ever showing in their counters,
+ * broadcasts or {@code /metrics}. With TLS on, the copy serves wss with the same certificate, so the TLS handshake
+ * is warmed too.
  *
  * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server;
  * with WS_COMPRESSION on, half of each offer permessage-deflate, as browsers always do, so the compressing
