@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -32,8 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -365,18 +368,59 @@ class PendingConnectionsTest {
   /** Completes once the service's pending-connection gauge reads {@code expected}; fails after 15 s. */
   private Future<Void> awaitPending(Vertx vertx, int expected) {
     Gauge gauge = Metrics.of(service.vertx()).registry().get("websocket.pending.connections").gauge();
+    return awaitCount(vertx, () -> (int) gauge.value(), expected);
+  }
+
+  /** Completes once {@code count} reads {@code expected}; fails after 15 s. */
+  private static Future<Void> awaitCount(Vertx vertx, IntSupplier count, int expected) {
     Promise<Void> reached = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     vertx.setPeriodic(0, 20, id -> {
-      if ((int) gauge.value() == expected) {
+      if (count.getAsInt() == expected) {
         vertx.cancelTimer(id);
         reached.tryComplete();
       } else if (System.nanoTime() > deadline) {
         vertx.cancelTimer(id);
-        reached.tryFail("websocket_pending_connections stayed at " + gauge.value() + ", not " + expected);
+        reached.tryFail("websocket_pending_connections stayed at " + count.getAsInt() + ", not " + expected);
       }
     });
     return reached.future();
+  }
+
+  /**
+   * Where a server's listening channel is out of reach (no {@code guardAccepts}, as when Vert.x's internals
+   * change), connections are still counted and refused, from their first HTTP moment.
+   */
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void withoutTheAcceptGateConnectionsAreCountedAndRefusedFromTheirHttpConnection(Vertx vertx,
+                                                                                 VertxTestContext ctx) {
+    PendingConnections pending = PendingConnections.of(vertx, 20_000, 20_000, 1);
+    net = vertx.createNetClient();
+    int[] port = new int[1];
+    List<Watched> opened = new ArrayList<>();
+    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        .setHttp2ClearTextEnabled(false)) // as both servers: h2c would hold silent connections before HTTP
+      .connectionHandler(pending::track)
+      .requestHandler(request -> request.response().end())
+      .listen()
+      .compose(server -> {
+        port[0] = server.actualPort();
+        return open(port[0], "");
+      })
+      .compose(first -> {
+        opened.add(first);
+        return awaitCount(vertx, pending::pending, 1);
+      })
+      .compose(one -> open(port[0], "").compose(extra -> extra.closedByServer.future()))
+      .compose(refused -> {
+        ctx.verify(() -> {
+          assertFalse(opened.get(0).closedByServer.future().isComplete(), "the counted connection stays open");
+          assertEquals(1, pending.pending());
+        });
+        return Future.succeededFuture();
+      })
+      .onComplete(ctx.succeedingThenComplete());
   }
 
   private static Watched watch(NetSocket socket, Buffer first) {
