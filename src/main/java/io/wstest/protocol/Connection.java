@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.wstest.runtime.FatalErrors;
 import io.wstest.wire.Fields;
 import io.wstest.wire.MessageTypes;
@@ -16,6 +17,7 @@ import io.wstest.wire.Scopes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -48,7 +50,8 @@ final class Connection {
   private boolean encodedFrames;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
   private Rfc6455Guard guard;
-  private final String id;
+  /** This socket's number in the process; its id ({@link #id()}) is made from it when asked, not kept. */
+  private final long number;
   private final Endpoint endpoint;
   /** The upgrade request as received, for the welcome and info; null when the caller did not record it. */
   private final Handshake handshake;
@@ -87,14 +90,19 @@ final class Connection {
   private Buffer fragments;
   private boolean fragmentedText;
 
-  Connection(ConnectionHandler handler, ServerWebSocket ws, String id, Endpoint endpoint, Handshake handshake) {
+  Connection(ConnectionHandler handler, ServerWebSocket ws, long number, Endpoint endpoint, Handshake handshake) {
     this.handler = handler;
     this.handshake = handshake;
     this.ws = ws;
     this.channel = VertxInternals.handlerContext(ws).channel();
-    this.id = id;
+    this.number = number;
     this.endpoint = endpoint;
     this.metrics = handler.metrics();
+  }
+
+  /** The connection id the welcome and {@code info} report: the instance id, a dash and this socket's number. */
+  String id() {
+    return handler.identity().instanceId() + "-" + number;
   }
 
   /** What became of one broadcast for this socket. */
@@ -115,7 +123,7 @@ final class Connection {
     ws.exceptionHandler(e -> {
       // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
       FatalErrors.haltIfFatal(e);
-      LOG.debug("WebSocket {} error: {}", id, e.toString());
+      LOG.debug("WebSocket {} error: {}", id(), e.toString());
     });
     ws.closeHandler(v -> {
       closing = true;
@@ -139,8 +147,8 @@ final class Connection {
         sendInvalidOption(requested);
       }
     }
-    // the welcome was the last reader of the upgrade request's headers
-    VertxInternals.releaseHeaders(ws);
+    // the welcome was the last reader of the upgrade request's headers and Host
+    VertxInternals.releaseUpgradeRequest(ws);
   }
 
   /** The welcome, written as bytes: the handler's {@link WelcomeMessage} and this socket's own fields. */
@@ -149,12 +157,11 @@ final class Connection {
       return;
     }
     ProxyProtocol.Header proxy = ProxyProtocol.header(channel);
-    ClientAddress address = ClientAddress.of(ws.headers(), ws.remoteAddress(),
-      proxy == null ? null : proxy.sourceIp());
+    ClientAddress address = ClientAddress.of(ws.headers(), peer(), proxy == null ? null : proxy.sourceIp());
     String accepted = PendingConnections.acceptedExtensions(channel);
     WelcomeMessage welcome = handler.welcome();
-    ByteBuf out = messageBuffer(welcome.constantBytes() + (handshake == null ? 0 : handshake.requestJson().length()));
-    welcome.write(out, address.clientIp(), address.remoteAddress(), address.forwardedFor(), id, handler.draining(),
+    ByteBuf out = messageBuffer(welcome.constantBytes() + (handshake == null ? 0 : handshake.requestBytes()));
+    welcome.write(out, address.clientIp(), address.remoteAddress(), address.forwardedFor(), number, handler.draining(),
       keepalive, handshake, ws.subProtocol(), accepted == null ? List.of() : List.of(accepted.split("\\s*,\\s*")),
       proxy == null ? null : proxy.toJson());
     out.writeBytes(SEQ_KEY);
@@ -163,6 +170,15 @@ final class Connection {
     metrics.sent.increment();
     writeJson(out);
     pauseWhileBacklogged();
+  }
+
+  /**
+   * The socket's peer, from Netty's channel: {@code ws.remoteAddress()} would say the same but keep its answer
+   * (about 90 bytes) for the socket's life, and the welcome is its only reader.
+   */
+  private SocketAddress peer() {
+    return channel.remoteAddress() instanceof InetSocketAddress inet ? SocketAddress.inetSocketAddress(inet)
+      : ws.remoteAddress();
   }
 
   /** What keepalive applies to this socket now: the server's settings, or zeros once the client turned it off. */
@@ -290,7 +306,7 @@ final class Connection {
       handler.publish(this, new JsonObject()
         .put(Fields.TYPE, MessageTypes.BROADCAST)
         .put(Fields.MESSAGE, message.getValue(Fields.MESSAGE))
-        .put(Fields.FROM, id)
+        .put(Fields.FROM, id())
         .put(Fields.TIMESTAMP, Timestamps.now())
         .put(Fields.INSTANCE_ID, handler.identity().instanceId())
         .put(Fields.DISPLAY_NAME, handler.identity().displayName())
@@ -414,7 +430,7 @@ final class Connection {
     return new JsonObject()
       .put(Fields.TYPE, MessageTypes.INFO)
       .put(Fields.TIMESTAMP, Timestamps.now())
-      .put(Fields.CONNECTION_ID, id)
+      .put(Fields.CONNECTION_ID, id())
       .put(Fields.SERVER, handler.server())
       .put(Fields.SERVICE_IDENTITY, handler.identityJson())
       .put(Fields.CONNECTIONS, handler.registry().countsJson()
@@ -589,7 +605,7 @@ final class Connection {
   private void armCloseDeadline() {
     if (closeDeadlineTimer < 0) {
       closeDeadlineTimer = handler.vertx().setTimer(handler.options().closeTimeoutMillis(), t -> {
-        LOG.debug("WebSocket {} did not finish its closing handshake in time: dropping the connection", id);
+        LOG.debug("WebSocket {} did not finish its closing handshake in time: dropping the connection", id());
         guard.dropConnection();
       });
     }
@@ -638,7 +654,7 @@ final class Connection {
     closeCode = code;
     fragments = null;
     armCloseDeadline();
-    LOG.debug("Closing WebSocket {} with {}: {}", id, code, reason);
+    LOG.debug("Closing WebSocket {} with {}: {}", id(), code, reason);
     ws.close(code, reason);
   }
 }

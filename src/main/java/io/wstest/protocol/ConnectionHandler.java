@@ -142,7 +142,7 @@ public final class ConnectionHandler {
   public void handle(ServerWebSocket ws, Endpoint endpoint, Handshake handshake) {
     long number = registry.opened(server);
     metrics.opened.increment();
-    Connection connection = new Connection(this, ws, identity.instanceId() + "-" + number, endpoint, handshake);
+    Connection connection = new Connection(this, ws, number, endpoint, handshake);
     connections.add(connection);
     connection.open();
     if (stopping != null) {

@@ -1,33 +1,69 @@
 package io.wstest.protocol;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a WebSocket's upgrade request carried, kept past the upgrade for the welcome and {@code info}: the request
- * as received ({@link ReceivedRequest}, kept encoded: a compact string instead of a tree of maps for every socket)
- * and the subprotocols and extensions the client offered.
+ * as received ({@link ReceivedRequest}) and the subprotocols and extensions the client offered. Every held socket
+ * keeps one, so it is kept small: the request as its encoded UTF-8 bytes (no tree of maps, no String around them;
+ * the welcome copies them as they are) and the offers as immutable lists (none at all for a header not sent).
  */
-public record Handshake(String requestJson, List<String> subprotocolsOffered, List<String> extensionsOffered) {
+public final class Handshake {
+
+  private final byte[] requestJson;
+  private final List<String> subprotocolsOffered;
+  private final List<String> extensionsOffered;
+
+  /** @param requestJson the request as strict JSON ({@link ReceivedRequest#toJson}, encoded) */
+  public Handshake(String requestJson, List<String> subprotocolsOffered, List<String> extensionsOffered) {
+    this.requestJson = requestJson.getBytes(StandardCharsets.UTF_8);
+    this.subprotocolsOffered = List.copyOf(subprotocolsOffered);
+    this.extensionsOffered = List.copyOf(extensionsOffered);
+  }
 
   public static Handshake of(HttpServerRequest request, boolean showCredentials) {
     return new Handshake(ReceivedRequest.toJson(request, true, showCredentials).encode(),
       offered(request.headers(), "Sec-WebSocket-Protocol"), offered(request.headers(), "Sec-WebSocket-Extensions"));
   }
 
+  public List<String> subprotocolsOffered() {
+    return subprotocolsOffered;
+  }
+
+  public List<String> extensionsOffered() {
+    return extensionsOffered;
+  }
+
+  /** The request as a new JSON tree. */
   JsonObject request() {
-    return new JsonObject(requestJson);
+    return new JsonObject(Buffer.buffer(requestJson));
+  }
+
+  int requestBytes() {
+    return requestJson.length;
+  }
+
+  /** Appends the request's JSON, strict already as {@link ReceivedRequest} encoded it. */
+  void writeRequest(ByteBuf out) {
+    out.writeBytes(requestJson);
   }
 
   /** The comma-separated items of every copy of a header, trimmed, in order. */
   static List<String> offered(MultiMap headers, String name) {
+    List<String> values = headers.getAll(name);
+    if (values.isEmpty()) {
+      return List.of();
+    }
     List<String> items = new ArrayList<>();
-    for (String value : headers.getAll(name)) {
+    for (String value : values) {
       for (String item : value.split(",")) {
         if (!item.isBlank()) {
           items.add(item.trim());
@@ -35,9 +71,5 @@ public record Handshake(String requestJson, List<String> subprotocolsOffered, Li
       }
     }
     return items;
-  }
-
-  static JsonArray array(List<String> items) {
-    return new JsonArray(new ArrayList<>(items));
   }
 }

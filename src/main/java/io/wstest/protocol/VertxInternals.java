@@ -16,6 +16,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.http.impl.websocket.ServerWebSocketImpl;
 import io.vertx.core.http.impl.websocket.WebSocketFrameImpl;
 import io.vertx.core.http.impl.websocket.WebSocketImplBase;
 import io.vertx.core.internal.VertxInternal;
@@ -64,8 +65,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   {@link ConnectionHandler}); the swap happens before anything is written.</li>
  *   <li>The request headers the socket keeps for {@code headers()}: read once for the welcome message and then
  *   replaced by an empty read-only map, through the public setter of Vert.x's socket class.</li>
+ *   <li>The parsed Host header {@code ServerWebSocketImpl} keeps for {@code authority()} (about 80 bytes): the
+ *   welcome and {@code info} report the request from {@link Handshake}'s copy.</li>
  * </ul>
- * The first two are private fields of Vert.x, set by reflection because no option reaches them. When a Vert.x
+ * All but the headers are private fields of Vert.x, set by reflection because no option reaches them. When a Vert.x
  * upgrade renames them, the lookup fails once, a warning says so, and sockets keep Vert.x's defaults (correct,
  * only bigger); {@code SocketFootprintTest} fails on such an upgrade so it does not go unnoticed.
  */
@@ -79,11 +82,13 @@ public final class VertxInternals {
   private static final Field CONNECTION_FACTORY;
   private static final Field OUTBOUND_QUEUE;
   private static final Constructor<?> DIRECT_QUEUE;
+  private static final Field AUTHORITY;
 
   static {
     Field factory = null;
     Field queue = null;
     Constructor<?> direct = null;
+    Field authority = null;
     try {
       factory = VertxHandler.class.getDeclaredField("connectionFactory");
       factory.setAccessible(true);
@@ -92,15 +97,20 @@ public final class VertxInternals {
       direct = Class.forName(VertxConnection.class.getName() + "$DirectOutboundMessageQueue")
         .getDeclaredConstructor(VertxConnection.class);
       direct.setAccessible(true);
+      // a final field, but of an ordinary class: settable through reflection, not trusted as a constant by the JIT
+      authority = ServerWebSocketImpl.class.getDeclaredField("authority");
+      authority.setAccessible(true);
     } catch (ReflectiveOperationException | RuntimeException e) {
       warnOnce("Vert.x internals changed (" + e + ")");
       factory = null;
       queue = null;
       direct = null;
+      authority = null;
     }
     CONNECTION_FACTORY = factory;
     OUTBOUND_QUEUE = queue;
     DIRECT_QUEUE = direct;
+    AUTHORITY = authority;
   }
 
   private VertxInternals() {
@@ -227,10 +237,22 @@ public final class VertxInternals {
     }
   }
 
-  /** Forgets the upgrade request's headers; call once nothing reads {@code ws.headers()} any more. */
-  static void releaseHeaders(ServerWebSocket ws) {
+  /**
+   * Forgets what the socket keeps of its upgrade request: the headers ({@code headers()} is empty afterwards) and
+   * the parsed Host ({@code authority()} is null afterwards, as for a request without one). Call once nothing
+   * reads them any more: the welcome was the last reader.
+   */
+  static void releaseUpgradeRequest(ServerWebSocket ws) {
     if (ws instanceof WebSocketImplBase<?> socket) {
       socket.headers(NO_HEADERS);
+    }
+    if (AUTHORITY == null || !(ws instanceof ServerWebSocketImpl)) {
+      return;
+    }
+    try {
+      AUTHORITY.set(ws, null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      warnOnce("could not release a socket's Host (" + e + ")");
     }
   }
 

@@ -33,10 +33,13 @@ final class WelcomeMessage {
   private final byte[] keepaliveOff;
   private final byte[] limits;
   private final byte[] instanceId;
+  /** A connection id's opening quote and its constant part, the instance id and a dash: a socket adds its number. */
+  private final byte[] connectionIdPrefix;
 
   /**
-   * @param keepaliveOn  the {@code keepalive} object of a socket the server pings; {@code keepaliveOff} of one
-   *                     that turned it off
+   * @param keepaliveOn    the {@code keepalive} object of a socket the server pings; {@code keepaliveOff} of one
+   *                       that turned it off
+   * @param instanceIdJson the instance id as a JSON string, quotes included
    */
   WelcomeMessage(String displayName, String server, JsonObject identityJson, JsonObject keepaliveOn,
                  JsonObject keepaliveOff, int maxMessageBytes, byte[] instanceIdJson) {
@@ -49,10 +52,18 @@ final class WelcomeMessage {
     limits = utf8(",\"" + Fields.LIMITS + "\":"
       + new JsonObject().put(Fields.MAX_MESSAGE_BYTES, maxMessageBytes).encode());
     instanceId = instanceIdJson;
+    connectionIdPrefix = new byte[instanceIdJson.length];
+    System.arraycopy(instanceIdJson, 0, connectionIdPrefix, 0, instanceIdJson.length - 1);
+    connectionIdPrefix[instanceIdJson.length - 1] = '-';
   }
 
-  /** One socket's welcome, without its closing {@code ,"seq":N}}: the caller numbers it. */
-  void write(ByteBuf out, String clientIp, String remoteAddress, List<String> forwardedFor, String connectionId,
+  /**
+   * One socket's welcome, without its closing {@code ,"seq":N}}: the caller numbers it.
+   *
+   * @param connectionNumber the socket's number in this process: its connection id is the instance id, a dash and
+   *                         this number ({@link Connection#id()})
+   */
+  void write(ByteBuf out, String clientIp, String remoteAddress, List<String> forwardedFor, long connectionNumber,
              boolean draining, boolean keepalive, Handshake handshake, String subprotocol, List<String> extensions,
              JsonObject proxyProtocol) {
     out.writeBytes(head).writeBytes(Timestamps.nowAscii()).writeByte('"');
@@ -63,7 +74,9 @@ final class WelcomeMessage {
     key(out, Fields.FORWARDED_FOR);
     strings(out, forwardedFor);
     key(out, Fields.CONNECTION_ID);
-    string(out, connectionId);
+    out.writeBytes(connectionIdPrefix);
+    Connection.writeDecimal(out, connectionNumber);
+    out.writeByte('"');
     out.writeBytes(serverAndDraining).writeBytes(draining ? TRUE : FALSE);
     out.writeBytes(identity).writeBytes(keepalive ? keepaliveOn : keepaliveOff).writeBytes(limits);
     key(out, Fields.SUBPROTOCOLS_OFFERED);
@@ -84,8 +97,7 @@ final class WelcomeMessage {
     if (handshake == null) {
       out.writeBytes(NULL);
     } else {
-      // strict JSON already, as ReceivedRequest encoded it
-      out.writeCharSequence(handshake.requestJson(), StandardCharsets.UTF_8);
+      handshake.writeRequest(out);
     }
     key(out, Fields.INSTANCE_ID);
     out.writeBytes(instanceId);

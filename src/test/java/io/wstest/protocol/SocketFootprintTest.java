@@ -18,13 +18,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The per-socket trimming of {@link VertxInternals} on a real upgraded socket: it applies to this Vert.x version
- * (fails when an upgrade renames the internals it reaches), and a trimmed socket still echoes, reports a full
- * write queue while the peer does not read, and calls its drain handler once the peer reads again.
+ * (fails when an upgrade renames the internals it reaches), releasing the upgrade request leaves what the
+ * getters promise, and a trimmed socket still echoes, reports a full write queue while the peer does not read,
+ * and calls its drain handler once the peer reads again.
  */
 @ExtendWith(VertxExtension.class)
 class SocketFootprintTest {
@@ -93,22 +95,26 @@ class SocketFootprintTest {
   }
 
   @Test
-  void leavesSocketsAloneOffTheirEventLoopAndForgetsHeaders(Vertx vertx, VertxTestContext ctx) {
+  void leavesSocketsAloneOffTheirEventLoopAndForgetsTheUpgradeRequest(Vertx vertx, VertxTestContext ctx) {
     int port = FreePorts.next();
     Promise<ServerWebSocket> accepted = Promise.promise();
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
     server.webSocketHandler(accepted::complete);
     client = vertx.createWebSocketClient();
     server.listen()
-      .compose(s -> client.connect(port, "127.0.0.1", "/"))
+      .compose(s -> client.connect(port, "127.0.0.1", "/a/path?q=1"))
       .compose(ws -> accepted.future())
       .compose(ws -> vertx.executeBlocking(() -> {
         ctx.verify(() -> {
           assertFalse(Context.isOnEventLoopThread());
           assertFalse(VertxInternals.trimConnection(ws), "a worker thread must not swap the write queue");
           assertTrue(ws.headers().contains("Sec-WebSocket-Key"));
-          VertxInternals.releaseHeaders(ws);
+          assertEquals("127.0.0.1:" + port, ws.authority().toString());
+          VertxInternals.releaseUpgradeRequest(ws);
           assertTrue(ws.headers().isEmpty());
+          assertNull(ws.authority(), "the parsed Host is dropped");
+          assertEquals("/a/path?q=1", ws.uri());
+          assertEquals("q=1", ws.query());
           assertThrows(IllegalStateException.class, () -> ws.headers().add("a", "b"), "shared map is read-only");
         });
         return null;

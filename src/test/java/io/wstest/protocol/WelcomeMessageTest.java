@@ -32,7 +32,7 @@ class WelcomeMessageTest {
 
   @Test
   void plainSocketWithoutHandshake() {
-    assertWrittenAsBuilt(null, "127.0.0.1", "127.0.0.1", List.of(), "i-1-1", false, true, null, List.of(), null);
+    assertWrittenAsBuilt(null, "127.0.0.1", "127.0.0.1", List.of(), 1, false, true, null, List.of(), null);
   }
 
   @Test
@@ -42,15 +42,15 @@ class WelcomeMessageTest {
       List.of("chat", "json\"v2"), List.of("permessage-deflate; client_max_window_bits"));
     JsonObject proxy = new JsonObject().put("version", 2).put("command", "PROXY").put("transport", "TCP4")
       .put("source", "192.0.2.1:5000").put("destination", null);
-    assertWrittenAsBuilt(handshake, "203.0.113.7", "127.0.0.1", List.of("203.0.113.7", "10.0.0.\"1"), "i-1-42",
+    assertWrittenAsBuilt(handshake, "203.0.113.7", "127.0.0.1", List.of("203.0.113.7", "10.0.0.\"1"), 42,
       true, false, "json\"v2", List.of("permessage-deflate"), proxy);
   }
 
   private void assertWrittenAsBuilt(Handshake handshake, String clientIp, String remote, List<String> forwardedFor,
-                                    String id, boolean draining, boolean keepalive, String subprotocol,
+                                    long number, boolean draining, boolean keepalive, String subprotocol,
                                     List<String> extensions, JsonObject proxy) {
     ByteBuf out = Unpooled.buffer();
-    welcome.write(out, clientIp, remote, forwardedFor, id, draining, keepalive, handshake, subprotocol, extensions,
+    welcome.write(out, clientIp, remote, forwardedFor, number, draining, keepalive, handshake, subprotocol, extensions,
       proxy);
     out.writeCharSequence(",\"seq\":1}", StandardCharsets.US_ASCII);
     String written = out.toString(StandardCharsets.UTF_8);
@@ -63,7 +63,7 @@ class WelcomeMessageTest {
       .put(Fields.CLIENT_IP, clientIp)
       .put(Fields.REMOTE_ADDRESS, remote)
       .put(Fields.FORWARDED_FOR, new JsonArray(List.copyOf(forwardedFor)))
-      .put(Fields.CONNECTION_ID, id)
+      .put(Fields.CONNECTION_ID, "i-1-" + number)
       .put(Fields.SERVER, "raw")
       .put(Fields.DRAINING, draining)
       .put(Fields.SERVICE_IDENTITY, IDENTITY)
@@ -76,7 +76,7 @@ class WelcomeMessageTest {
         : new JsonArray(List.copyOf(handshake.extensionsOffered())))
       .put(Fields.EXTENSIONS, new JsonArray(List.copyOf(extensions)))
       .put(Fields.PROXY_PROTOCOL, proxy)
-      .put(Fields.REQUEST, handshake == null ? null : new JsonObject(handshake.requestJson()))
+      .put(Fields.REQUEST, handshake == null ? null : handshake.request())
       .put(Fields.INSTANCE_ID, "i-1")
       .put(Fields.SEQ, 1L);
     assertEquals(expected.encode(), written);
