@@ -3,8 +3,6 @@ package io.wstest.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,12 +30,7 @@ final class RedisServer implements AutoCloseable {
 
   /** Starts {@code redis-server} from the PATH and waits (at most 20 s) until it accepts connections. */
   static RedisServer start() {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port for redis-server: " + e.getMessage(), e);
-    }
+    int port = ServerUnderTest.freePort();
     List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
       "--save", "", "--appendonly", "no", "--protected-mode", "yes");
     Process process;

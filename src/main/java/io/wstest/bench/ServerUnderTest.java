@@ -267,7 +267,8 @@ final class ServerUnderTest implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A free TCP port on 127.0.0.1 (for the servers and the redis-server bench starts). */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
