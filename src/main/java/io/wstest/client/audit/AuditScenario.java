@@ -33,8 +33,6 @@ import io.wstest.client.sticky.StickySettings;
 import io.wstest.options.Durations;
 import io.wstest.wire.Fields;
 
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +95,7 @@ public final class AuditScenario implements Scenario {
       BoundedParts.Started<IdleTimeoutReport> idle = null;
       if (!budget.ladder().isEmpty()) {
         IdleTimeoutScenario idleScenario = new IdleTimeoutScenario(idleSettings(budget));
-        idle = threads.start("the ladder", () -> idleScenario.run(vertx, silent()));
+        idle = threads.start("the ladder", () -> idleScenario.run(vertx, console.part("idle-timeout")));
         console.line(Glyph.ROUNDS, "idle-timeout: ladder " + String.join(", ", budget.ladder().stream()
           .map(Durations::format).toList()) + " of silent sockets and of sockets pinging every "
           + Durations.format(budget.keepaliveInterval()) + ", in the background");
@@ -109,7 +107,8 @@ public final class AuditScenario implements Scenario {
         () -> ScenarioRun.await(probe.probe(settings.target())), a -> "asked the balancer for its own answers");
       parts.probe = answers.result();
       Ran<HandshakeReport> handshake = part(threads, console, "handshake", deadline(Part.HANDSHAKE, windowEnd),
-        () -> new HandshakeScenario(handshakeSettings()).run(vertx, silent()), r -> r.verdict().headline());
+        () -> new HandshakeScenario(handshakeSettings()).run(vertx, console.part("handshake")),
+        r -> r.verdict().headline());
       parts.handshake = handshake.result();
       boolean upgraded = handshake.result() != null && handshake.result().observation().upgrade().upgraded();
       String noWebSocket = handshake.result() == null ? "the handshake did not finish: " + handshake.notDone()
@@ -120,10 +119,11 @@ public final class AuditScenario implements Scenario {
       Ran<StickyReport> sticky = null;
       if (upgraded && expected.problem() == null) {
         spread = part(threads, console, "spread", deadline(Part.SPREAD, windowEnd),
-          () -> new SpreadScenario(spreadSettings(expected.count(), false)).run(vertx, silent()),
+          () -> new SpreadScenario(spreadSettings(expected.count(), false)).run(vertx, console.part("spread")),
           r -> r.verdict().headline());
         spreadHold = part(threads, console, "spread --hold", deadline(Part.SPREAD_HOLD, windowEnd),
-          () -> new SpreadScenario(spreadSettings(expected.count(), true)).run(vertx, silent()),
+          () -> new SpreadScenario(spreadSettings(expected.count(), true))
+            .run(vertx, console.part("spread --hold")),
           r -> r.verdict().headline());
         parts.spread = spread.result();
         parts.spreadHold = spreadHold.result();
@@ -131,7 +131,7 @@ public final class AuditScenario implements Scenario {
       if (upgraded) {
         sticky = part(threads, console, "sticky", deadline(Part.STICKY, windowEnd),
           () -> new StickyScenario(new StickySettings(connect, settings.connections(), MIN_STICKY, true))
-            .run(vertx, silent()), r -> "affinity " + r.affinity().summary());
+            .run(vertx, console.part("sticky")), r -> "affinity " + r.affinity().summary());
         parts.sticky = sticky.result();
       }
 
@@ -209,11 +209,6 @@ public final class AuditScenario implements Scenario {
     return new Expected(2, "the default: no cluster view; --expect-instances K to say how many", null);
   }
 
-  /** A console for one part that prints nothing: the audit prints a line per part and the card instead. */
-  private static ConsoleReport silent() {
-    return new ConsoleReport(new PrintWriter(Writer.nullWriter()), false, false, ConsoleReport.Detail.QUIET);
-  }
-
   private long deadline(Part part, long windowEnd) {
     long left = windowEnd - System.nanoTime();
     return System.nanoTime() + Budget.share(part, Duration.ofNanos(Math.max(0, left))).toNanos();
@@ -266,7 +261,7 @@ public final class AuditScenario implements Scenario {
     long started = System.nanoTime();
     // the rehearsal keeps to its budget itself; a second more here only catches one that does not
     CompletableFuture<DrainOutcome> outcome = drainSection.rehearse(vertx, settings.connect(), settings.adminToken(),
-      share.minusSeconds(1), settings.direct()).toCompletionStage().toCompletableFuture();
+      share.minusSeconds(1), settings.direct(), console.part("drain")).toCompletionStage().toCompletableFuture();
     DrainOutcome result;
     try {
       result = outcome.get(share.toMillis(), TimeUnit.MILLISECONDS);

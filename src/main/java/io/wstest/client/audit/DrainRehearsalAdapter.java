@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.wstest.client.drain.DrainRehearsal;
 import io.wstest.client.drain.DrainRehearsalResult;
 import io.wstest.client.drain.DrainRehearsalSettings;
+import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.socket.WsTarget;
 
@@ -24,9 +25,9 @@ public final class DrainRehearsalAdapter implements DrainSection {
 
   @Override
   public Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget,
-                                       WsTarget direct) {
+                                       WsTarget direct, ConsoleReport console) {
     return DrainRehearsal.run(vertx, connect, new DrainRehearsalSettings(adminToken, budget,
-        DrainRehearsalSettings.DEFAULT_SOCKETS, DrainRehearsalSettings.DEFAULT_RATE, direct))
+        DrainRehearsalSettings.DEFAULT_SOCKETS, DrainRehearsalSettings.DEFAULT_RATE, direct), console)
       .map(DrainRehearsalAdapter::outcome);
   }
 

@@ -2,6 +2,7 @@ package io.wstest.client.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.wstest.client.report.ConsoleReport;
 import io.wstest.client.run.ConnectSettings;
 import io.wstest.client.socket.WsTarget;
 
@@ -24,7 +25,8 @@ public interface DrainSection {
   /**
    * @param adminToken the service's ADMIN_TOKEN, or null (then only open admin toggles allow the rehearsal)
    * @param direct     a replica reached without the balancer ({@code --direct}), or null
+   * @param console    where the rehearsal tells what happens ({@link ConsoleReport#part}: nothing but with --verbose)
    */
   Future<DrainOutcome> rehearse(Vertx vertx, ConnectSettings connect, String adminToken, Duration budget,
-                                WsTarget direct);
+                                WsTarget direct, ConsoleReport console);
 }

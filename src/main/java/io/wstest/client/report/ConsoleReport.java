@@ -4,6 +4,7 @@ import io.wstest.client.socket.Failure;
 import io.wstest.client.socket.HealthCheck;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -59,6 +60,20 @@ public final class ConsoleReport {
 
   public Detail detailLevel() {
     return detail;
+  }
+
+  /**
+   * The console one part of a composite run prints to (the audit's handshake, spread, sticky and idle-timeout
+   * runs). With --verbose: everything the part prints, every connection included, each line prefixed with
+   * {@code name | } and written whole, since parts run side by side on threads of their own. Otherwise nothing:
+   * the composite prints one line per part instead.
+   */
+  public ConsoleReport part(String name) {
+    if (detail != Detail.VERBOSE) {
+      return new ConsoleReport(new PrintWriter(Writer.nullWriter()), false, false, Detail.QUIET);
+    }
+    return new ConsoleReport(new PrintWriter(new PrefixedLines(out, name + " | ")), emoji, false,
+      Detail.VERBOSE);
   }
 
   /** False in QUIET until the results section begins: lines before it are left out. */
