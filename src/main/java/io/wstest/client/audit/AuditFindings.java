@@ -199,12 +199,18 @@ public final class AuditFindings {
     String lost = d.lost() + " of " + d.sent() + " messages lost";
     lines.add(d.lost() == 0 ? CardLine.pass(DRAIN, "lost messages", lost)
       : new CardLine(DRAIN, "lost messages", CheckStatus.FAIL, lost, FixHints.fix(Topic.DRAIN, lb)));
-    String reconnect = (d.reconnectP50Ms() == null ? "no reconnect measured"
-      : String.format(Locale.ROOT, "reconnect p50 %.0f ms, p99 %.0f ms", d.reconnectP50Ms(), d.reconnectP99Ms()))
-      + "; " + (d.reconnectsAvoidedDrainingReplica() ? "none landed on " + replica : "some landed on " + replica
-      + ", which was draining");
-    lines.add(d.reconnectsAvoidedDrainingReplica() ? CardLine.pass(DRAIN, "reconnects", reconnect)
-      : new CardLine(DRAIN, "reconnects", CheckStatus.WARN, reconnect, FixHints.fix(Topic.DRAIN, lb)));
+    if (d.reconnectP50Ms() == null && d.closes() > 0) {
+      lines.add(new CardLine(DRAIN, "reconnects", CheckStatus.WARN, "none of the " + d.closes() + " closed sockets got"
+        + " a new one before the rehearsal ended: no other replica took them", "run more than one replica behind"
+        + " the load balancer, and in a rollout start the new one first (maxSurge)"));
+    } else {
+      String reconnect = (d.reconnectP50Ms() == null ? "no reconnect measured"
+        : String.format(Locale.ROOT, "reconnect p50 %.0f ms, p99 %.0f ms", d.reconnectP50Ms(), d.reconnectP99Ms()))
+        + "; " + (d.reconnectsAvoidedDrainingReplica() ? "none landed on " + replica : "some landed on " + replica
+        + ", which was draining");
+      lines.add(d.reconnectsAvoidedDrainingReplica() ? CardLine.pass(DRAIN, "reconnects", reconnect)
+        : new CardLine(DRAIN, "reconnects", CheckStatus.WARN, reconnect, FixHints.fix(Topic.DRAIN, lb)));
+    }
     lines.add(d.accepted() ? CardLine.pass(DRAIN, "accept", "POST /admin/accept: " + replica + " accepts again")
       : new CardLine(DRAIN, "accept", CheckStatus.WARN, "POST /admin/accept did not succeed: " + replica
       + " may still refuse new WebSockets", "POST /admin/accept to it by hand (with the admin token)"));

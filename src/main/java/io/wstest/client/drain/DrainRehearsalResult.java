@@ -73,8 +73,9 @@ public record DrainRehearsalResult(
 
   /**
    * Pass (0): only 1001 closes, nothing lost, every reconnect elsewhere, and the replica accepted back. Fail (1):
-   * any 1006 or other abnormal close, a lost message, a reconnect on the drained replica, no socket of the soak on
-   * it (nothing was rehearsed), or the replica not accepted back. Cannot test (2): skipped.
+   * any 1006 or other abnormal close, a lost message, a closed socket that got no new one before the soak ended, a
+   * reconnect on the drained replica, no socket of the soak on it (nothing was rehearsed), or the replica not
+   * accepted back. Cannot test (2): skipped.
    */
   public Verdict verdict() {
     if (!attempted) {
@@ -90,6 +91,14 @@ public record DrainRehearsalResult(
     }
     if (lost > 0) {
       problems.add(lost + " of " + sent + " messages lost (sent, never answered)");
+    }
+    long stranded = disconnects.stream().filter(d -> d.reconnectMs() == null).count();
+    if (stranded > 0) {
+      int failed = failedAttempts.values().stream().mapToInt(Integer::intValue).sum();
+      problems.add(stranded + " of " + disconnects.size() + " closed sockets never got a new one before the soak ended"
+        + (failed > 0 ? " (" + failed + " connection attempts failed)" : "") + ": no other replica took them (the "
+        + "load balancer had only the drained one, or kept sending them to it); in a rollout, start the new replica"
+        + " first (maxSurge) or run more than one");
     }
     if (reconnectsOnDrained > 0) {
       problems.add(reconnectsOnDrained + " reconnects landed on the draining replica " + name()

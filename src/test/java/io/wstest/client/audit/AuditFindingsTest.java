@@ -173,6 +173,14 @@ class AuditFindingsTest {
     assertEquals(FixHints.forLb(FixHints.Topic.DRAIN, LbType.HAPROXY), bad.get(0).fix());
     assertEquals("7 of 500 messages lost", bad.get(1).measured());
 
+    DrainOutcome nowhereToGo = new DrainOutcome(true, null, 3, 0, 0, 40, 0, null, null, false, "svc-b", true,
+      new JsonObject());
+    CardLine stranded = AuditFindings.drain(nowhereToGo, LbType.HAPROXY, "'test-lb soak'").get(2);
+    assertEquals(CheckStatus.WARN, stranded.status());
+    assertEquals("none of the 3 closed sockets got a new one before the rehearsal ended: no other replica took them",
+      stranded.measured());
+    assertTrue(stranded.fix().contains("more than one replica"), stranded.fix());
+
     List<CardLine> skipped = AuditFindings.drain(DrainOutcome.skipped("no --admin-token, and the admin toggles "
       + "answered 401"), null, "'test-lb soak --url ws://lb/ws --duration 3m'");
     assertEquals(1, skipped.size());

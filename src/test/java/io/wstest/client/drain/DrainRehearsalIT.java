@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code test-lb drain} and {@link DrainRehearsal#run} end to end: three service processes from the fat jar with an
  * admin token behind real HAProxy (round robin, readiness checks). A drain through HAProxy costs nothing (1001 only,
- * nothing lost, reconnects elsewhere) and the replica is accepted back; without the token the rehearsal is skipped
- * with the soak hint.
+ * nothing lost, reconnects elsewhere) and the replica is accepted back; with one replica behind the balancer it
+ * fails; without the token the rehearsal is skipped with the soak hint.
  */
 // Not named Test*IT: surefire runs every Test*.java in the test phase, before the fat jar exists.
 class DrainRehearsalIT {
@@ -137,6 +137,37 @@ class DrainRehearsalIT {
       assertDirectSocketOpens(r.drainedInstance());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A drain that fails, end to end: one replica behind the balancer (a rollout with no second replica, no surge).
+   * Its sockets close with 1001 but have nowhere else to go: their reconnects are refused (503) and none gets a new
+   * socket before the soak ends. Exit 1, naming the problem.
+   */
+  @Test
+  void aDrainWithNoOtherReplicaToGoToFails() {
+    LoadBalancerProcess single = HaproxyProcess.start(Backend.numbered(services.subList(2, 3)),
+      HaproxyProcess.Options.roundRobin().withReadinessChecks());
+    try {
+      HaproxyProcess.awaitServersUp(single, Duration.ofSeconds(15));
+      List<String> args = new ArrayList<>(List.of("drain"));
+      args.addAll(TestLbRuns.through(single, "--admin-token", TOKEN, "--budget", "15s", "--sockets", "3"));
+      JsonObject report = TestLbRuns.testLb(reports, "drain-single", 1, args);
+      JsonObject drain = report.getJsonObject("drain");
+      assertTrue(drain.getBoolean("attempted"), drain.encode());
+      assertEquals(3, drain.getInteger("sockets_on_drained"), drain.encode());
+      assertEquals(3, drain.getJsonObject("closes").getInteger("1001"), drain.encode());
+      assertFalse(drain.getBoolean("reconnects_avoided_draining_replica"), drain.encode());
+      assertTrue(drain.getBoolean("accepted"), drain.encode());
+      assertEquals(0, drain.getInteger("reconnects"), drain.encode());
+      assertTrue(drain.getJsonObject("failed_attempts").getInteger("handshake_status 503", 0) > 0, drain.encode());
+      String problems = report.getJsonObject("verdict").encode();
+      assertTrue(problems.contains("3 of 3 closed sockets never got a new one before the soak ended"), problems);
+    } finally {
+      single.close();
+      // the other tests' balancer marked the replica down while it drained: up again before they run
+      HaproxyProcess.awaitServersUp(haproxy, Duration.ofSeconds(15));
     }
   }
 

@@ -53,6 +53,13 @@ class DrainRehearsalResultTest {
     assertProblem(with(0, 0, 0, 1, 2, true), "1 reconnects landed on the draining replica svc-pod-b");
     assertProblem(with(0, 0, 0, 0, 0, true), "none of the soak's sockets was on the drained replica svc-pod-b");
     assertProblem(with(0, 0, 0, 0, 2, false), "svc-pod-b was not accepted back");
+    SoakDisconnect neverReconnected = new SoakDisconnect(2, "http", B, "bbbb-2", 2000L, 2010L, "1001", (short) 1001,
+      "admin drain", 0, null, null, List.of(), 0);
+    DrainRehearsalResult stranded = new DrainRehearsalResult(true, null, 2, 0, 0, 120, 0, 40.0, 40.0, true, "bbbb",
+      true, "svc-pod-b", 2, 2, 1, 0, Map.of("handshake_status 503", 5, "connect_refused", 2), 1, List.of(),
+      List.of(drained(1), neverReconnected));
+    assertProblem(stranded, "1 of 2 closed sockets never got a new one before the soak ended (7 connection "
+      + "attempts failed)");
   }
 
   private static void assertProblem(DrainRehearsalResult result, String problem) {
