@@ -9,10 +9,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.PemKeyCertOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,6 +42,12 @@ public final class BaselineServer implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String bind;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "serve wss with this certificate (needs --tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key of --tls-cert")
+  Path tlsKey;
+
   @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
     + "service, so the ratio compares features and not threading)")
   Integer eventLoops;
@@ -48,10 +56,11 @@ public final class BaselineServer implements Callable<Integer> {
   public Integer call() throws Exception {
     int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
-    vertx.deployVerticle(() -> new EchoVerticle(port, bind), new DeploymentOptions().setInstances(count))
+    SelfSignedCertificate tls = tlsCert == null ? null : new SelfSignedCertificate(tlsCert, tlsKey);
+    vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls), new DeploymentOptions().setInstances(count))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "
-      + vertx.isNativeTransportEnabled() + ")");
+      + vertx.isNativeTransportEnabled() + (tls != null ? ", TLS" : "") + ")");
     System.out.flush();
     new CountDownLatch(1).await();
     return 0;
@@ -70,12 +79,14 @@ public final class BaselineServer implements Callable<Integer> {
       this.url = url;
     }
 
-    static InProcess start() {
+    /** @param tls the certificate to serve wss with, so that a --tls run warms the TLS path; null for ws */
+    static InProcess start(SelfSignedCertificate tls) {
       Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(1));
       try {
-        EchoVerticle verticle = new EchoVerticle(0, "127.0.0.1");
+        EchoVerticle verticle = new EchoVerticle(0, "127.0.0.1", tls);
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return new InProcess(vertx, URI.create("ws://127.0.0.1:" + verticle.server.actualPort() + "/"));
+        return new InProcess(vertx, URI.create((tls == null ? "ws" : "wss") + "://127.0.0.1:"
+          + verticle.server.actualPort() + "/"));
       } catch (Exception e) {
         vertx.close();
         throw new IllegalStateException("cannot start the load generator's warm-up server: " + e.getMessage(), e);
@@ -104,9 +115,12 @@ public final class BaselineServer implements Callable<Integer> {
     /** Set once listening; its actual port when started on port 0. */
     HttpServer server;
 
-    EchoVerticle(int port, String bind) {
+    private final SelfSignedCertificate tls;
+
+    EchoVerticle(int port, String bind, SelfSignedCertificate tls) {
       this.port = port;
       this.bind = bind;
+      this.tls = tls;
     }
 
     @Override
@@ -120,6 +134,10 @@ public final class BaselineServer implements Callable<Integer> {
       });
       HttpServerOptions options = new HttpServerOptions().setPort(port).setHost(bind).setTcpNoDelay(true)
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+      if (tls != null) {
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPem().toString())
+          .setKeyPath(tls.keyPem().toString()));
+      }
       return broadcasts.completion().compose(v -> vertx.createHttpServer(options)
         .webSocketHandler(this::accept)
         .listen())

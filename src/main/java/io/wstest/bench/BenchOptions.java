@@ -14,7 +14,7 @@ import java.util.List;
 public final class BenchOptions {
 
   @Option(names = "--url", paramLabel = "ws://HOST:PORT/PATH",
-    description = "WebSocket URL of a running server (loopback only unless --allow-remote). "
+    description = "WebSocket URL of a running server, ws:// or wss:// (loopback only unless --allow-remote). "
       + "The service's protocol is on ws://127.0.0.1:8765/ or ws://127.0.0.1:8080/ws.")
   URI url;
 
@@ -67,6 +67,13 @@ public final class BenchOptions {
     + "the container image starts the service; made once per jar, JVM and flags by a training run (start, a few "
     + "WebSockets, stop) and kept in the temp directory (websocket-test-service-cds/)")
   boolean serverCds;
+
+  @Option(names = "--tls", description = "spawned servers (the service and --baseline) serve wss with a self-signed "
+    + "certificate for 127.0.0.1 made for this run with this JDK's keytool, and the load generator, its own warm-up "
+    + "included, connects over TLS; needs --spawn, not with --peer (peers serve plain ws) or --server-cds. With "
+    + "--url, a wss:// URL is enough. The load generator never checks certificates: it measures, it does not "
+    + "authenticate")
+  boolean tls;
 
   @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
   Path json;

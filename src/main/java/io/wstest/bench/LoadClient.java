@@ -34,7 +34,10 @@ final class LoadClient implements AutoCloseable {
       .setMaxFrameSize(1 << 20)
       .setMaxMessageSize(1 << 20)
       .setTryUsePerFrameCompression(false)
-      .setTryUsePerMessageCompression(false));
+      .setTryUsePerMessageCompression(false)
+      // wss: a benchmark measures and does not authenticate; --tls servers use a self-signed certificate
+      .setTrustAll(true)
+      .setVerifyHost(false));
   }
 
   Vertx vertx() {
@@ -62,9 +65,11 @@ final class LoadClient implements AutoCloseable {
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(onText);
     ws.exceptionHandler(e -> { });
+    boolean tls = "wss".equals(url.getScheme());
     WebSocketConnectOptions options = new WebSocketConnectOptions()
+      .setSsl(tls)
       .setHost(url.getHost())
-      .setPort(url.getPort() > 0 ? url.getPort() : 80)
+      .setPort(url.getPort() > 0 ? url.getPort() : tls ? 443 : 80)
       .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()
         + (url.getRawQuery() != null ? "?" + url.getRawQuery() : ""));
     return ws.connect(options).map(ws);

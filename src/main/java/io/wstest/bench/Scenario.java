@@ -158,6 +158,15 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
 
   /** The --peer values, parsed by {@link #validateCommon}. */
   private List<PeerCommand> peers = List.of();
+  /** The --tls certificate (also the load generator's TLS warm-up server's), made once per command. */
+  private SelfSignedCertificate certificate;
+
+  private SelfSignedCertificate certificate() {
+    if (certificate == null) {
+      certificate = SelfSignedCertificate.forLoopback();
+    }
+    return certificate;
+  }
 
   private JsonObject runAgainst(ServerKind kind, PeerCommand peer) {
     try {
@@ -201,7 +210,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
       return;
     }
     long started = System.nanoTime();
-    try (BaselineServer.InProcess target = BaselineServer.InProcess.start();
+    boolean tls = common.tls || common.url != null && "wss".equals(common.url.getScheme());
+    try (BaselineServer.InProcess target = BaselineServer.InProcess.start(tls ? certificate() : null);
          LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
       ServerUnderTest server = ServerUnderTest.external(target.url(), null);
       await(client.onLoop(() -> warmUpClient(client, server, common.clientWarmup).map(v -> new JsonObject())),
@@ -240,7 +250,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     List<String> jvm = common.serverJvmOptions != null
       ? SpawnSettings.parseOptions(common.serverJvmOptions) : SpawnSettings.recommendedJvmOptions();
     String cpus = tasksetAvailable() && !"none".equals(common.serverCpus) ? common.serverCpus : null;
-    return new SpawnSettings(ownJar(), jvm, cpus, common.serverCds);
+    return new SpawnSettings(ownJar(), jvm, cpus, common.serverCds, common.tls ? certificate() : null);
   }
 
   private void validateCommon() {
@@ -260,6 +270,15 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     if (common.serverCds && !common.spawn) {
       throw bad("--server-cds", "needs --spawn (it changes how spawned servers start)");
+    }
+    if (common.tls && !common.spawn) {
+      throw bad("--tls", "needs --spawn (it makes spawned servers serve wss; with --url give a wss:// URL)");
+    }
+    if (common.tls && !common.peers.isEmpty()) {
+      throw bad("--tls", "not with --peer: peers are started serving plain ws");
+    }
+    if (common.tls && common.serverCds) {
+      throw bad("--tls", "not with --server-cds: the archive's training run speaks plain ws");
     }
     if (common.serverPid != null && common.url == null) {
       throw bad("--server-pid", "only with --url (spawned servers are measured anyway)");
@@ -310,8 +329,9 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   }
 
   private void checkUrl(URI url) {
-    if (!"ws".equals(url.getScheme()) || url.getHost() == null || url.getPort() == 0) {
-      throw bad("--url", "'" + url + "' is not a ws://HOST:PORT/PATH URL");
+    if (!("ws".equals(url.getScheme()) || "wss".equals(url.getScheme())) || url.getHost() == null
+      || url.getPort() == 0) {
+      throw bad("--url", "'" + url + "' is not a ws:// or wss://HOST:PORT/PATH URL");
     }
     if (common.allowRemote) {
       return;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,18 +69,30 @@ final class ServerUnderTest implements AutoCloseable {
    * The service on free loopback ports, configured the way the image is: no arguments, settings in the
    * environment (so it starts without the command-line parser, as a container does); ready at its start-up line.
    */
-  static Launch serviceLaunch() {
+  static Launch serviceLaunch(SpawnSettings spawn) {
     int http = freePort();
     int ws = freePort();
-    return new Launch("service", List.of(), Map.of("BIND_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(http),
-      "WS_PORT", Integer.toString(ws)), SERVICE_STARTED_LINE, URI.create("ws://127.0.0.1:" + ws + "/"));
+    Map<String, String> env = new HashMap<>(Map.of("BIND_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(http),
+      "WS_PORT", Integer.toString(ws)));
+    if (spawn.tls() != null) {
+      env.put("TLS_CERT", spawn.tls().certPem().toString());
+      env.put("TLS_KEY", spawn.tls().keyPem().toString());
+    }
+    return new Launch("service", List.of(), Map.copyOf(env), SERVICE_STARTED_LINE,
+      URI.create(spawn.scheme() + "://127.0.0.1:" + ws + "/"));
   }
 
   /** The bare Vert.x baseline server from this same jar. */
-  static Launch baselineLaunch() {
+  static Launch baselineLaunch(SpawnSettings spawn) {
     int port = freePort();
-    return new Launch("baseline", List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port",
-      Integer.toString(port)), Map.of(), BaselineServer.READY_LINE, URI.create("ws://127.0.0.1:" + port + "/"));
+    List<String> args = new ArrayList<>(List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port",
+      Integer.toString(port)));
+    if (spawn.tls() != null) {
+      args.addAll(List.of("--tls-cert", spawn.tls().certPem().toString(), "--tls-key",
+        spawn.tls().keyPem().toString()));
+    }
+    return new Launch("baseline", List.copyOf(args), Map.of(), BaselineServer.READY_LINE,
+      URI.create(spawn.scheme() + "://127.0.0.1:" + port + "/"));
   }
 
   /** Spawns the service and waits for its start-up line. */
@@ -89,12 +102,12 @@ final class ServerUnderTest implements AutoCloseable {
 
   /** Spawns the service with extra environment (REDIS_URL for a cluster) and waits for its start-up line. */
   static ServerUnderTest spawnService(SpawnSettings spawn, Map<String, String> env) {
-    return spawn(spawn, "service", ServerUnderTest::serviceLaunch, env);
+    return spawn(spawn, "service", () -> serviceLaunch(spawn), env);
   }
 
   /** Spawns the bare Vert.x baseline server. */
   static ServerUnderTest spawnBaseline(SpawnSettings spawn) {
-    return spawn(spawn, "baseline", ServerUnderTest::baselineLaunch, Map.of());
+    return spawn(spawn, "baseline", () -> baselineLaunch(spawn), Map.of());
   }
 
   /**

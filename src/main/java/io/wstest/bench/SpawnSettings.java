@@ -8,10 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How spawned servers are started: which jar, which JVM flags, which CPUs, and whether from an AppCDS archive of
- * their own classes (as the container image starts the service; see {@link CdsArchive}).
+ * How spawned servers are started: which jar, which JVM flags, which CPUs, whether from an AppCDS archive of
+ * their own classes (as the container image starts the service; see {@link CdsArchive}), and the certificate they
+ * serve wss with ({@code --tls}; null: plain ws).
  */
-record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds) {
+record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds, SelfSignedCertificate tls) {
+
+  /** The scheme of the spawned servers' WebSocket URLs. */
+  String scheme() {
+    return tls == null ? "ws" : "wss";
+  }
+
 
   /** The recommended flags, the same file the Dockerfile uses (docker/jvm.options, packed into the jar). */
   static List<String> recommendedJvmOptions() {

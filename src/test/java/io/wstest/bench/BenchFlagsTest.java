@@ -70,6 +70,13 @@ class BenchFlagsTest {
   }
 
   @Test
+  void tlsIsForSpawnedServersOfThisJarOnly() {
+    assertBadFlag("--tls", "echo", "--url", "ws://127.0.0.1:1/", "--tls");
+    assertBadFlag("--tls", "echo", "--spawn", "--tls", "--peer", "twin=java -jar x.jar {http} {ws}");
+    assertBadFlag("--tls", "echo", "--spawn", "--tls", "--server-cds");
+  }
+
+  @Test
   void badPeerValuesExit2NamingTheFlag() {
     String ok = "go=true -http {http} -ws {ws}";
     assertBadFlag("--peer", "echo", "--url", "ws://127.0.0.1:1/", "--peer", ok);

@@ -100,6 +100,21 @@ class BenchIT {
     assertTrue(report.getJsonObject("ratio_service_to_baseline").containsKey("msgs_per_s"));
   }
 
+  /** --tls: the service and the baseline serve wss with a certificate made for the run; every handshake is TLS. */
+  @Test
+  void connectChurnOverTlsAgainstServiceAndBaseline() throws Exception {
+    JsonObject report = bench("connect", "--spawn", "--baseline", "--tls", "--server-cpus", "none", "--client-cpus",
+      "none", "--concurrency", "2", "--duration", "1", "--warmup", "0", "--client-warmup", "0.5s");
+    JsonArray runs = report.getJsonArray("runs");
+    assertEquals(2, runs.size());
+    for (int run = 0; run < 2; run++) {
+      assertTrue(runs.getJsonObject(run).getString("url").startsWith("wss://127.0.0.1:"), runs.encode());
+      JsonObject figures = figures(report, run);
+      assertPositive(figures, "handshakes", "handshakes_per_s", "server_cpu_us_per_handshake");
+      assertEquals(0, figures.getInteger("failures"), figures.encode());
+    }
+  }
+
   @Test
   void echoAgainstAPeerReportsEveryServersFiguresAndTheRatiosToEach() throws Exception {
     JsonObject report = bench("echo", "--spawn", "--baseline", "--peer", jarPeer("twin"), "--server-cpus", "none",
