@@ -105,6 +105,12 @@ final class Connection {
     return handler.identity().instanceId() + "-" + number;
   }
 
+  /** The connection id: log lines pass the socket itself, so the id is only made when the line is written. */
+  @Override
+  public String toString() {
+    return id();
+  }
+
   /** What became of one broadcast for this socket. */
   enum Delivery { DELIVERED, DROPPED, SKIPPED }
 
@@ -123,7 +129,7 @@ final class Connection {
     ws.exceptionHandler(e -> {
       // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
       FatalErrors.haltIfFatal(e);
-      LOG.debug("WebSocket {} error: {}", id(), e.toString());
+      LOG.debug("WebSocket {} error: {}", this, e.toString());
     });
     ws.closeHandler(v -> {
       closing = true;
@@ -605,7 +611,7 @@ final class Connection {
   private void armCloseDeadline() {
     if (closeDeadlineTimer < 0) {
       closeDeadlineTimer = handler.vertx().setTimer(handler.options().closeTimeoutMillis(), t -> {
-        LOG.debug("WebSocket {} did not finish its closing handshake in time: dropping the connection", id());
+        LOG.debug("WebSocket {} did not finish its closing handshake in time: dropping the connection", this);
         guard.dropConnection();
       });
     }
@@ -654,7 +660,7 @@ final class Connection {
     closeCode = code;
     fragments = null;
     armCloseDeadline();
-    LOG.debug("Closing WebSocket {} with {}: {}", id(), code, reason);
+    LOG.debug("Closing WebSocket {} with {}: {}", this, code, reason);
     ws.close(code, reason);
   }
 }
