@@ -269,8 +269,6 @@ public final class PendingConnections implements Shareable {
         if (extensions != null) {
           ctx.channel().attr(ACCEPTED_EXTENSIONS).set(extensions);
         }
-      }
-      if (upgraded) {
         accepted.forget(ctx.channel());
         ctx.pipeline().remove(this); // a WebSocket now: its own ping and IDLE_TIMEOUT take over
       } else if (responseEnd && accepted.counted()) {

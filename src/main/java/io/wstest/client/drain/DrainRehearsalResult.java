@@ -92,7 +92,7 @@ public record DrainRehearsalResult(
     if (lost > 0) {
       problems.add(lost + " of " + sent + " messages lost (sent, never answered)");
     }
-    long stranded = disconnects.stream().filter(d -> d.reconnectMs() == null).count();
+    int stranded = disconnects.size() - reconnects;
     if (stranded > 0) {
       int failed = failedAttempts.values().stream().mapToInt(Integer::intValue).sum();
       problems.add(stranded + " of " + disconnects.size() + " closed sockets never got a new one before the soak ended"
