@@ -4,14 +4,33 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 
-/** Ports nobody listens on right now, so parallel test runs and a running service on 8080 never clash. */
+/**
+ * Ports nobody listens on right now, so parallel test runs and a running service on 8080 never clash. Never the
+ * same port twice in one JVM: the kernel may hand a just-closed port out again, and two picked back to back (a
+ * service's HTTP and WebSocket ports) must differ.
+ */
 public final class FreePorts {
+
+  private static final int ATTEMPTS = 100;
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private FreePorts() {
   }
 
-  public static int next() {
+  public static synchronized int next() {
+    for (int i = 0; i < ATTEMPTS; i++) {
+      int port = pick();
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no loopback port not handed out before after " + ATTEMPTS + " tries");
+  }
+
+  private static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
