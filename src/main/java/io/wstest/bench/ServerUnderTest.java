@@ -71,7 +71,7 @@ final class ServerUnderTest implements AutoCloseable {
    */
   static Launch serviceLaunch(SpawnSettings spawn) {
     int http = freePort();
-    int ws = freePort();
+    int ws = freePortOtherThan(http);
     Map<String, String> env = new HashMap<>(Map.of("BIND_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(http),
       "WS_PORT", Integer.toString(ws)));
     if (spawn.tls() != null) {
@@ -117,7 +117,7 @@ final class ServerUnderTest implements AutoCloseable {
    */
   static ServerUnderTest spawnPeer(SpawnSettings spawn, PeerCommand peer) {
     int http = freePort();
-    int ws = freePort();
+    int ws = freePortOtherThan(http);
     List<String> peerCommand = peer.command(http, ws);
     List<String> command = new ArrayList<>();
     if (spawn.serverCpus() != null) {
@@ -278,6 +278,17 @@ final class ServerUnderTest implements AutoCloseable {
     } catch (IOException e) {
       ready.completeExceptionally(e);
     }
+  }
+
+  /** A free loopback port other than {@code taken}: the kernel may hand a just-closed port out again at once. */
+  private static int freePortOtherThan(int taken) {
+    for (int i = 0; i < 100; i++) {
+      int port = freePort();
+      if (port != taken) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port other than " + taken);
   }
 
   /** A free TCP port on 127.0.0.1 (for the servers and the redis-server bench starts). */
