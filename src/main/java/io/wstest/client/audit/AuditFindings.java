@@ -34,6 +34,10 @@ public final class AuditFindings {
   public static final String ONE_BY_ONE = "one by one";
   public static final String HELD_OPEN = "held open (--hold)";
 
+  /** The fix when drained sockets found no other replica: the balancer is not at fault, the replica count is. */
+  private static final String STRANDED_FIX = "run more than one replica behind the load balancer, and in a rollout"
+    + " start the new one first (maxSurge)";
+
   /** What {@code --expect-sticky} / {@code --expect-not-sticky} asked for. */
   public enum StickyExpectation { ANY, STICKY, NOT_STICKY }
 
@@ -201,15 +205,20 @@ public final class AuditFindings {
       : new CardLine(DRAIN, "lost messages", CheckStatus.FAIL, lost, FixHints.fix(Topic.DRAIN, lb)));
     if (d.reconnectP50Ms() == null && d.closes() > 0) {
       lines.add(new CardLine(DRAIN, "reconnects", CheckStatus.WARN, "none of the " + d.closes() + " closed sockets got"
-        + " a new one before the rehearsal ended: no other replica took them", "run more than one replica behind"
-        + " the load balancer, and in a rollout start the new one first (maxSurge)"));
+        + " a new one before the rehearsal ended: no other replica took them", STRANDED_FIX));
     } else {
       String reconnect = (d.reconnectP50Ms() == null ? "no reconnect measured"
         : String.format(Locale.ROOT, "reconnect p50 %.0f ms, p99 %.0f ms", d.reconnectP50Ms(), d.reconnectP99Ms()))
         + "; " + (d.reconnectsAvoidedDrainingReplica() ? "none landed on " + replica : "some landed on " + replica
         + ", which was draining");
-      lines.add(d.reconnectsAvoidedDrainingReplica() ? CardLine.pass(DRAIN, "reconnects", reconnect)
-        : new CardLine(DRAIN, "reconnects", CheckStatus.WARN, reconnect, FixHints.fix(Topic.DRAIN, lb)));
+      if (d.stranded() > 0) {
+        lines.add(new CardLine(DRAIN, "reconnects", CheckStatus.WARN, d.stranded() + " of " + d.closes()
+          + " closed sockets never got a new one before the rehearsal ended; " + reconnect,
+          d.reconnectsAvoidedDrainingReplica() ? STRANDED_FIX : FixHints.fix(Topic.DRAIN, lb)));
+      } else {
+        lines.add(d.reconnectsAvoidedDrainingReplica() ? CardLine.pass(DRAIN, "reconnects", reconnect)
+          : new CardLine(DRAIN, "reconnects", CheckStatus.WARN, reconnect, FixHints.fix(Topic.DRAIN, lb)));
+      }
     }
     lines.add(d.accepted() ? CardLine.pass(DRAIN, "accept", "POST /admin/accept: " + replica + " accepts again")
       : new CardLine(DRAIN, "accept", CheckStatus.WARN, "POST /admin/accept did not succeed: " + replica

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  * @param otherCloses     any other close
  * @param sent            soak messages sent
  * @param lost            soak messages never answered
+ * @param stranded        closed sockets that never got a new one before the rehearsal ended
  * @param reconnectP50Ms  time to reconnect after a close, p50 (null when none reconnected)
  * @param reconnectP99Ms  and p99
  * @param reconnectsAvoidedDrainingReplica no reconnect landed on the draining replica
@@ -20,12 +21,12 @@ import io.vertx.core.json.JsonObject;
  * @param details         the rehearsal's own report, for the JSON report
  */
 public record DrainOutcome(boolean attempted, String skippedReason, int closes1001, int closes1006, int otherCloses,
-                           long sent, long lost, Double reconnectP50Ms, Double reconnectP99Ms,
+                           long sent, long lost, int stranded, Double reconnectP50Ms, Double reconnectP99Ms,
                            boolean reconnectsAvoidedDrainingReplica, String drainedInstance, boolean accepted,
                            JsonObject details) {
 
   public static DrainOutcome skipped(String reason) {
-    return new DrainOutcome(false, reason, 0, 0, 0, 0, 0, null, null, false, null, false, null);
+    return new DrainOutcome(false, reason, 0, 0, 0, 0, 0, 0, null, null, false, null, false, null);
   }
 
   public int closes() {
@@ -36,7 +37,7 @@ public record DrainOutcome(boolean attempted, String skippedReason, int closes10
     JsonObject json = new JsonObject().put("attempted", attempted).put("skipped_reason", skippedReason);
     if (attempted) {
       json.put("closes_1001", closes1001).put("closes_1006", closes1006).put("other_closes", otherCloses)
-        .put("sent", sent).put("lost", lost).put("reconnect_p50_ms", reconnectP50Ms)
+        .put("sent", sent).put("lost", lost).put("stranded", stranded).put("reconnect_p50_ms", reconnectP50Ms)
         .put("reconnect_p99_ms", reconnectP99Ms)
         .put("reconnects_avoided_draining_replica", reconnectsAvoidedDrainingReplica)
         .put("drained_instance", drainedInstance).put("accepted", accepted);

@@ -36,7 +36,7 @@ public final class DrainRehearsalAdapter implements DrainSection {
       return DrainOutcome.skipped(r.skippedReason());
     }
     return new DrainOutcome(true, null, r.closes1001(), r.closes1006(), r.otherCloses(), r.sent(), r.lost(),
-      r.reconnectP50Ms(), r.reconnectP99Ms(), r.reconnectsAvoidedDrainingReplica(),
+      r.stranded(), r.reconnectP50Ms(), r.reconnectP99Ms(), r.reconnectsAvoidedDrainingReplica(),
       r.drainedDisplayName() != null ? r.drainedDisplayName() : r.drainedInstance(), r.accepted(), r.toJson());
   }
 }

@@ -65,6 +65,11 @@ public record DrainRehearsalResult(
   List<String> notes,
   List<SoakDisconnect> disconnects) {
 
+  /** Closed sockets of the soak that never got a new one before it ended. */
+  public int stranded() {
+    return disconnects.size() - reconnects;
+  }
+
   /** A rehearsal that did not run, and why. */
   public static DrainRehearsalResult skipped(String reason) {
     return new DrainRehearsalResult(false, reason, 0, 0, 0, 0, 0, null, null, false, null, false, null, 0, 0, 0, 0,
@@ -92,7 +97,7 @@ public record DrainRehearsalResult(
     if (lost > 0) {
       problems.add(lost + " of " + sent + " messages lost (sent, never answered)");
     }
-    int stranded = disconnects.size() - reconnects;
+    int stranded = stranded();
     if (stranded > 0) {
       int failed = failedAttempts.values().stream().mapToInt(Integer::intValue).sum();
       problems.add(stranded + " of " + disconnects.size() + " closed sockets never got a new one before the soak ended"

@@ -154,7 +154,7 @@ class AuditFindingsTest {
   }
 
   private static DrainOutcome drained(int c1001, int c1006, long lost, boolean avoided, boolean accepted) {
-    return new DrainOutcome(true, null, c1001, c1006, 0, 500, lost, 40.0, 120.0, avoided, "svc-b", accepted,
+    return new DrainOutcome(true, null, c1001, c1006, 0, 500, lost, 0, 40.0, 120.0, avoided, "svc-b", accepted,
       new JsonObject());
   }
 
@@ -173,13 +173,22 @@ class AuditFindingsTest {
     assertEquals(FixHints.forLb(FixHints.Topic.DRAIN, LbType.HAPROXY), bad.get(0).fix());
     assertEquals("7 of 500 messages lost", bad.get(1).measured());
 
-    DrainOutcome nowhereToGo = new DrainOutcome(true, null, 3, 0, 0, 40, 0, null, null, false, "svc-b", true,
+    DrainOutcome nowhereToGo = new DrainOutcome(true, null, 3, 0, 0, 40, 0, 3, null, null, false, "svc-b", true,
       new JsonObject());
     CardLine stranded = AuditFindings.drain(nowhereToGo, LbType.HAPROXY, "'test-lb soak'").get(2);
     assertEquals(CheckStatus.WARN, stranded.status());
     assertEquals("none of the 3 closed sockets got a new one before the rehearsal ended: no other replica took them",
       stranded.measured());
     assertTrue(stranded.fix().contains("more than one replica"), stranded.fix());
+
+    DrainOutcome someStranded = new DrainOutcome(true, null, 4, 0, 0, 40, 0, 1, 40.0, 120.0, true, "svc-b", true,
+      new JsonObject());
+    CardLine partly = AuditFindings.drain(someStranded, LbType.HAPROXY, "'test-lb soak'").get(2);
+    assertEquals(CheckStatus.WARN, partly.status(), "a socket left without a new one is not a pass");
+    assertEquals("1 of 4 closed sockets never got a new one before the rehearsal ended; reconnect p50 40 ms,"
+      + " p99 120 ms; none landed on svc-b", partly.measured());
+    assertTrue(partly.fix().contains("more than one replica"), partly.fix());
+    assertEquals(1, someStranded.toJson().getInteger("stranded"));
 
     List<CardLine> skipped = AuditFindings.drain(DrainOutcome.skipped("no --admin-token, and the admin toggles "
       + "answered 401"), null, "'test-lb soak --url ws://lb/ws --duration 3m'");
