@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.PemKeyCertOptions;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,11 +43,18 @@ public final class BaselineServer implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
   String bind;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "serve wss with this certificate (needs --tls-key)")
-  Path tlsCert;
+  /** Both or neither: picocli refuses one without the other (exit 2, naming the missing one). */
+  @ArgGroup(exclusive = false)
+  TlsFiles tlsFiles;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key of --tls-cert")
-  Path tlsKey;
+  static final class TlsFiles {
+    @Option(names = "--tls-cert", paramLabel = "PEM", required = true,
+      description = "serve wss with this certificate (needs --tls-key)")
+    Path cert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", required = true, description = "the private key of --tls-cert")
+    Path key;
+  }
 
   @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
     + "service, so the ratio compares features and not threading)")
@@ -56,7 +64,7 @@ public final class BaselineServer implements Callable<Integer> {
   public Integer call() throws Exception {
     int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
-    SelfSignedCertificate tls = tlsCert == null ? null : new SelfSignedCertificate(tlsCert, tlsKey);
+    SelfSignedCertificate tls = tlsFiles == null ? null : new SelfSignedCertificate(tlsFiles.cert, tlsFiles.key);
     vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls), new DeploymentOptions().setInstances(count))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "

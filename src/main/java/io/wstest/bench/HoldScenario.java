@@ -7,6 +7,7 @@ import io.wstest.options.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -75,6 +76,14 @@ final class HoldScenario extends Scenario {
         figures.put("connections", opener.established)
           .put("failures", opener.failed)
           .put("connects_per_s", Report.round(opener.established / opener.connectSeconds(), 1));
+        if (opener.failed > 0) {
+          // the per-connection figures divide by the connections that succeeded; say why the others did not
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("Note: " + opener.failed + " of " + connections + " connections failed ("
+            + (opener.firstFailure != null ? "the first: " + opener.firstFailure : "no welcome before the deadline")
+            + ")");
+          err.flush();
+        }
         return client.timer(hold.toMillis());
       })
       .compose(v -> sample(client, server))

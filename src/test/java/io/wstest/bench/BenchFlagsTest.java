@@ -77,6 +77,12 @@ class BenchFlagsTest {
   }
 
   @Test
+  void theBaselineServerWantsItsCertificateAndKeyTogether() {
+    assertBadFlag("--tls-key", "baseline-server", "--port", "1", "--tls-cert", "cert.pem");
+    assertBadFlag("--tls-cert", "baseline-server", "--port", "1", "--tls-key", "key.pem");
+  }
+
+  @Test
   void badPeerValuesExit2NamingTheFlag() {
     String ok = "go=true -http {http} -ws {ws}";
     assertBadFlag("--peer", "echo", "--url", "ws://127.0.0.1:1/", "--peer", ok);
