@@ -77,8 +77,9 @@ final class Connection {
    */
   private boolean keepalive = true;
   /**
-   * Set by any frame from the peer, pongs included: a field write on the hot path instead of a clock read; the
-   * keepalive tick turns it into {@link #lastHeardMillis}, so a socket is never closed early, at most a tick late.
+   * Set by any frame from the peer, pongs included (the guard tells): a field write on the hot path instead of a
+   * clock read; the keepalive tick turns it into {@link #lastHeardMillis}, so a socket is never closed early, at
+   * most a tick late.
    */
   private boolean heardSinceTick;
   private long lastHeardMillis;
@@ -118,14 +119,13 @@ final class Connection {
     // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
     directWrites = VertxInternals.trimConnection(ws);
     encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null;
+    // the guard hears every frame, pongs too, also while reading is paused for backlog (the frame handler does not)
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
     ws.setWriteQueueMaxSize(ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
     ws.frameHandler(this::onFrame);
-    // unlike the frame handler, this runs even while reading is paused for backlog
-    ws.pongHandler(data -> heardSinceTick = true);
     ws.exceptionHandler(e -> {
       // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
       FatalErrors.haltIfFatal(e);
@@ -223,7 +223,6 @@ final class Connection {
    * only joins fragments into messages.
    */
   private void onFrame(WebSocketFrame frame) {
-    heardSinceTick = true;
     if (closing) {
       return;
     }

@@ -38,8 +38,11 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   private static final int MAX_REASON_BYTES = 123;
 
   private final int maxMessageBytes;
-  /** Told of every ping: a ping is a sign of life for the idle timeout, like any other frame. */
-  private final Runnable pingReceived;
+  /**
+   * Told of every frame the peer sends, pings and pongs included: each is a sign of life for the idle timeout, and
+   * this handler sees them all as they arrive, also while Vert.x holds them back for a paused socket.
+   */
+  private final Runnable frameReceived;
   /** The payload of the latest ping not answered yet because the channel was full; null when none waits. */
   private ByteBuf unansweredPing;
   /** Whether this guard turned the channel's auto-read off (it only turns back on what it turned off). */
@@ -52,20 +55,20 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
   private int sentCloseCode;
   private ChannelHandlerContext ctx;
 
-  private Rfc6455Guard(int maxMessageBytes, Runnable pingReceived) {
+  private Rfc6455Guard(int maxMessageBytes, Runnable frameReceived) {
     this.maxMessageBytes = maxMessageBytes;
-    this.pingReceived = pingReceived;
+    this.frameReceived = frameReceived;
   }
 
   /**
    * Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade.
    *
-   * @param pingReceived runs on every ping from the peer (pings do not reach Vert.x's frame handler)
+   * @param frameReceived runs on every frame from the peer (pings never reach Vert.x's frame handler)
    */
-  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes, Runnable pingReceived) {
+  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes, Runnable frameReceived) {
     // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
     ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(ws);
-    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes, pingReceived);
+    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes, frameReceived);
     vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
     return guard;
   }
@@ -98,6 +101,9 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       // the peer does not read what it is sent: stop reading it too, as Connection does for its replies
       pauseReading(ctx);
     }
+    if (msg instanceof WebSocketFrame) {
+      frameReceived.run();
+    }
     if (msg instanceof PingWebSocketFrame ping) {
       answer(ctx, ping);
       return;
@@ -114,7 +120,6 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
 
   /** A pong now if the channel takes it, else the ping waits (replacing any older one) for the channel to drain. */
   private void answer(ChannelHandlerContext ctx, PingWebSocketFrame ping) {
-    pingReceived.run();
     if (ctx.channel().isWritable() && unansweredPing == null) {
       ctx.write(new PongWebSocketFrame(ping.content()));
       flushPending = true;

@@ -1,6 +1,7 @@
 package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
@@ -29,7 +30,11 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,6 +72,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   replaced by an empty read-only map, through the public setter of Vert.x's socket class.</li>
  *   <li>The parsed Host header {@code ServerWebSocketImpl} keeps for {@code authority()} (about 80 bytes): the
  *   welcome and {@code info} report the request from {@link Handshake}'s copy.</li>
+ *   <li>The local address Netty's channel keeps ({@code AbstractEpollChannel.local}, and
+ *   {@code AbstractChannel.localAddress} once asked): every socket accepted on one address of one port has an
+ *   equal one, each its own {@code InetSocketAddress} with its {@code InetAddress} (96 bytes). Replaced by one
+ *   shared, equal, immutable instance per address (at most {@value #MAX_SHARED_LOCAL_ADDRESSES} of them).</li>
  * </ul>
  * All but the headers are private fields of Vert.x, set by reflection because no option reaches them. When a Vert.x
  * upgrade renames them, the lookup fails once, a warning says so, and sockets keep Vert.x's defaults (correct,
@@ -83,6 +92,11 @@ public final class VertxInternals {
   private static final Field OUTBOUND_QUEUE;
   private static final Constructor<?> DIRECT_QUEUE;
   private static final Field AUTHORITY;
+  private static final Field EPOLL_LOCAL_ADDRESS;
+  private static final Field CHANNEL_LOCAL_ADDRESS;
+  /** A server has one address per interface and port it listens on: far fewer than this. */
+  private static final int MAX_SHARED_LOCAL_ADDRESSES = 64;
+  private static final ConcurrentMap<SocketAddress, SocketAddress> SHARED_LOCAL_ADDRESSES = new ConcurrentHashMap<>();
 
   static {
     Field factory = null;
@@ -111,6 +125,21 @@ public final class VertxInternals {
     OUTBOUND_QUEUE = queue;
     DIRECT_QUEUE = direct;
     AUTHORITY = authority;
+    Field epollLocal = null;
+    Field channelLocal = null;
+    try {
+      channelLocal = AbstractChannel.class.getDeclaredField("localAddress");
+      channelLocal.setAccessible(true);
+      epollLocal = Class.forName("io.netty.channel.epoll.AbstractEpollChannel").getDeclaredField("local");
+      epollLocal.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // no epoll classes (another transport) or Netty changed: the other trimming still applies
+      LOG.debug("sockets keep their own local address: {}", e.toString());
+      channelLocal = null;
+      epollLocal = null;
+    }
+    EPOLL_LOCAL_ADDRESS = epollLocal;
+    CHANNEL_LOCAL_ADDRESS = channelLocal;
   }
 
   private VertxInternals() {
@@ -230,10 +259,33 @@ public final class VertxInternals {
       // only read when the handler is added, which has happened: the connection exists
       CONNECTION_FACTORY.set(handler, null);
       OUTBOUND_QUEUE.set(connection, DIRECT_QUEUE.newInstance(connection));
+      shareLocalAddress(ctx.channel());
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       warnOnce("could not release a socket's upgrade state (" + e + ")");
       return false;
+    }
+  }
+
+  /** Points the channel's cached local address at the shared instance equal to it (see the class comment). */
+  private static void shareLocalAddress(Channel channel) throws IllegalAccessException {
+    if (EPOLL_LOCAL_ADDRESS == null || !EPOLL_LOCAL_ADDRESS.getDeclaringClass().isInstance(channel)
+      || !(EPOLL_LOCAL_ADDRESS.get(channel) instanceof InetSocketAddress own)) {
+      return;
+    }
+    SocketAddress shared = SHARED_LOCAL_ADDRESSES.get(own);
+    if (shared == null) {
+      // the first socket on an address keeps its own, which becomes the shared one
+      if (SHARED_LOCAL_ADDRESSES.size() < MAX_SHARED_LOCAL_ADDRESSES) {
+        SHARED_LOCAL_ADDRESSES.putIfAbsent(own, own);
+      }
+      return;
+    }
+    if (shared != own) {
+      EPOLL_LOCAL_ADDRESS.set(channel, shared);
+      if (CHANNEL_LOCAL_ADDRESS.get(channel) == own) {
+        CHANNEL_LOCAL_ADDRESS.set(channel, shared);
+      }
     }
   }
 

@@ -1,8 +1,11 @@
 package io.wstest.protocol;
 
+import io.netty.channel.Channel;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -11,14 +14,21 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.wstest.testsupport.FreePorts;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The per-socket trimming of {@link VertxInternals} on a real upgraded socket: it applies to this Vert.x version
  * (fails when an upgrade renames the internals it reaches), releasing the upgrade request leaves what the
  * getters promise, and a trimmed socket still echoes, reports a full write queue while the peer does not read,
- * and calls its drain handler once the peer reads again.
+ * and calls its drain handler once the peer reads again; sockets accepted on one address share one local address.
  */
 @ExtendWith(VertxExtension.class)
 class SocketFootprintTest {
@@ -36,6 +46,8 @@ class SocketFootprintTest {
   private static final String CHUNK = "x".repeat(16 * 1024);
 
   private WebSocketClient client;
+  /** A Vert.x on the service's transport (epoll), for the test that needs it; closed after each test. */
+  private Vertx nativeVertx;
 
   @Test
   void trimmedSocketEchoesAndKeepsBackpressure(Vertx vertx, VertxTestContext ctx) {
@@ -120,5 +132,41 @@ class SocketFootprintTest {
         return null;
       }))
       .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void socketsAcceptedOnOneAddressShareOneLocalAddress(VertxTestContext ctx) {
+    nativeVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    int port = FreePorts.next();
+    List<Channel> accepted = new CopyOnWriteArrayList<>();
+    Promise<Void> both = Promise.promise();
+    HttpServer server = nativeVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
+    server.webSocketHandler(ws -> {
+      VertxInternals.trimConnection(ws);
+      accepted.add(VertxInternals.handlerContext(ws).channel());
+      if (accepted.size() == 2) {
+        both.complete();
+      }
+    });
+    client = nativeVertx.createWebSocketClient();
+    server.listen()
+      .compose(s -> Future.all(client.connect(port, "127.0.0.1", "/"), client.connect(port, "127.0.0.1", "/")))
+      .compose(sockets -> both.future())
+      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertTrue(nativeVertx.isNativeTransportEnabled(), "the service's transport (epoll) is available here");
+        Channel first = accepted.get(0);
+        Channel second = accepted.get(1);
+        assertEquals(new InetSocketAddress("127.0.0.1", port), second.localAddress());
+        assertSame(first.localAddress(), second.localAddress(), "one shared instance");
+        assertNotEquals(first.remoteAddress(), second.remoteAddress());
+        ctx.completeNow();
+      })));
+  }
+
+  @AfterEach
+  void closeNativeVertx() throws Exception {
+    if (nativeVertx != null) {
+      nativeVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 }
