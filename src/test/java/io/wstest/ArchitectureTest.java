@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package layers of README "Project layout", bottom to top: identity, wire, options (L0, each standing on
+ * The package layers of README "Project layout", bottom to top: identity, wire, options, net (L0, each standing on
  * nothing else of ours); runtime; protocol; ops and cluster (side by side, neither using the other); server; the
  * CLI root (Main). The client (test-lb) and bench are side towers on L0 only. A package may use its own layer
  * and the ones below, never one above, and no two packages may need each other. lab (the local
@@ -29,7 +29,7 @@ class ArchitectureTest {
 
   private static final String VERTX_INTERNALS_CLASS = "io.wstest.protocol.VertxInternals";
   private static final Class<?> VERTX_INTERNALS = load(VERTX_INTERNALS_CLASS);
-  private static final String[] FOUNDATION = {"Identity", "Wire", "Options"};
+  private static final String[] FOUNDATION = {"Identity", "Wire", "Options", "Net"};
 
   /** Every package of ours, including the client's subpackages, is a slice; slices must form no cycle. */
   @ArchTest
@@ -43,6 +43,7 @@ class ArchitectureTest {
     .layer("Identity").definedBy("io.wstest.identity..")
     .layer("Wire").definedBy("io.wstest.wire..")
     .layer("Options").definedBy("io.wstest.options..")
+    .layer("Net").definedBy("io.wstest.net..")
     .layer("Runtime").definedBy("io.wstest.runtime..")
     .layer("Protocol").definedBy("io.wstest.protocol..")
     .layer("Ops").definedBy("io.wstest.ops..")
@@ -56,6 +57,7 @@ class ArchitectureTest {
     .whereLayer("Identity").mayOnlyAccessLayers("Identity")
     .whereLayer("Wire").mayOnlyAccessLayers("Wire")
     .whereLayer("Options").mayOnlyAccessLayers("Options")
+    .whereLayer("Net").mayOnlyAccessLayers("Net")
     .whereLayer("Runtime").mayOnlyAccessLayers(with(FOUNDATION, "Runtime"))
     .whereLayer("Protocol").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol"))
     .whereLayer("Ops").mayOnlyAccessLayers(with(FOUNDATION, "Runtime", "Protocol", "Ops"))

@@ -1,5 +1,7 @@
 package io.wstest.bench;
 
+import io.wstest.net.LoopbackPorts;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +32,7 @@ final class RedisServer implements AutoCloseable {
 
   /** Starts {@code redis-server} from the PATH and waits (at most 20 s) until it accepts connections. */
   static RedisServer start() {
-    int port = ServerUnderTest.freePort();
+    int port = LoopbackPorts.free();
     List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
       "--save", "", "--appendonly", "no", "--protected-mode", "yes");
     Process process;

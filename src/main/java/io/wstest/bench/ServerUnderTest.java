@@ -1,5 +1,7 @@
 package io.wstest.bench;
 
+import io.wstest.net.LoopbackPorts;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +10,6 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,8 +71,9 @@ final class ServerUnderTest implements AutoCloseable {
    * environment (so it starts without the command-line parser, as a container does); ready at its start-up line.
    */
   static Launch serviceLaunch(SpawnSettings spawn) {
-    int http = freePort();
-    int ws = freePortOtherThan(http);
+    int[] ports = LoopbackPorts.free(2);
+    int http = ports[0];
+    int ws = ports[1];
     Map<String, String> env = new HashMap<>(Map.of("BIND_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(http),
       "WS_PORT", Integer.toString(ws)));
     if (spawn.tls() != null) {
@@ -84,7 +86,7 @@ final class ServerUnderTest implements AutoCloseable {
 
   /** The bare Vert.x baseline server from this same jar. */
   static Launch baselineLaunch(SpawnSettings spawn) {
-    int port = freePort();
+    int port = LoopbackPorts.free();
     List<String> args = new ArrayList<>(List.of("bench", "baseline-server", "--bind", "127.0.0.1", "--port",
       Integer.toString(port)));
     if (spawn.tls() != null) {
@@ -116,8 +118,9 @@ final class ServerUnderTest implements AutoCloseable {
    * naming the peer if it exits first or never gets there). Its WebSockets are then at ws://127.0.0.1:WS/.
    */
   static ServerUnderTest spawnPeer(SpawnSettings spawn, PeerCommand peer) {
-    int http = freePort();
-    int ws = freePortOtherThan(http);
+    int[] ports = LoopbackPorts.free(2);
+    int http = ports[0];
+    int ws = ports[1];
     List<String> peerCommand = peer.command(http, ws);
     List<String> command = new ArrayList<>();
     if (spawn.serverCpus() != null) {
@@ -277,26 +280,6 @@ final class ServerUnderTest implements AutoCloseable {
       }
     } catch (IOException e) {
       ready.completeExceptionally(e);
-    }
-  }
-
-  /** A free loopback port other than {@code taken}: the kernel may hand a just-closed port out again at once. */
-  private static int freePortOtherThan(int taken) {
-    for (int i = 0; i < 100; i++) {
-      int port = freePort();
-      if (port != taken) {
-        return port;
-      }
-    }
-    throw new IllegalStateException("no free loopback port other than " + taken);
-  }
-
-  /** A free TCP port on 127.0.0.1 (for the servers and the redis-server bench starts). */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
     }
   }
 

@@ -9,13 +9,10 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.wstest.identity.ServiceIdentity;
+import io.wstest.net.LoopbackPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,7 +113,8 @@ final class WarmUp {
     ServerConfig loopback;
     CompletableFuture<Vertx> created = new CompletableFuture<>();
     try {
-      ports = freeLoopbackPorts(2);
+      // on 127.0.0.1: the warm-up's servers listen there only while it runs
+      ports = LoopbackPorts.free(2);
       loopback = config.forWarmUp(ports[0], ports[1]);
       // on a thread of its own: Vert.x warns when an instance is created on another instance's thread
       new Thread(() -> {
@@ -271,30 +269,6 @@ final class WarmUp {
       closed.add(socket.socket.close().recover(f -> Future.succeededFuture()));
     }
     return Future.join(closed).mapEmpty();
-  }
-
-  /** Free TCP ports on 127.0.0.1; the warm-up's servers listen there only while it runs. */
-  static int[] freeLoopbackPorts(int count) {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port for the warm-up", e);
-    } finally {
-      for (ServerSocket socket : held) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // only held to get distinct ports
-        }
-      }
-    }
   }
 
   /** One warm-up WebSocket: even ones on the HTTP server's /ws, odd ones on the raw server. */
