@@ -2,6 +2,7 @@ package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -44,8 +45,12 @@ final class Connection {
   /** Vert.x writes straight to the channel (see {@link VertxInternals}); false only if that could not be set up. */
   private boolean directWrites;
   /**
-   * Messages are written as finished frames ({@link VertxInternals#writeEncodedFrame}): with direct writes and
-   * no negotiated extension (a compressing extension's encoder must see every frame as a frame).
+   * Messages are written as finished frames ({@link VertxInternals#writeEncodedFrame}): with direct writes, no
+   * negotiated extension (a compressing extension's encoder must see every frame as a frame), and the upgrade's
+   * HTTP encoder gone from the pipeline. Netty removes that encoder once the 101 response is written, which is
+   * usually before the socket opens; over TLS 1.3 with a client certificate on the OpenSSL engine it was not, and
+   * the encoder refused the welcome's bytes (it takes a ByteBuf for HTTP content): such a socket keeps Vert.x's
+   * frame path, which passes the encoder untouched.
    */
   private boolean encodedFrames;
   /** Wire-level RFC 6455 checks in front of this socket; knows the close code it failed the socket with. */
@@ -118,7 +123,8 @@ final class Connection {
   void open() {
     // first, before anything is written: drops Vert.x state this socket never uses again (VertxInternals)
     directWrites = VertxInternals.trimConnection(ws);
-    encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null;
+    encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null
+      && channel.pipeline().get(HttpObjectEncoder.class) == null;
     // the guard hears every frame, pongs too, also while reading is paused for backlog (the frame handler does not)
     guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
     lastHeardMillis = System.currentTimeMillis();

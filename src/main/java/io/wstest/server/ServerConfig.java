@@ -85,6 +85,9 @@ public final class ServerConfig {
   public static final Setting<ClientAuth> TLS_CLIENT_AUTH = Setting.parsed("TLS_CLIENT_AUTH", "--tls-client-auth",
     "none|request|require", "none", "ask TLS clients for a certificate signed by TLS_CLIENT_CA: request (optional) "
       + "or require (handshake fails without one); the welcome and /request show it", ClientAuth::parse);
+  public static final Setting<TlsEngine> TLS_ENGINE = Setting.parsed("TLS_ENGINE", "--tls-engine", "jdk|openssl",
+    "jdk", "the TLS implementation: jdk (the JVM's) or openssl (BoringSSL, bundled for linux x86_64 and aarch64: "
+      + "0.4-0.6 x the server CPU per TLS handshake); needs TLS_CERT", TlsEngine::parse);
   public static final Setting<Boolean> SHOW_CREDENTIALS = Setting.bool("SHOW_CREDENTIALS", "--show-credentials",
     false, "show Authorization, Proxy-Authorization, Cookie and custom credential header values (X-Api-Key, "
       + "X-Auth-Token ...) in the request echoed by the welcome, info, /request and 426 answers (default: redacted "
@@ -164,7 +167,7 @@ public final class ServerConfig {
   public static final List<Setting<?>> SETTINGS = List.of(
     HTTP_PORT, WS_PORT, BIND_HOST, INSTANCES, MAX_MESSAGE_BYTES, WS_COMPRESSION,
     DRAIN_DELAY, DRAIN_PERIOD, SHUTDOWN_GRACE, SHUTDOWN_TIMEOUT, CLOSE_TIMEOUT, ADMIN_ENABLED, ADMIN_TOKEN, ALLOWED_ORIGINS,
-    TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CLIENT_AUTH, SHOW_CREDENTIALS, SUBPROTOCOLS,
+    TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CLIENT_AUTH, TLS_ENGINE, SHOW_CREDENTIALS, SUBPROTOCOLS,
     PROXY_HTTP_PORT, PROXY_WS_PORT, PROXY_PROTOCOL_TIMEOUT,
     PING_INTERVAL, IDLE_TIMEOUT, MAX_CONNECTIONS, BROADCAST_RATE, SLOW_CONSUMER_LIMIT,
     HANDSHAKE_TIMEOUT, HTTP_IDLE_TIMEOUT, MAX_PENDING_CONNECTIONS, METRICS_ENABLED,
@@ -272,6 +275,7 @@ public final class ServerConfig {
       TlsPem.check(tlsCert(), tlsKey());
     }
     checkClientAuth();
+    checkTlsEngine();
     checkProxyPorts();
     // the last socket gets its shutdown message DRAIN_PERIOD after the drain starts and its close SHUTDOWN_GRACE later
     if (drainPeriod().plus(shutdownGrace()).compareTo(shutdownTimeout()) >= 0) {
@@ -279,6 +283,19 @@ public final class ServerConfig {
         + " ms) plus " + SHUTDOWN_GRACE.flag() + " / " + SHUTDOWN_GRACE.env() + " (" + shutdownGrace().toMillis()
         + " ms) must be shorter than " + SHUTDOWN_TIMEOUT.flag() + " / " + SHUTDOWN_TIMEOUT.env() + " ("
         + shutdownTimeout().toMillis() + " ms), or the spread closes could never finish");
+    }
+  }
+
+  /** An engine other than the JVM's is a TLS choice: without TLS it would silently do nothing. */
+  private void checkTlsEngine() {
+    String name = TLS_ENGINE.flag() + " / " + TLS_ENGINE.env();
+    if (tlsEngine() != TlsEngine.JDK && !tls()) {
+      throw new ConfigException(name + " is " + tlsEngine().value() + " but TLS is off: set " + TLS_CERT.env()
+        + " and " + TLS_KEY.env());
+    }
+    String unavailable = tlsEngine().unavailableBecause();
+    if (unavailable != null) {
+      throw new ConfigException(name + " is " + tlsEngine().value() + ", but " + unavailable);
     }
   }
 
@@ -380,6 +397,7 @@ public final class ServerConfig {
   public String tlsKey() { return get(TLS_KEY); }
   public boolean metricsEnabled() { return get(METRICS_ENABLED); }
   public ClientAuth clientAuth() { return get(TLS_CLIENT_AUTH); }
+  public TlsEngine tlsEngine() { return get(TLS_ENGINE); }
   public String tlsClientCa() { return get(TLS_CLIENT_CA); }
   public boolean showCredentials() { return get(SHOW_CREDENTIALS); }
   /** Subprotocols the servers may select: ["*"] any, empty none. */

@@ -2,6 +2,7 @@ package io.wstest.server;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.wstest.protocol.ProxyProtocol;
@@ -24,6 +25,10 @@ final class WebSocketServerOptions {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(config.tlsCert())
         .setKeyPath(config.tlsKey()));
+      if (config.tlsEngine() == TlsEngine.OPENSSL) {
+        // unset, Vert.x uses the JVM's engine
+        options.setSslEngineOptions(new OpenSSLEngineOptions());
+      }
       if (config.clientAuth() != ClientAuth.NONE) {
         options.setClientAuth(config.clientAuth().toVertx())
           .setTrustOptions(new PemTrustOptions().addCertPath(config.tlsClientCa()));

@@ -1,11 +1,15 @@
 package io.wstest.server;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.wstest.testsupport.InProcessService;
@@ -16,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TLS as the service saw it, and mTLS with TLS_CLIENT_CA + TLS_CLIENT_AUTH: a CA and a client certificate made with
  * openssl; {@code require} fails the handshake of a client without one, a client with one sees its subject, issuer,
- * serial, expiry and fingerprint echoed; a missing or unusable CA stops start-up naming the setting.
+ * serial, expiry and fingerprint echoed; a missing or unusable CA stops start-up naming the setting. The same on
+ * both TLS engines (TLS_ENGINE: the JVM's and OpenSSL), and over wss on the OpenSSL one.
  */
 class MutualTlsTest {
 
@@ -80,14 +87,16 @@ class MutualTlsTest {
     }
   }
 
-  private void start(String clientAuth) throws Exception {
+  private void start(String clientAuth, String engine) throws Exception {
     service = InProcessService.startAndWait(Map.of("TLS_CERT", server.certPem().toString(),
-        "TLS_KEY", server.keyPem().toString(), "TLS_CLIENT_CA", ca.toString(), "TLS_CLIENT_AUTH", clientAuth));
+        "TLS_KEY", server.keyPem().toString(), "TLS_CLIENT_CA", ca.toString(), "TLS_CLIENT_AUTH", clientAuth,
+        "TLS_ENGINE", engine));
   }
 
-  @Test
-  void requireFailsWithoutACertificateAndEchoesTheOneGiven() throws Exception {
-    start("require");
+  @ParameterizedTest(name = "TLS_ENGINE={0}")
+  @ValueSource(strings = {"jdk", "openssl"})
+  void requireFailsWithoutACertificateAndEchoesTheOneGiven(String engine) throws Exception {
+    start("require", engine);
     ExecutionException refused = assertThrows(ExecutionException.class, () -> request(false, "ws.test"));
     assertNotNull(refused.getCause());
     JsonObject json = request(true, "ws.test");
@@ -105,9 +114,10 @@ class MutualTlsTest {
     assertEquals(32 * 3 - 1, cert.getString("sha256").length(), cert.encode());
   }
 
-  @Test
-  void requestAcceptsClientsWithoutOne() throws Exception {
-    start("request");
+  @ParameterizedTest(name = "TLS_ENGINE={0}")
+  @ValueSource(strings = {"jdk", "openssl"})
+  void requestAcceptsClientsWithoutOne(String engine) throws Exception {
+    start("request", engine);
     JsonObject json = request(false, "localhost");
     assertNull(json.getJsonObject("tls").getValue("client_certificate"));
     assertTrue(request(true, "localhost").getJsonObject("tls").getJsonObject("client_certificate")
@@ -136,6 +146,41 @@ class MutualTlsTest {
     ConfigException word = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(
       with(tls, "TLS_CLIENT_AUTH", "maybe")));
     assertTrue(word.getMessage().contains("TLS_CLIENT_AUTH"), word.getMessage());
+  }
+
+  /** The OpenSSL engine behind the WebSocket endpoints too: the welcome reports the handshake as the JDK's does. */
+  @Test
+  void theOpenSslEngineServesWssAndShowsTheClientCertificateInTheWelcome() throws Exception {
+    start("require", "openssl");
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+      .setTrustAll(true).setVerifyHost(false).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(clientCert.toString()).setKeyPath(clientKey.toString())));
+    try {
+      Promise<String> welcome = Promise.promise();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(service.wsPort()).setURI("/").setSsl(true);
+      client.webSocket().textMessageHandler(welcome::tryComplete).connect(options)
+        .onFailure(welcome::tryFail);
+      JsonObject request = new JsonObject(welcome.future().toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS)).getJsonObject("request");
+      assertEquals("wss", request.getString("scheme"));
+      JsonObject tls = request.getJsonObject("tls");
+      assertTrue(tls.getString("protocol").startsWith("TLSv1."), tls.encode());
+      assertTrue(tls.getJsonObject("client_certificate").getString("subject").contains("CN=client-1"), tls.encode());
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void anEngineOtherThanTheJvmsNeedsTlsAndAKnownName() {
+    ConfigException noTls = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(
+      Map.of("TLS_ENGINE", "openssl")));
+    assertEquals("--tls-engine / TLS_ENGINE is openssl but TLS is off: set TLS_CERT and TLS_KEY", noTls.getMessage());
+    ConfigException word = assertThrows(ConfigException.class, () -> ServerConfig.fromEnv(
+      Map.of("TLS_CERT", server.certPem().toString(), "TLS_KEY", server.keyPem().toString(), "TLS_ENGINE", "gnutls")));
+    assertTrue(word.getMessage().contains("TLS_ENGINE") && word.getMessage().contains("expected jdk or openssl"),
+      word.getMessage());
   }
 
   private static Map<String, String> with(Map<String, String> base, String key, String value) {
