@@ -19,7 +19,6 @@ record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boole
     return tls == null ? "ws" : "wss";
   }
 
-
   /** The recommended flags, the same file the Dockerfile uses (docker/jvm.options, packed into the jar). */
   static List<String> recommendedJvmOptions() {
     try (InputStream in = SpawnSettings.class.getResourceAsStream("jvm.options")) {

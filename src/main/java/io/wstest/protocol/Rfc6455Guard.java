@@ -101,16 +101,13 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       // the peer does not read what it is sent: stop reading it too, as Connection does for its replies
       pauseReading(ctx);
     }
-    if (msg instanceof WebSocketFrame) {
-      frameReceived.run();
-    }
-    if (msg instanceof PingWebSocketFrame ping) {
-      answer(ctx, ping);
-      return;
-    }
     if (msg instanceof WebSocketFrame frame) {
-      String problem = check(frame);
-      if (problem != null) {
+      frameReceived.run();
+      if (frame instanceof PingWebSocketFrame ping) {
+        answer(ctx, ping);
+        return;
+      }
+      if (check(frame) != null) {
         ReferenceCountUtil.release(msg);
         return;
       }

@@ -242,8 +242,9 @@ public final class VertxInternals {
   }
 
   /**
-   * Releases the upgrade's leftovers and the multi-producer write queue of a freshly upgraded socket. Call on the
-   * socket's event loop before anything is written to it. Returns whether both were released.
+   * Releases the upgrade's leftovers and the multi-producer write queue of a freshly upgraded socket, and points
+   * its local address at the shared one. Call on the socket's event loop before anything is written to it. Returns
+   * whether the leftovers and the queue were released.
    */
   static boolean trimConnection(ServerWebSocket ws) {
     if (CONNECTION_FACTORY == null || !(ws instanceof WebSocketInternal internal)) {

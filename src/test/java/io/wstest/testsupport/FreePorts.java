@@ -1,9 +1,7 @@
 package io.wstest.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.wstest.net.LoopbackPorts;
+
 import java.util.HashSet;
 import java.util.Set;
 
@@ -22,20 +20,11 @@ public final class FreePorts {
 
   public static synchronized int next() {
     for (int i = 0; i < ATTEMPTS; i++) {
-      int port = pick();
+      int port = LoopbackPorts.free();
       if (HANDED_OUT.add(port)) {
         return port;
       }
     }
     throw new IllegalStateException("no loopback port not handed out before after " + ATTEMPTS + " tries");
-  }
-
-  private static int pick() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
