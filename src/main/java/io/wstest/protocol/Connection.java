@@ -177,7 +177,7 @@ final class Connection {
       keepalive, handshake, ws.subProtocol(), accepted == null ? List.of() : List.of(accepted.split("\\s*,\\s*")),
       proxy == null ? null : proxy.toJson());
     out.writeBytes(SEQ_KEY);
-    writeDecimal(out, ++seq);
+    JsonBytes.decimal(out, ++seq);
     out.writeByte('}');
     metrics.sent.increment();
     writeJson(out);
@@ -371,7 +371,7 @@ final class Connection {
       .writeBytes(TIMESTAMP_KEY).writeBytes(Timestamps.nowAscii())
       .writeBytes(INSTANCE_KEY).writeBytes(handler.instanceIdJson())
       .writeBytes(SEQ_KEY);
-    writeDecimal(reply, ++seq);
+    JsonBytes.decimal(reply, ++seq);
     reply.writeByte('}');
     metrics.sent.increment();
     writeJson(reply);
@@ -421,20 +421,6 @@ final class Connection {
       encodedFrames = false;
     }
     written(ws.writeFrame(TextFrames.of(utf8)));
-  }
-
-  /** {@code value} (not negative) in ASCII digits, without a String; package-private for its test. */
-  static void writeDecimal(ByteBuf out, long value) {
-    int first = out.writerIndex();
-    do {
-      out.writeByte('0' + (int) (value % 10));
-      value /= 10;
-    } while (value != 0);
-    for (int i = first, j = out.writerIndex() - 1; i < j; i++, j--) {
-      byte digit = out.getByte(i);
-      out.setByte(i, out.getByte(j));
-      out.setByte(j, digit);
-    }
   }
 
   private JsonObject info() {
@@ -517,7 +503,7 @@ final class Connection {
     // bytes straight into the frame, as in sendEcho: one pooled buffer per receiver, the prefix copied once
     ByteBuf message = messageBuffer(jsonPrefix.length + 24);
     message.writeBytes(jsonPrefix).writeBytes(SEQ_KEY);
-    writeDecimal(message, ++seq);
+    JsonBytes.decimal(message, ++seq);
     message.writeByte('}');
     writeJson(message);
     return Delivery.DELIVERED;

@@ -20,21 +20,31 @@ import java.util.List;
  */
 public final class Handshake {
 
+  /** A typical upgrade request's JSON is about 500 bytes; the buffer grows for a larger one. */
+  private static final int REQUEST_BYTES_GUESS = 768;
+
   /** The request's strict JSON, {@link PackedJson packed}. */
   private final byte[] packedRequest;
   private final List<String> subprotocolsOffered;
   private final List<String> extensionsOffered;
 
-  /** @param requestJson the request as strict JSON ({@link ReceivedRequest#toJson}, encoded) */
+  /** @param requestJson the request as strict JSON, as {@link ReceivedRequest#write} writes it */
   public Handshake(String requestJson, List<String> subprotocolsOffered, List<String> extensionsOffered) {
-    this.packedRequest = PackedJson.pack(requestJson.getBytes(StandardCharsets.UTF_8));
+    this(Unpooled.wrappedBuffer(requestJson.getBytes(StandardCharsets.UTF_8)), subprotocolsOffered,
+      extensionsOffered);
+  }
+
+  private Handshake(ByteBuf requestJson, List<String> subprotocolsOffered, List<String> extensionsOffered) {
+    this.packedRequest = PackedJson.pack(requestJson);
     this.subprotocolsOffered = List.copyOf(subprotocolsOffered);
     this.extensionsOffered = List.copyOf(extensionsOffered);
   }
 
   public static Handshake of(HttpServerRequest request, boolean showCredentials) {
-    return new Handshake(ReceivedRequest.toJson(request, true, showCredentials).encode(),
-      offered(request.headers(), "Sec-WebSocket-Protocol"), offered(request.headers(), "Sec-WebSocket-Extensions"));
+    ByteBuf json = Unpooled.buffer(REQUEST_BYTES_GUESS);
+    ReceivedRequest.write(json, request, true, showCredentials);
+    return new Handshake(json, offered(request.headers(), "Sec-WebSocket-Protocol"),
+      offered(request.headers(), "Sec-WebSocket-Extensions"));
   }
 
   public List<String> subprotocolsOffered() {

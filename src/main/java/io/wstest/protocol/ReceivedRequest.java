@@ -1,12 +1,15 @@
 package io.wstest.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.wstest.wire.Fields;
@@ -47,38 +50,84 @@ public final class ReceivedRequest {
   private static final List<String> CREDENTIAL_NAME_PARTS = List.of("api-key", "apikey", "token", "secret",
     "password", "x-auth");
 
+  /** Room for a typical request's JSON (about 500 bytes) before the buffer grows. */
+  private static final int INITIAL_BYTES = 768;
+  private static final byte[] METHOD_KEY = JsonBytes.utf8("{\"method\":");
+  private static final byte[] PAIR_OPEN = JsonBytes.utf8("[");
+  private static final byte[] NEXT_PAIR_OPEN = JsonBytes.utf8(",[");
+
   private ReceivedRequest() {
   }
 
   /**
+   * The request as a JSON tree, for {@code /request} and the 426 answer: {@link #write}'s bytes, parsed.
+   *
    * @param webSocket the request is (or asked to be) a WebSocket upgrade: the scheme is reported as ws/wss
    * @param showCredentials SHOW_CREDENTIALS: credential header values as received instead of redacted
    */
   public static JsonObject toJson(HttpServerRequest request, boolean webSocket, boolean showCredentials) {
+    ByteBuf json = Unpooled.buffer(INITIAL_BYTES);
+    write(json, request, webSocket, showCredentials);
+    return new JsonObject(Buffer.buffer(ByteBufUtil.getBytes(json)));
+  }
+
+  /**
+   * Appends the request as strict JSON in UTF-8, field by field: what every WebSocket keeps ({@link Handshake})
+   * and the one definition of the request's fields and their order.
+   *
+   * @param webSocket the request is (or asked to be) a WebSocket upgrade: the scheme is reported as ws/wss
+   * @param showCredentials SHOW_CREDENTIALS: credential header values as received instead of redacted
+   */
+  static void write(ByteBuf out, HttpServerRequest request, boolean webSocket, boolean showCredentials) {
     HttpConnection connection = request.connection();
     Channel channel = channel(connection);
     ProxyProtocol.Header proxy = channel == null ? null : ProxyProtocol.header(channel);
     SocketAddress peer = request.remoteAddress();
-    ClientAddress address = ClientAddress.of(request.headers(), peer, proxy == null ? null : proxy.sourceIp());
+    MultiMap headers = request.headers();
+    ClientAddress address = ClientAddress.of(headers, peer, proxy == null ? null : proxy.sourceIp());
     boolean tls = request.isSSL();
-    String scheme = webSocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http");
-    return new JsonObject()
-      .put("method", request.method().name())
-      .put("path", request.path())
-      .put("query", request.query())
-      .put("uri", request.uri())
-      .put(Fields.HTTP_VERSION, httpVersion(request))
-      .put(Fields.HOST, request.authority() == null ? null : request.authority().toString())
-      .put(Fields.SCHEME, scheme)
-      .put(Fields.HEADERS, headers(request.headers(), showCredentials))
-      .put("header_count", request.headers().size())
-      .put("credentials", showCredentials ? "shown" : "redacted")
-      .put("client_ip", address.clientIp())
-      .put("remote_address", address.remoteAddress())
-      .put("forwarded_for", address.forwardedForJson())
-      .put("peer", peer == null ? null : peer.hostAddress() + ":" + peer.port())
-      .put("proxy_protocol", proxy == null ? null : proxy.toJson())
-      .put(Fields.TLS, tls ? tls(request, channel) : null);
+    out.writeBytes(METHOD_KEY);
+    JsonBytes.string(out, request.method().name());
+    JsonBytes.key(out, "path");
+    JsonBytes.string(out, request.path());
+    JsonBytes.key(out, "query");
+    JsonBytes.string(out, request.query());
+    JsonBytes.key(out, "uri");
+    JsonBytes.string(out, request.uri());
+    JsonBytes.key(out, Fields.HTTP_VERSION);
+    JsonBytes.string(out, httpVersion(request));
+    JsonBytes.key(out, Fields.HOST);
+    JsonBytes.string(out, request.authority() == null ? null : request.authority().toString());
+    JsonBytes.key(out, Fields.SCHEME);
+    JsonBytes.string(out, webSocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http"));
+    JsonBytes.key(out, Fields.HEADERS);
+    out.writeByte('[');
+    int count = 0;
+    for (Map.Entry<String, String> header : headers) {
+      out.writeBytes(count++ == 0 ? PAIR_OPEN : NEXT_PAIR_OPEN);
+      JsonBytes.string(out, header.getKey());
+      out.writeByte(',');
+      JsonBytes.string(out, showCredentials ? header.getValue() : redact(header.getKey(), header.getValue()));
+      out.writeByte(']');
+    }
+    out.writeByte(']');
+    JsonBytes.key(out, "header_count");
+    JsonBytes.decimal(out, count);
+    JsonBytes.key(out, "credentials");
+    JsonBytes.string(out, showCredentials ? "shown" : "redacted");
+    JsonBytes.key(out, "client_ip");
+    JsonBytes.string(out, address.clientIp());
+    JsonBytes.key(out, "remote_address");
+    JsonBytes.string(out, address.remoteAddress());
+    JsonBytes.key(out, "forwarded_for");
+    JsonBytes.strings(out, address.forwardedFor());
+    JsonBytes.key(out, "peer");
+    JsonBytes.string(out, peer == null ? null : peer.hostAddress() + ":" + peer.port());
+    JsonBytes.key(out, "proxy_protocol");
+    JsonBytes.object(out, proxy == null ? null : proxy.toJson());
+    JsonBytes.key(out, Fields.TLS);
+    JsonBytes.object(out, tls ? tls(request, channel) : null);
+    out.writeByte('}');
   }
 
   private static String httpVersion(HttpServerRequest request) {
@@ -90,16 +139,6 @@ public final class ReceivedRequest {
     };
   }
 
-  /** Every header as a [name, value] pair, in arrival order, repeats kept, names as the peer spelled them. */
-  public static JsonArray headers(MultiMap headers, boolean showCredentials) {
-    JsonArray pairs = new JsonArray();
-    for (Map.Entry<String, String> header : headers) {
-      String value = showCredentials ? header.getValue() : redact(header.getKey(), header.getValue());
-      pairs.add(new JsonArray().add(header.getKey()).add(value));
-    }
-    return pairs;
-  }
-
   /**
    * A credential header's value without its secret: {@code Bearer <redacted 40 bytes>},
    * {@code session=<redacted 32 bytes>; theme=<redacted 4 bytes>}; any other header unchanged.
@@ -107,7 +146,7 @@ public final class ReceivedRequest {
   static String redact(String name, String value) {
     String lower = name.toLowerCase(Locale.ROOT);
     if (!CREDENTIAL_HEADERS.contains(lower)) {
-      return CREDENTIAL_NAME_PARTS.stream().anyMatch(lower::contains) ? hidden(value.trim()) : value;
+      return hasCredentialNamePart(lower) ? hidden(value.trim()) : value;
     }
     if (lower.equals("cookie")) {
       StringBuilder redacted = new StringBuilder();
@@ -129,6 +168,19 @@ public final class ReceivedRequest {
       return trimmed.substring(0, space) + " " + hidden(trimmed.substring(space + 1).trim());
     }
     return hidden(trimmed);
+  }
+
+  /**
+   * A loop, not a stream: it runs for every header of every upgrade. The stream was 2 % of the event loop's samples
+   * in connect churn (JFR); the loop, with PackedJson's, took {@code Handshake.of} from 3.8–4.0 to 3.2–3.4 µs.
+   */
+  private static boolean hasCredentialNamePart(String lowerCaseName) {
+    for (String part : CREDENTIAL_NAME_PARTS) {
+      if (lowerCaseName.contains(part)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String hidden(String secret) {

@@ -1,13 +1,11 @@
 package io.wstest.protocol;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.wstest.wire.Fields;
 import io.wstest.wire.MessageTypes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -18,11 +16,6 @@ import java.util.List;
  * the welcome built as a {@link JsonObject} ({@code WelcomeMessageTest} compares them).
  */
 final class WelcomeMessage {
-
-  private static final byte[] NULL = utf8("null");
-  private static final byte[] EMPTY_ARRAY = utf8("[]");
-  private static final byte[] TRUE = utf8("true");
-  private static final byte[] FALSE = utf8("false");
 
   /** From the opening brace up to the timestamp's value, which follows. */
   private final byte[] head;
@@ -43,13 +36,15 @@ final class WelcomeMessage {
    */
   WelcomeMessage(String displayName, String server, JsonObject identityJson, JsonObject keepaliveOn,
                  JsonObject keepaliveOff, int maxMessageBytes, byte[] instanceIdJson) {
-    head = utf8("{\"" + Fields.TYPE + "\":\"" + MessageTypes.WELCOME + "\",\"" + Fields.MESSAGE + "\":"
+    head = JsonBytes.utf8("{\"" + Fields.TYPE + "\":\"" + MessageTypes.WELCOME + "\",\"" + Fields.MESSAGE + "\":"
       + Json.encode("Connected to " + displayName) + ",\"" + Fields.TIMESTAMP + "\":\"");
-    serverAndDraining = utf8(",\"" + Fields.SERVER + "\":" + Json.encode(server) + ",\"" + Fields.DRAINING + "\":");
-    identity = utf8(",\"" + Fields.SERVICE_IDENTITY + "\":" + identityJson.encode() + ",\"" + Fields.KEEPALIVE + "\":");
-    this.keepaliveOn = utf8(keepaliveOn.encode());
-    this.keepaliveOff = utf8(keepaliveOff.encode());
-    limits = utf8(",\"" + Fields.LIMITS + "\":"
+    serverAndDraining = JsonBytes.utf8(",\"" + Fields.SERVER + "\":" + Json.encode(server) + ",\""
+      + Fields.DRAINING + "\":");
+    identity = JsonBytes.utf8(",\"" + Fields.SERVICE_IDENTITY + "\":" + identityJson.encode() + ",\""
+      + Fields.KEEPALIVE + "\":");
+    this.keepaliveOn = JsonBytes.utf8(keepaliveOn.encode());
+    this.keepaliveOff = JsonBytes.utf8(keepaliveOff.encode());
+    limits = JsonBytes.utf8(",\"" + Fields.LIMITS + "\":"
       + new JsonObject().put(Fields.MAX_MESSAGE_BYTES, maxMessageBytes).encode());
     instanceId = instanceIdJson;
     connectionIdPrefix = new byte[instanceIdJson.length];
@@ -67,39 +62,36 @@ final class WelcomeMessage {
              boolean draining, boolean keepalive, Handshake handshake, String subprotocol, List<String> extensions,
              JsonObject proxyProtocol) {
     out.writeBytes(head).writeBytes(Timestamps.nowAscii()).writeByte('"');
-    key(out, Fields.CLIENT_IP);
-    string(out, clientIp);
-    key(out, Fields.REMOTE_ADDRESS);
-    string(out, remoteAddress);
-    key(out, Fields.FORWARDED_FOR);
-    strings(out, forwardedFor);
-    key(out, Fields.CONNECTION_ID);
+    JsonBytes.key(out, Fields.CLIENT_IP);
+    JsonBytes.string(out, clientIp);
+    JsonBytes.key(out, Fields.REMOTE_ADDRESS);
+    JsonBytes.string(out, remoteAddress);
+    JsonBytes.key(out, Fields.FORWARDED_FOR);
+    JsonBytes.strings(out, forwardedFor);
+    JsonBytes.key(out, Fields.CONNECTION_ID);
     out.writeBytes(connectionIdPrefix);
-    Connection.writeDecimal(out, connectionNumber);
+    JsonBytes.decimal(out, connectionNumber);
     out.writeByte('"');
-    out.writeBytes(serverAndDraining).writeBytes(draining ? TRUE : FALSE);
+    out.writeBytes(serverAndDraining);
+    JsonBytes.bool(out, draining);
     out.writeBytes(identity).writeBytes(keepalive ? keepaliveOn : keepaliveOff).writeBytes(limits);
-    key(out, Fields.SUBPROTOCOLS_OFFERED);
-    strings(out, handshake == null ? List.of() : handshake.subprotocolsOffered());
-    key(out, Fields.SUBPROTOCOL);
-    string(out, subprotocol);
-    key(out, Fields.EXTENSIONS_OFFERED);
-    strings(out, handshake == null ? List.of() : handshake.extensionsOffered());
-    key(out, Fields.EXTENSIONS);
-    strings(out, extensions);
-    key(out, Fields.PROXY_PROTOCOL);
-    if (proxyProtocol == null) {
-      out.writeBytes(NULL);
-    } else {
-      out.writeBytes(proxyProtocol.toBuffer().getBytes());
-    }
-    key(out, Fields.REQUEST);
+    JsonBytes.key(out, Fields.SUBPROTOCOLS_OFFERED);
+    JsonBytes.strings(out, handshake == null ? List.of() : handshake.subprotocolsOffered());
+    JsonBytes.key(out, Fields.SUBPROTOCOL);
+    JsonBytes.string(out, subprotocol);
+    JsonBytes.key(out, Fields.EXTENSIONS_OFFERED);
+    JsonBytes.strings(out, handshake == null ? List.of() : handshake.extensionsOffered());
+    JsonBytes.key(out, Fields.EXTENSIONS);
+    JsonBytes.strings(out, extensions);
+    JsonBytes.key(out, Fields.PROXY_PROTOCOL);
+    JsonBytes.object(out, proxyProtocol);
+    JsonBytes.key(out, Fields.REQUEST);
     if (handshake == null) {
-      out.writeBytes(NULL);
+      JsonBytes.nullValue(out);
     } else {
       handshake.writeRequest(out);
     }
-    key(out, Fields.INSTANCE_ID);
+    JsonBytes.key(out, Fields.INSTANCE_ID);
     out.writeBytes(instanceId);
   }
 
@@ -109,36 +101,4 @@ final class WelcomeMessage {
       + instanceId.length + 256;
   }
 
-  /** Field names are the protocol's constants: plain ASCII that needs no escaping. */
-  private static void key(ByteBuf out, String name) {
-    out.writeByte(',').writeByte('"').writeCharSequence(name, StandardCharsets.US_ASCII);
-    out.writeByte('"').writeByte(':');
-  }
-
-  private static void string(ByteBuf out, String value) {
-    if (value == null) {
-      out.writeBytes(NULL);
-    } else {
-      out.writeByte('"').writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value)).writeByte('"');
-    }
-  }
-
-  private static void strings(ByteBuf out, List<String> values) {
-    if (values.isEmpty()) {
-      out.writeBytes(EMPTY_ARRAY);
-      return;
-    }
-    out.writeByte('[');
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        out.writeByte(',');
-      }
-      string(out, values.get(i));
-    }
-    out.writeByte(']');
-  }
-
-  private static byte[] utf8(String json) {
-    return json.getBytes(StandardCharsets.UTF_8);
-  }
 }

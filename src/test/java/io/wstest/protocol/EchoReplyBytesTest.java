@@ -20,7 +20,7 @@ class EchoReplyBytesTest {
     long[] values = {0, 1, 9, 10, 11, 99, 100, 12345, 1_000_000, 9_876_543_210L, Long.MAX_VALUE};
     for (long value : values) {
       ByteBuf out = Unpooled.buffer().writeByte(',');
-      Connection.writeDecimal(out, value);
+      JsonBytes.decimal(out, value);
       assertEquals("," + value, out.toString(StandardCharsets.US_ASCII));
     }
   }
