@@ -129,6 +129,12 @@ final class BroadcastScenario extends Scenario {
   }
 
   @Override
+  String nothingMeasured(JsonObject figures) {
+    return figures.getInteger("rounds_complete", 0) == 0 ? "no round reached every receiver ("
+      + figures.getInteger("receivers", 0) + " receivers connected)" : null;
+  }
+
+  @Override
   long timeLimitMs() {
     return Opener.deadlineMs(receivers + 1, rate) + (warmupRounds + rounds) * (ROUND_TIMEOUT_MS + GAP_MS) + 60_000
       + (redis ? 90_000 + CLUSTER_VIEW_TIMEOUT_MS : 0);

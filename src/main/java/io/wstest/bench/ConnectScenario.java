@@ -61,6 +61,12 @@ final class ConnectScenario extends Scenario {
   }
 
   @Override
+  String nothingMeasured(JsonObject figures) {
+    return figures.getInteger("handshakes", 0) == 0 ? "no handshake completed (" + figures.getInteger(
+      "failures", 0) + " failed)" : null;
+  }
+
+  @Override
   long timeLimitMs() {
     return duration.plus(warmup).toMillis() + 60_000;
   }

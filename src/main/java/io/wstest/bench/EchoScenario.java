@@ -59,6 +59,12 @@ final class EchoScenario extends Scenario {
   }
 
   @Override
+  String nothingMeasured(JsonObject figures) {
+    return figures.getLong("messages", 0L) == 0 ? "no echo came back (" + figures.getLong("errors", 0L)
+      + " errors)" : null;
+  }
+
+  @Override
   long timeLimitMs() {
     return duration.plus(warmup).toMillis() + connections * 20L + 60_000;
   }

@@ -56,6 +56,12 @@ final class HoldScenario extends Scenario {
   }
 
   @Override
+  String nothingMeasured(JsonObject figures) {
+    return figures.getInteger("connections", 0) == 0 ? "no connection was established (" + figures.getInteger(
+      "failures", 0) + " failed)" : null;
+  }
+
+  @Override
   long timeLimitMs() {
     return Opener.deadlineMs(connections, rate) + Opener.deadlineMs(warmupConnections, rate) + hold.toMillis()
       + 120_000;

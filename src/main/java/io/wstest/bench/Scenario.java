@@ -51,6 +51,13 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   /** Runs once against {@code server}; called on the load generator's event loop, completes with the figures. */
   abstract Future<JsonObject> run(LoadClient client, ServerUnderTest server);
 
+  /**
+   * Why a run's figures measure nothing (no connection, handshake, reply or complete round), or null when they
+   * measure something: such a run ends the command with exit code 1 after the table, so a script or CI job does not
+   * take an empty table for a result.
+   */
+  abstract String nothingMeasured(JsonObject figures);
+
   /** Extra environment of the spawned service (the cluster mode's REDIS_URL); asked for before each spawn. */
   Map<String, String> serviceEnvironment() {
     return Map.of();
@@ -151,7 +158,22 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
         return 1;
       }
     }
-    return 0;
+    return emptyRuns(inOrder, err) ? 1 : 0;
+  }
+
+  /** Names every run that measured nothing; true if there was one. */
+  private boolean emptyRuns(List<JsonObject> inOrder, PrintWriter err) {
+    boolean any = false;
+    for (JsonObject run : inOrder) {
+      String why = nothingMeasured(run.getJsonObject("figures"));
+      if (why != null) {
+        err.println("Error: run " + run.getInteger("repeat") + " against " + run.getString("server")
+          + " measured nothing: " + why);
+        any = true;
+      }
+    }
+    err.flush();
+    return any;
   }
 
   private enum ServerKind { EXTERNAL, SERVICE, BASELINE, PEER }
