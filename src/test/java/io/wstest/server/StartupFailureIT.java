@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fat jar given unusable start-up input: a port another process holds stops it with exit 1 and a message
  * naming the port and its setting, for either server; a value that is not a port, the same port for both
- * servers or a TLS file that is not PEM stops it with exit 2 naming the setting. (Bad flag values exiting 2 are
- * covered in-process by MainTest.)
+ * servers, a TLS file that is not PEM or an OpenSSL engine that cannot load stops it with exit 2 naming the setting.
+ * (Bad flag values exiting 2 are covered in-process by MainTest.)
  */
 class StartupFailureIT {
 
@@ -113,6 +113,21 @@ class StartupFailureIT {
     assertEquals(2, exit.code(), exit.output());
     assertTrue(exit.output().contains("Invalid --tls-client-ca / TLS_CLIENT_CA: " + notPem), exit.output());
     assertFalse(exit.output().contains("private-notes") || exit.output().contains(ServiceProcess.STARTED_LINE),
+      exit.output());
+  }
+
+  @Test
+  void openSslEngineWhereTheLibraryCannotLoadExits2NamingTheSetting(@TempDir Path dir) throws Exception {
+    SelfSignedCert server = SelfSignedCert.create(dir);
+    // Netty's own switch: OpenSsl.isAvailable() answers false, as on a platform the jar carries no BoringSSL for
+    ServiceProcess.Exit exit = ServiceProcess.run(List.of("--bind", "127.0.0.1", "--http-port",
+      Integer.toString(FreePorts.next()), "--ws-port", Integer.toString(FreePorts.next())),
+      Map.of("TLS_CERT", server.certPem().toString(), "TLS_KEY", server.keyPem().toString(),
+        "TLS_ENGINE", "openssl", "JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true"), EXIT_WITHIN);
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("--tls-engine / TLS_ENGINE is openssl, but the OpenSSL engine is not available"
+      + " on this platform"), exit.output());
+    assertFalse(exit.output().contains("\tat ") || exit.output().contains(ServiceProcess.STARTED_LINE),
       exit.output());
   }
 
