@@ -1,7 +1,6 @@
 package io.wstest.protocol;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
@@ -26,10 +25,6 @@ public record ClientAddress(String clientIp, String remoteAddress, List<String> 
     List<String> chain = forwardedChain(headers);
     String client = !chain.isEmpty() ? chain.get(0) : proxySource != null ? proxySource : remote;
     return new ClientAddress(client, remote, chain);
-  }
-
-  public JsonArray forwardedForJson() {
-    return new JsonArray(new ArrayList<>(forwardedFor));
   }
 
   static List<String> forwardedChain(MultiMap headers) {
