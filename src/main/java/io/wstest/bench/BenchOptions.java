@@ -70,7 +70,8 @@ public final class BenchOptions {
 
   @Option(names = "--tls", description = "spawned servers (the service and --baseline) serve wss with a self-signed "
     + "certificate for 127.0.0.1 made for this run with this JDK's keytool, and the load generator, its own warm-up "
-    + "included, connects over TLS; needs --spawn, not with --peer (peers serve plain ws) or --server-cds. With "
+    + "included, connects over TLS (with --server-cds, the archive's training run too); needs --spawn, not with "
+    + "--peer (peers serve plain ws). With "
     + "--url, a wss:// URL is enough. The load generator never checks certificates: it measures, it does not "
     + "authenticate")
   boolean tls;

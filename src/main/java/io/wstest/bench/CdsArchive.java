@@ -1,14 +1,18 @@
 package io.wstest.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,13 +21,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The AppCDS archive {@code bench --server-cds} starts spawned servers from: the same recipe as the Dockerfile's
  * (start the server with {@code -XX:ArchiveClassesAtExit}, let a few WebSockets through, SIGTERM; the JVM writes the
  * archive as it exits), so start-to-ready is measured as the image starts. An archive only fits the JVM, jar and
  * flags it was made with, so each combination gets its own file in {@code <tmpdir>/websocket-test-service-cds/};
- * made once, reused by later runs.
+ * made once, reused by later runs. With {@code --tls} the training speaks wss, trusting only the run's certificate,
+ * and the archive is kept apart from the plain one.
  */
 final class CdsArchive {
 
@@ -71,7 +78,9 @@ final class CdsArchive {
     // DRAIN_DELAY=0: the service exits at once on SIGTERM, with the shutdown path's classes in the archive too
     ServerUnderTest server = ServerUnderTest.start(spawn, jvm, launch, Map.of("DRAIN_DELAY", "0"));
     try {
-      HttpClient http = HttpClient.newHttpClient();
+      // over TLS with --tls: the archive then holds the TLS classes the measured runs load
+      HttpClient http = spawn.tls() == null ? HttpClient.newHttpClient()
+        : HttpClient.newBuilder().sslContext(trusting(spawn.tls().certPem())).build();
       for (int i = 0; i < TRAINING_SOCKETS; i++) {
         echoOnce(http, launch);
       }
@@ -116,12 +125,28 @@ final class CdsArchive {
     }
   }
 
-  /** What an archive depends on: the JVM, the jar (path, size, time) and the flags. */
+  /** A TLS context that trusts the run's own certificate (made for 127.0.0.1), and nothing else. */
+  private static SSLContext trusting(Path certPem) {
+    try (InputStream in = Files.newInputStream(certPem)) {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      trusted.setCertificateEntry("bench", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("--server-cds: cannot trust the --tls certificate " + certPem + ": " + e, e);
+    }
+  }
+
+  /** What an archive depends on: the JVM, the jar (path, size, time), the flags and whether it was trained on TLS. */
   static String key(SpawnSettings spawn) {
     try {
       String identity = String.join("\n", System.getProperty("java.home"), System.getProperty("java.vm.version"),
         spawn.jar().toAbsolutePath().toString(), Long.toString(Files.size(spawn.jar())),
-        Files.getLastModifiedTime(spawn.jar()).toString(), String.join(" ", spawn.jvmOptions()));
+        Files.getLastModifiedTime(spawn.jar()).toString(), String.join(" ", spawn.jvmOptions()), spawn.scheme());
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (IOException e) {

@@ -299,9 +299,6 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.tls && !common.peers.isEmpty()) {
       throw bad("--tls", "not with --peer: peers are started serving plain ws");
     }
-    if (common.tls && common.serverCds) {
-      throw bad("--tls", "not with --server-cds: the archive's training run speaks plain ws");
-    }
     if (common.serverPid != null && common.url == null) {
       throw bad("--server-pid", "only with --url (spawned servers are measured anyway)");
     }

@@ -73,7 +73,6 @@ class BenchFlagsTest {
   void tlsIsForSpawnedServersOfThisJarOnly() {
     assertBadFlag("--tls", "echo", "--url", "ws://127.0.0.1:1/", "--tls");
     assertBadFlag("--tls", "echo", "--spawn", "--tls", "--peer", "twin=java -jar x.jar {http} {ws}");
-    assertBadFlag("--tls", "echo", "--spawn", "--tls", "--server-cds");
   }
 
   @Test

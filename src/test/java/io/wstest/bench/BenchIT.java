@@ -270,4 +270,29 @@ class BenchIT {
       assertEquals(2, files.count(), "no new archive, no partial file left");
     }
   }
+
+  /** --server-cds with --tls trains over wss, into an archive of its own: a plain run after it trains its own. */
+  @Test
+  void serverCdsOverTlsTrainsItsOwnArchive() throws Exception {
+    Path tmp = Files.createDirectories(REPORTS.resolve("tmp-" + System.nanoTime())).toAbsolutePath();
+    List<String> jvm = List.of("-Djava.io.tmpdir=" + tmp);
+    List<String> args = List.of("--spawn", "--server-cds", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "2", "--hold", "0", "--client-warmup", "0");
+    List<String> overTls = new ArrayList<>(args);
+    overTls.add("--tls");
+    JsonObject tls = bench(jvm, "hold", overTls.toArray(String[]::new));
+    JsonObject run = tls.getJsonArray("runs").getJsonObject(0);
+    assertTrue(run.getString("url").startsWith("wss://127.0.0.1:"), run.encode());
+    assertTrue(run.getBoolean("server_cds"), run.encode());
+    assertEquals(2, figures(tls, 0).getInteger("connections"), run.encode());
+    Path archives = tmp.resolve(CdsArchive.DIRECTORY);
+    try (var files = Files.list(archives)) {
+      assertEquals(1, files.count(), "the TLS training's archive");
+    }
+    JsonObject plain = bench(jvm, "hold", args.toArray(String[]::new));
+    assertEquals(2, figures(plain, 0).getInteger("connections"));
+    try (var files = Files.list(archives)) {
+      assertEquals(2, files.count(), "the plain run trained an archive of its own");
+    }
+  }
 }
