@@ -163,7 +163,7 @@ class BenchIT {
   @Test
   void aPeerThatExitsBeforeItIsReadyFailsTheRunNamingIt() throws Exception {
     BenchRun run = benchRun(List.of(), "connect", "--spawn", "--peer", "quitter=false {http} {ws}",
-      "--server-cpus", "none", "--client-cpus", "none", "--concurrency", "1", "--duration", "0.2",
+      "--server-cpus", "none", "--client-cpus", "none", "--concurrency", "1", "--duration", "0.2", "--warmup", "0",
       "--client-warmup", "0");
     assertEquals(1, run.exitCode(), run.output());
     assertTrue(run.output().contains("peer quitter exited with 1"), run.output());
