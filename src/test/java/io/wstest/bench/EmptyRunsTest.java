@@ -1,12 +1,9 @@
 package io.wstest.bench;
 
-import io.wstest.Main;
 import io.wstest.testsupport.FreePorts;
+import io.wstest.testsupport.TestLbRuns;
+import io.wstest.testsupport.TestLbRuns.Captured;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,24 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EmptyRunsTest {
 
-  private record Result(int code, String out, String err) {
-  }
-
-  private static Result bench(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @Test
   void holdCountsFailedConnectionsShowsTheFirstReasonAndExitsOne() {
-    Result run = bench("bench", "hold", "--url", "ws://127.0.0.1:" + FreePorts.next() + "/", "--connections", "3",
-      "--rate", "100", "--hold", "0", "--client-warmup", "0");
-    assertEquals(1, run.code(), run.err());
+    Captured run = TestLbRuns.command("bench", "hold", "--url", "ws://127.0.0.1:" + FreePorts.next() + "/",
+      "--connections", "3", "--rate", "100", "--hold", "0", "--client-warmup", "0");
+    assertEquals(1, run.exitCode(), run.err());
     assertTrue(run.out().matches("(?s).*failures\\s+3\\n.*"), run.out());
     assertTrue(run.err().contains("Note: 3 of 3 connections failed (the first: "), run.err());
     assertTrue(run.err().contains("Connection refused"), run.err());
@@ -45,9 +29,9 @@ class EmptyRunsTest {
 
   @Test
   void connectChurnWithoutOneHandshakeExitsOne() {
-    Result run = bench("bench", "connect", "--url", "ws://127.0.0.1:" + FreePorts.next() + "/", "--concurrency",
-      "2", "--duration", "300ms", "--warmup", "0", "--max-handshakes", "50", "--client-warmup", "0");
-    assertEquals(1, run.code(), run.err());
+    Captured run = TestLbRuns.command("bench", "connect", "--url", "ws://127.0.0.1:" + FreePorts.next() + "/",
+      "--concurrency", "2", "--duration", "300ms", "--warmup", "0", "--max-handshakes", "50", "--client-warmup", "0");
+    assertEquals(1, run.exitCode(), run.err());
     assertTrue(run.out().matches("(?s).*handshakes\\s+0\\n.*"), run.out());
     assertTrue(run.err().matches("(?s).*Error: run 1 against target measured nothing: no handshake completed "
       + "\\([1-9][0-9]* failed\\).*"), run.err());

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs test-lb the way the end-to-end tests need it: in this JVM through {@link Main#run} with {@code --json} and
- * {@code --html} reports (returning the JSON, after checking the HTML is self-contained), or as the fat jar.
+ * Runs test-lb (and, for quick exits, any command) the way the tests need it: in this JVM through {@link Main#run}
+ * with {@code --json} and {@code --html} reports (returning the JSON, after checking the HTML is self-contained), or
+ * as the fat jar.
  */
 public final class TestLbRuns {
 
@@ -107,15 +108,20 @@ public final class TestLbRuns {
 
   /** As {@link #inProcess}, keeping what test-lb wrote to stdout too. */
   public static Captured inProcessCapturing(String... args) {
+    String[] full = new String[args.length + 1];
+    full[0] = "test-lb";
+    System.arraycopy(args, 0, full, 1, args.length);
+    return command(full);
+  }
+
+  /** Any of the jar's commands ({@code bench hold ...}) in this JVM through the real command line, captured. */
+  public static Captured command(String... args) {
     CommandLine cli = Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(out));
-    String[] full = new String[args.length + 1];
-    full[0] = "test-lb";
-    System.arraycopy(args, 0, full, 1, args.length);
-    int code = cli.execute(full);
+    int code = cli.execute(args);
     return new Captured(code, out.toString(), err.toString());
   }
 
