@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
     BaselineServer.class},
   footer = {"", "Every scenario is bounded in count and time and stops by itself.",
     "Targets must be loopback addresses unless --allow-remote is given.",
-    "Exit codes: 0 ok; 1 a run failed, or measured nothing (no connection, handshake, echo or complete round:",
-    "the table is printed first); 2 bad flag."})
+    "Exit codes: 0 ok; 1 a run failed or measured nothing (no connection,",
+    "handshake, echo or complete round; the table is printed first); 2 bad flag."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec
