@@ -1,7 +1,6 @@
 package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,11 +74,8 @@ final class PackedJson {
     return pack(json, 0, json.length);
   }
 
-  /** The packed form of a heap buffer's readable bytes (strict JSON); the buffer is left as it was. */
+  /** The packed form of a heap buffer's readable bytes (strict JSON), read in place; the buffer is left as it was. */
   static byte[] pack(ByteBuf json) {
-    if (!json.hasArray()) {
-      return pack(ByteBufUtil.getBytes(json));
-    }
     int from = json.arrayOffset() + json.readerIndex();
     return pack(json.array(), from, from + json.readableBytes());
   }

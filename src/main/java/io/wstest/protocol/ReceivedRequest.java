@@ -53,18 +53,11 @@ public final class ReceivedRequest {
   /** Room for a typical request's JSON (about 500 bytes) before the buffer grows. */
   private static final int INITIAL_BYTES = 768;
   private static final byte[] METHOD_KEY = JsonBytes.utf8("{\"method\":");
-  private static final byte[] PAIR_OPEN = JsonBytes.utf8("[");
-  private static final byte[] NEXT_PAIR_OPEN = JsonBytes.utf8(",[");
 
   private ReceivedRequest() {
   }
 
-  /**
-   * The request as a JSON tree, for {@code /request} and the 426 answer: {@link #write}'s bytes, parsed.
-   *
-   * @param webSocket the request is (or asked to be) a WebSocket upgrade: the scheme is reported as ws/wss
-   * @param showCredentials SHOW_CREDENTIALS: credential header values as received instead of redacted
-   */
+  /** The request as a JSON tree, for {@code /request} and the 426 answer: {@link #write}'s bytes, parsed. */
   public static JsonObject toJson(HttpServerRequest request, boolean webSocket, boolean showCredentials) {
     ByteBuf json = Unpooled.buffer(INITIAL_BYTES);
     write(json, request, webSocket, showCredentials);
@@ -104,7 +97,10 @@ public final class ReceivedRequest {
     out.writeByte('[');
     int count = 0;
     for (Map.Entry<String, String> header : headers) {
-      out.writeBytes(count++ == 0 ? PAIR_OPEN : NEXT_PAIR_OPEN);
+      if (count++ > 0) {
+        out.writeByte(',');
+      }
+      out.writeByte('[');
       JsonBytes.string(out, header.getKey());
       out.writeByte(',');
       JsonBytes.string(out, showCredentials ? header.getValue() : redact(header.getKey(), header.getValue()));

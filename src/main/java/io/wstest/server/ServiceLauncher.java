@@ -58,7 +58,8 @@ public final class ServiceLauncher {
         LOG.info("Cluster: {}", cluster == null ? "off (no REDIS_URL): this replica sees only its own sockets"
           : "on, Redis at REDIS_URL " + cluster.endpoint().masked());
         LOG.info("TLS: {}; allowed origins: {}; admin toggles: {}",
-          config.tls() ? "on (https/wss, " + config.tlsEngine().value() + " engine)" : "off", config.allowedOrigins(), !config.adminEnabled() ? "off"
+          config.tls() ? "on (https/wss, " + config.tlsEngine().value() + " engine)" : "off", config.allowedOrigins(),
+          !config.adminEnabled() ? "off"
             : config.adminToken() == null ? "on, no ADMIN_TOKEN (anyone reaching the port may use them)"
             : "on, bearer token required");
       })
