@@ -47,6 +47,12 @@ final class JsonBytes {
     out.writeByte('"');
   }
 
+  /** A comma, a key and its string value (or {@code null}). */
+  static void field(ByteBuf out, String name, String value) {
+    key(out, name);
+    string(out, value);
+  }
+
   /** An array of strings. */
   static void strings(ByteBuf out, List<String> values) {
     if (values.isEmpty()) {

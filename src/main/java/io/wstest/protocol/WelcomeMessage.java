@@ -62,10 +62,8 @@ final class WelcomeMessage {
              boolean draining, boolean keepalive, Handshake handshake, String subprotocol, List<String> extensions,
              JsonObject proxyProtocol) {
     out.writeBytes(head).writeBytes(Timestamps.nowAscii()).writeByte('"');
-    JsonBytes.key(out, Fields.CLIENT_IP);
-    JsonBytes.string(out, clientIp);
-    JsonBytes.key(out, Fields.REMOTE_ADDRESS);
-    JsonBytes.string(out, remoteAddress);
+    JsonBytes.field(out, Fields.CLIENT_IP, clientIp);
+    JsonBytes.field(out, Fields.REMOTE_ADDRESS, remoteAddress);
     JsonBytes.key(out, Fields.FORWARDED_FOR);
     JsonBytes.strings(out, forwardedFor);
     JsonBytes.key(out, Fields.CONNECTION_ID);
@@ -77,8 +75,7 @@ final class WelcomeMessage {
     out.writeBytes(identity).writeBytes(keepalive ? keepaliveOn : keepaliveOff).writeBytes(limits);
     JsonBytes.key(out, Fields.SUBPROTOCOLS_OFFERED);
     JsonBytes.strings(out, handshake == null ? List.of() : handshake.subprotocolsOffered());
-    JsonBytes.key(out, Fields.SUBPROTOCOL);
-    JsonBytes.string(out, subprotocol);
+    JsonBytes.field(out, Fields.SUBPROTOCOL, subprotocol);
     JsonBytes.key(out, Fields.EXTENSIONS_OFFERED);
     JsonBytes.strings(out, handshake == null ? List.of() : handshake.extensionsOffered());
     JsonBytes.key(out, Fields.EXTENSIONS);
