@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -26,7 +27,7 @@ import java.util.List;
  * One WebSocket: assembles messages from frames with the size and UTF-8 rules of RFC 6455, answers them, and
  * numbers everything it sends. Lives on its handler's event loop only.
  */
-final class Connection {
+final class Connection extends IndexedSet.Member implements Handler<WebSocketFrame> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
   /** The constant parts of an echo reply, encoded once. */
@@ -82,14 +83,15 @@ final class Connection {
    */
   private boolean keepalive = true;
   /**
-   * Set by any frame from the peer, pongs included (the guard tells): a field write on the hot path instead of a
-   * clock read; the keepalive tick turns it into {@link #lastHeardMillis}, so a socket is never closed early, at
-   * most a tick late.
+   * When the peer was last heard from, as of the latest keepalive tick: each tick asks the guard whether any frame
+   * came since the one before ({@link Rfc6455Guard#heardSinceAsked}), so a socket is never closed early, at most a
+   * tick late.
    */
-  private boolean heardSinceTick;
   private long lastHeardMillis;
   private long lastPingMillis;
   private int droppedBroadcasts;
+  /** Whether the socket resumes reading once its backlog drains: set up the first time a reply pauses it. */
+  private boolean resumesOnDrain;
   /** Created on the first broadcast: most connections never send one. */
   private TokenBucket broadcastBucket;
   /** The parts of a fragmented message so far; null between messages. */
@@ -126,12 +128,12 @@ final class Connection {
     encodedFrames = directWrites && PendingConnections.acceptedExtensions(channel) == null
       && channel.pipeline().get(HttpObjectEncoder.class) == null;
     // the guard hears every frame, pongs too, also while reading is paused for backlog (the frame handler does not)
-    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes(), () -> heardSinceTick = true);
+    guard = Rfc6455Guard.install(ws, handler.maxMessageBytes());
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
     ws.setWriteQueueMaxSize(ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
-    ws.frameHandler(this::onFrame);
+    ws.frameHandler(this); // itself: a method reference would be one more object per held socket
     ws.exceptionHandler(e -> {
       // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
       FatalErrors.haltIfFatal(e);
@@ -149,7 +151,6 @@ final class Connection {
       int sent = closeCode != 0 ? closeCode : guard.sentCloseCode();
       handler.closed(this, sent != 0 ? sent : peerCode == null ? CloseCodes.ABNORMAL : peerCode);
     });
-    ws.drainHandler(v -> ws.resume());
     if (endpoint == Endpoint.PROTOCOL) {
       // /echo speaks no JSON, so it could not confirm an option: only the protocol endpoints read them
       ClientOptions requested = ClientOptions.fromQuery(ws.query());
@@ -225,10 +226,11 @@ final class Connection {
   }
 
   /**
-   * Frames arrive already checked by {@link Rfc6455Guard} (size, UTF-8, fragment order, close payloads), so this
-   * only joins fragments into messages.
+   * The socket's frame handler. Frames arrive already checked by {@link Rfc6455Guard} (size, UTF-8, fragment
+   * order, close payloads), so this only joins fragments into messages.
    */
-  private void onFrame(WebSocketFrame frame) {
+  @Override
+  public void handle(WebSocketFrame frame) {
     if (closing) {
       return;
     }
@@ -522,8 +524,7 @@ final class Connection {
    * timeout (the handler then calls {@link #closeIdle}).
    */
   boolean keepalive(long now, long pingIntervalMillis, long idleTimeoutMillis) {
-    if (heardSinceTick) {
-      heardSinceTick = false;
+    if (guard.heardSinceAsked()) {
       lastHeardMillis = now;
     }
     if (closing || !keepalive) {
@@ -633,6 +634,11 @@ final class Connection {
   private void pauseWhileBacklogged() {
     if (backlogged()) {
       ws.pause();
+      if (!resumesOnDrain) {
+        // set the first time it is needed: most sockets never fall behind, and a handler is an object per socket
+        ws.drainHandler(v -> ws.resume());
+        resumesOnDrain = true;
+      }
     }
   }
 

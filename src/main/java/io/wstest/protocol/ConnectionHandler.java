@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -47,7 +46,7 @@ public final class ConnectionHandler {
   private final WelcomeMessage welcome;
   private final WebSocketMetrics metrics;
   private final ServiceLifecycle lifecycle;
-  private final Set<Connection> connections = new LinkedHashSet<>();
+  private final IndexedSet<Connection> connections = new IndexedSet<>();
   private MessageConsumer<Broadcast> broadcasts;
   private MessageConsumer<Drain> drains;
   /** Set once the process is stopping: a socket whose handshake finishes now is closed straight away. */
@@ -195,7 +194,7 @@ public final class ConnectionHandler {
     if (drain.stopping) {
       stopping = drain;
     }
-    List<Connection> open = new ArrayList<>(connections);
+    List<Connection> open = connections.snapshot();
     int n = open.size();
     if (n == 0) {
       drain.hubDone(0);

@@ -39,38 +39,45 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
 
   private final int maxMessageBytes;
   /**
-   * Told of every frame the peer sends, pings and pongs included: each is a sign of life for the idle timeout, and
-   * this handler sees them all as they arrive, also while Vert.x holds them back for a paused socket.
+   * Set by every frame the peer sends, pings and pongs included: each is a sign of life for the idle timeout, and
+   * this handler sees them all as they arrive, also while Vert.x holds them back for a paused socket. A field write
+   * per frame instead of a clock read; the socket's keepalive tick reads and clears it ({@link #heardSinceAsked}).
    */
-  private final Runnable frameReceived;
+  private boolean heard;
   /** The payload of the latest ping not answered yet because the channel was full; null when none waits. */
   private ByteBuf unansweredPing;
   /** Whether this guard turned the channel's auto-read off (it only turns back on what it turned off). */
   private boolean readingPaused;
   private boolean flushPending;
-  private final Utf8Validator utf8 = new Utf8Validator();
+  /** The UTF-8 check of the text message being received ({@link Utf8Validator}), fragment by fragment. */
+  private int utf8State = Utf8Validator.START;
   private boolean textMessage;
   private long messageBytes;
   private boolean failed;
   private int sentCloseCode;
   private ChannelHandlerContext ctx;
 
-  private Rfc6455Guard(int maxMessageBytes, Runnable frameReceived) {
+  private Rfc6455Guard(int maxMessageBytes) {
     this.maxMessageBytes = maxMessageBytes;
-    this.frameReceived = frameReceived;
+  }
+
+  /** Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade. */
+  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes) {
+    // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
+    ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(ws);
+    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes);
+    vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
+    return guard;
   }
 
   /**
-   * Puts a guard in front of the socket's Vert.x handler; call on the socket's event loop right after upgrade.
-   *
-   * @param frameReceived runs on every frame from the peer (pings never reach Vert.x's frame handler)
+   * Whether the peer sent any frame (pings and pongs included; pings never reach Vert.x's frame handler) since
+   * the last call; on the socket's event loop.
    */
-  static Rfc6455Guard install(ServerWebSocket ws, int maxMessageBytes, Runnable frameReceived) {
-    // Vert.x's own socket (not vertx-web's wrapper): the servers upgrade /ws, /echo and 8765 outside the router.
-    ChannelHandlerContext vertxHandler = VertxInternals.handlerContext(ws);
-    Rfc6455Guard guard = new Rfc6455Guard(maxMessageBytes, frameReceived);
-    vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, guard);
-    return guard;
+  boolean heardSinceAsked() {
+    boolean result = heard;
+    heard = false;
+    return result;
   }
 
   /** The close code this guard failed the connection with, or 0 if it did not. */
@@ -102,7 +109,7 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
       pauseReading(ctx);
     }
     if (msg instanceof WebSocketFrame frame) {
-      frameReceived.run();
+      heard = true;
       if (frame instanceof PingWebSocketFrame ping) {
         answer(ctx, ping);
         return;
@@ -179,7 +186,7 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
     if (data) {
       textMessage = frame instanceof TextWebSocketFrame;
       messageBytes = 0;
-      utf8.reset();
+      utf8State = Utf8Validator.START;
     } else if (!(frame instanceof ContinuationWebSocketFrame)) {
       return null; // ping and pong: size and fragmentation are checked by the decoder
     }
@@ -188,8 +195,11 @@ final class Rfc6455Guard extends ChannelInboundHandlerAdapter {
     if (messageBytes > maxMessageBytes) {
       return fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
     }
-    if (textMessage && !(utf8.feed(content) && (!frame.isFinalFragment() || utf8.isComplete()))) {
-      return fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text message");
+    if (textMessage) {
+      utf8State = Utf8Validator.feed(utf8State, content);
+      if (Utf8Validator.isRejected(utf8State) || frame.isFinalFragment() && !Utf8Validator.isComplete(utf8State)) {
+        return fail(CloseCodes.INVALID_PAYLOAD, "invalid UTF-8 in text message");
+      }
     }
     return null;
   }

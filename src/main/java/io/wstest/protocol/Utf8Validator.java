@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Incremental UTF-8 validation (Bjoern Hoehrmann's DFA). Fed fragment by fragment, it fails as soon as a byte
- * makes the text invalid, which is what RFC 6455 asks of a server (close with 1007), even mid-message.
+ * makes the text invalid, which is what RFC 6455 asks of a server (close with 1007), even mid-message. The state
+ * between fragments is an int the caller keeps ({@link Rfc6455Guard} keeps one per socket in a field of its own:
+ * an object per socket would add 16 bytes to every held WebSocket).
  */
 public final class Utf8Validator {
 
-  private static final int ACCEPT = 0;
+  /** The state before the first byte: nothing fed, which is complete and valid text. */
+  public static final int START = 0;
+  private static final int ACCEPT = START;
   private static final int REJECT = 12;
   /** The high bit of each of eight bytes: zero for a run of eight ASCII bytes. */
   private static final long ASCII_MASK = 0x8080808080808080L;
@@ -40,10 +44,14 @@ public final class Utf8Validator {
     for (int b = 0xF5; b <= 0xFF; b++) TYPES[b] = 8;
   }
 
-  private int state = ACCEPT;
+  private Utf8Validator() {
+  }
 
-  /** Feeds more bytes; returns false once the bytes so far can never be valid UTF-8. */
-  public boolean feed(ByteBuf bytes) {
+  /**
+   * Feeds more bytes to text validated up to {@code state}; returns the state after them, which stays rejected
+   * once the bytes so far can never be valid UTF-8 ({@link #isRejected}).
+   */
+  public static int feed(int state, ByteBuf bytes) {
     int s = state;
     int i = bytes.readerIndex();
     int end = bytes.writerIndex();
@@ -61,22 +69,21 @@ public final class Utf8Validator {
       s = STATES[s + TYPES[bytes.getByte(i) & 0xFF]];
       i++;
     }
-    state = s;
-    return s != REJECT;
+    return s;
+  }
+
+  /** True when the bytes fed so far can never be valid UTF-8, whatever follows. */
+  public static boolean isRejected(int state) {
+    return state == REJECT;
   }
 
   /** True when everything fed so far is valid and ends on a character boundary. */
-  public boolean isComplete() {
+  public static boolean isComplete(int state) {
     return state == ACCEPT;
-  }
-
-  public void reset() {
-    state = ACCEPT;
   }
 
   /** Whole-buffer check. */
   public static boolean isValid(ByteBuf bytes) {
-    Utf8Validator validator = new Utf8Validator();
-    return validator.feed(bytes) && validator.isComplete();
+    return isComplete(feed(START, bytes));
   }
 }

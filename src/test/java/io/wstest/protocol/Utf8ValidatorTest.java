@@ -48,17 +48,18 @@ class Utf8ValidatorTest {
   }
 
   private static boolean fedInPieces(byte[] bytes, Random random) {
-    Utf8Validator validator = new Utf8Validator();
+    int state = Utf8Validator.START;
     boolean ok = true;
     int at = 0;
     while (at < bytes.length) {
       int length = 1 + random.nextInt(bytes.length - at);
       ByteBuf piece = random.nextBoolean() ? Unpooled.wrappedBuffer(bytes, at, length)
         : Unpooled.directBuffer(length).writeBytes(bytes, at, length);
-      ok &= validator.feed(piece);
+      state = Utf8Validator.feed(state, piece);
+      ok &= !Utf8Validator.isRejected(state);
       at += length;
     }
-    return ok && validator.isComplete();
+    return ok && Utf8Validator.isComplete(state);
   }
 
   private static boolean jdkAccepts(byte[] bytes) {
