@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * descriptors. Under connection churn or at the open-files limit these came by the thousand (one ERROR or WARN
  * line each), drowning everything else. Now each is a DEBUG line and a count, and at most one summary line per
  * {@link #SUMMARY_PERIOD} says how many there were: INFO for peers' errors, WARN when accepts failed (the
- * operator has something to do).
+ * operator has something to do). Only a process that serves writes that line ({@link #showSummaries}); in the
+ * client commands the connections that fail are their own, which each command reports itself ({@code bench}:
+ * "Note: N of M connections failed"), so there the summary is a DEBUG line.
  */
 public final class PeerErrors {
 
@@ -33,9 +35,19 @@ public final class PeerErrors {
   private volatile String latestConnectionError;
   private volatile String latestAcceptFailure;
   private final AtomicBoolean summaryScheduled = new AtomicBoolean();
+  private volatile boolean summariesShown;
 
   PeerErrors(Duration period) {
     this.period = period;
+  }
+
+  /** This process serves: from now on its summaries are INFO and WARN lines. */
+  public static void showSummaries() {
+    PROCESS.summariesShown = true;
+  }
+
+  void summariesShown(boolean shown) {
+    summariesShown = shown;
   }
 
   /**
@@ -77,7 +89,7 @@ public final class PeerErrors {
     }
   }
 
-  private void logSummary() {
+  void logSummary() {
     // cleared first: an error counted from here on is in this summary or schedules the next one
     summaryScheduled.set(false);
     long accepts = acceptFailures.sum();
@@ -85,7 +97,9 @@ public final class PeerErrors {
     if (summary == null) {
       return;
     }
-    if (accepts > 0) {
+    if (!summariesShown) {
+      LOG.debug(summary);
+    } else if (accepts > 0) {
       LOG.warn(summary);
     } else {
       LOG.info(summary);

@@ -6,6 +6,7 @@ import io.wstest.identity.ServiceIdentity;
 import io.wstest.runtime.FatalErrors;
 import io.wstest.ops.GracefulShutdown;
 import io.wstest.ops.LocalService;
+import io.wstest.ops.PeerErrors;
 import io.wstest.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,6 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServiceIdentity identity = IdentityResolver.forThisProcess().resolve();
     FatalErrors.installUncaughtExceptionHandler();
+    PeerErrors.showSummaries();
     Vertx vertx = ServiceVertx.create(config);
     EventLoopWatchdog watchdog = EventLoopWatchdog.arm(vertx);
     GracefulShutdown shutdown = new GracefulShutdown(vertx, config.drainDelay(), config.drainPeriod(),
