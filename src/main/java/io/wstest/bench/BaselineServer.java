@@ -9,10 +9,14 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -56,6 +60,13 @@ public final class BaselineServer implements Callable<Integer> {
     Path key;
   }
 
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--tls-engine", paramLabel = "ENGINE", description = "with --tls-cert: jdk (the JVM's, default) "
+    + "or openssl (Netty's OpenSSL engine over the bundled BoringSSL), as the service's TLS_ENGINE")
+  String tlsEngine = "jdk";
+
   @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
     + "service, so the ratio compares features and not threading)")
   Integer eventLoops;
@@ -64,11 +75,16 @@ public final class BaselineServer implements Callable<Integer> {
   public Integer call() throws Exception {
     int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
+    if (!SpawnSettings.TLS_ENGINES.contains(tlsEngine)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for --tls-engine: '" + tlsEngine
+        + "' is not jdk or openssl");
+    }
     SelfSignedCertificate tls = tlsFiles == null ? null : new SelfSignedCertificate(tlsFiles.cert, tlsFiles.key);
-    vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls), new DeploymentOptions().setInstances(count))
+    boolean openSsl = "openssl".equals(tlsEngine);
+    vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls, openSsl), new DeploymentOptions().setInstances(count))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "
-      + vertx.isNativeTransportEnabled() + (tls != null ? ", TLS" : "") + ")");
+      + vertx.isNativeTransportEnabled() + (tls != null ? ", TLS (" + tlsEngine + ")" : "") + ")");
     System.out.flush();
     new CountDownLatch(1).await();
     return 0;
@@ -91,7 +107,7 @@ public final class BaselineServer implements Callable<Integer> {
     static InProcess start(SelfSignedCertificate tls) {
       Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(1));
       try {
-        EchoVerticle verticle = new EchoVerticle(0, "127.0.0.1", tls);
+        EchoVerticle verticle = new EchoVerticle(0, "127.0.0.1", tls, false);
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new InProcess(vertx, URI.create((tls == null ? "ws" : "wss") + "://127.0.0.1:"
           + verticle.server.actualPort() + "/"));
@@ -124,11 +140,14 @@ public final class BaselineServer implements Callable<Integer> {
     HttpServer server;
 
     private final SelfSignedCertificate tls;
+    /** With {@link #tls}: Netty's OpenSSL engine instead of the JVM's. */
+    private final boolean openSsl;
 
-    EchoVerticle(int port, String bind, SelfSignedCertificate tls) {
+    EchoVerticle(int port, String bind, SelfSignedCertificate tls, boolean openSsl) {
       this.port = port;
       this.bind = bind;
       this.tls = tls;
+      this.openSsl = openSsl;
     }
 
     @Override
@@ -145,6 +164,9 @@ public final class BaselineServer implements Callable<Integer> {
       if (tls != null) {
         options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPem().toString())
           .setKeyPath(tls.keyPem().toString()));
+        if (openSsl) {
+          options.setSslEngineOptions(new OpenSSLEngineOptions());
+        }
       }
       return broadcasts.completion().compose(v -> vertx.createHttpServer(options)
         .webSocketHandler(this::accept)

@@ -141,12 +141,16 @@ final class CdsArchive {
     }
   }
 
-  /** What an archive depends on: the JVM, the jar (path, size, time), the flags and whether it was trained on TLS. */
+  /**
+   * What an archive depends on: the JVM, the jar (path, size, time), the flags, whether it was trained on TLS and
+   * with which engine ({@code --tls-engine}; the two load different classes).
+   */
   static String key(SpawnSettings spawn) {
     try {
       String identity = String.join("\n", System.getProperty("java.home"), System.getProperty("java.vm.version"),
         spawn.jar().toAbsolutePath().toString(), Long.toString(Files.size(spawn.jar())),
-        Files.getLastModifiedTime(spawn.jar()).toString(), String.join(" ", spawn.jvmOptions()), spawn.scheme());
+        Files.getLastModifiedTime(spawn.jar()).toString(), String.join(" ", spawn.jvmOptions()), spawn.scheme(),
+        String.valueOf(spawn.tlsEngine()));
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (IOException e) {

@@ -272,7 +272,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     List<String> jvm = common.serverJvmOptions != null
       ? SpawnSettings.parseOptions(common.serverJvmOptions) : SpawnSettings.recommendedJvmOptions();
     String cpus = tasksetAvailable() && !"none".equals(common.serverCpus) ? common.serverCpus : null;
-    return new SpawnSettings(ownJar(), jvm, cpus, common.serverCds, common.tls ? certificate() : null);
+    return new SpawnSettings(ownJar(), jvm, cpus, common.serverCds, common.tls ? certificate() : null,
+      common.tlsEngine);
   }
 
   private void validateCommon() {
@@ -292,6 +293,12 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     if (common.serverCds && !common.spawn) {
       throw bad("--server-cds", "needs --spawn (it changes how spawned servers start)");
+    }
+    if (common.tlsEngine != null && !SpawnSettings.TLS_ENGINES.contains(common.tlsEngine)) {
+      throw bad("--tls-engine", "'" + common.tlsEngine + "' is not jdk or openssl");
+    }
+    if (common.tlsEngine != null && !common.tls) {
+      throw bad("--tls-engine", "needs --tls (it chooses how the spawned servers terminate TLS)");
     }
     if (common.tls && !common.spawn) {
       throw bad("--tls", "needs --spawn (it makes spawned servers serve wss; with --url give a wss:// URL)");

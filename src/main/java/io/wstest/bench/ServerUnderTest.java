@@ -79,6 +79,9 @@ final class ServerUnderTest implements AutoCloseable {
     if (spawn.tls() != null) {
       env.put("TLS_CERT", spawn.tls().certPem().toString());
       env.put("TLS_KEY", spawn.tls().keyPem().toString());
+      if (spawn.tlsEngine() != null) {
+        env.put("TLS_ENGINE", spawn.tlsEngine());
+      }
     }
     return new Launch("service", List.of(), Map.copyOf(env), SERVICE_STARTED_LINE,
       URI.create(spawn.scheme() + "://127.0.0.1:" + ws + "/"));
@@ -92,6 +95,9 @@ final class ServerUnderTest implements AutoCloseable {
     if (spawn.tls() != null) {
       args.addAll(List.of("--tls-cert", spawn.tls().certPem().toString(), "--tls-key",
         spawn.tls().keyPem().toString()));
+      if (spawn.tlsEngine() != null) {
+        args.addAll(List.of("--tls-engine", spawn.tlsEngine()));
+      }
     }
     return new Launch("baseline", List.copyOf(args), Map.of(), BaselineServer.READY_LINE,
       URI.create(spawn.scheme() + "://127.0.0.1:" + port + "/"));

@@ -9,10 +9,16 @@ import java.util.List;
 
 /**
  * How spawned servers are started: which jar, which JVM flags, which CPUs, whether from an AppCDS archive of
- * their own classes (as the container image starts the service; see {@link CdsArchive}), and the certificate they
- * serve wss with ({@code --tls}; null: plain ws).
+ * their own classes (as the container image starts the service; see {@link CdsArchive}), the certificate they
+ * serve wss with ({@code --tls}; null: plain ws) and the TLS engine of the service and the baseline
+ * ({@code --tls-engine}: jdk or openssl; null: the service's TLS_ENGINE from bench's environment, the baseline the
+ * JVM's).
  */
-record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds, SelfSignedCertificate tls) {
+record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds, SelfSignedCertificate tls,
+                     String tlsEngine) {
+
+  /** The values of {@code --tls-engine}, as the service's TLS_ENGINE takes them. */
+  static final List<String> TLS_ENGINES = List.of("jdk", "openssl");
 
   /** The scheme of the spawned servers' WebSocket URLs. */
   String scheme() {

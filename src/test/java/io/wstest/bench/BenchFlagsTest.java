@@ -76,6 +76,13 @@ class BenchFlagsTest {
   }
 
   @Test
+  void theTlsEngineIsJdkOrOpensslAndNeedsTls() {
+    assertBadFlag("--tls-engine", "connect", "--spawn", "--tls", "--tls-engine", "boringssl");
+    assertBadFlag("--tls-engine", "connect", "--spawn", "--tls-engine", "openssl");
+    assertBadFlag("--tls-engine", "baseline-server", "--port", "1", "--tls-engine", "gnutls");
+  }
+
+  @Test
   void theBaselineServerWantsItsCertificateAndKeyTogether() {
     assertBadFlag("--tls-key", "baseline-server", "--port", "1", "--tls-cert", "cert.pem");
     assertBadFlag("--tls-cert", "baseline-server", "--port", "1", "--tls-key", "key.pem");
