@@ -2,6 +2,7 @@ package io.wstest.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,6 +37,13 @@ final class Connection extends IndexedSet.Member implements Handler<WebSocketFra
   private static final byte[] TIMESTAMP_KEY = (",\"" + Fields.TIMESTAMP + "\":\"").getBytes(StandardCharsets.UTF_8);
   private static final byte[] INSTANCE_KEY = ("\",\"" + Fields.INSTANCE_ID + "\":").getBytes(StandardCharsets.UTF_8);
   private static final byte[] SEQ_KEY = (",\"" + Fields.SEQ + "\":").getBytes(StandardCharsets.UTF_8);
+  /**
+   * {@link ConnectionOptions#WRITE_QUEUE_MAX_BYTES} as Netty's water marks, one instance for every socket. It is what
+   * Vert.x's {@code setWriteQueueMaxSize} sets (the limit as the high mark, half of it as the low one), but Vert.x
+   * makes a new one per call, 24 bytes more on the heap for each held socket.
+   */
+  private static final WriteBufferWaterMark BACKLOG_WATER_MARK =
+    new WriteBufferWaterMark(ConnectionOptions.WRITE_QUEUE_MAX_BYTES / 2, ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
   /** Room kept in front of a message for its frame header: 2, 4 or 10 bytes (RFC 6455, 5.2). */
   private static final int HEADER_ROOM = 10;
 
@@ -132,7 +140,7 @@ final class Connection extends IndexedSet.Member implements Handler<WebSocketFra
     lastHeardMillis = System.currentTimeMillis();
     lastPingMillis = lastHeardMillis;
     // the backlog at which broadcasts are dropped and replies pause reading: bounds memory per socket
-    ws.setWriteQueueMaxSize(ConnectionOptions.WRITE_QUEUE_MAX_BYTES);
+    channel.config().setWriteBufferWaterMark(BACKLOG_WATER_MARK);
     ws.frameHandler(this); // itself: a method reference would be one more object per held socket
     ws.exceptionHandler(e -> {
       // out of memory in Netty's pipeline lands here, as one socket's error: it must not stop at this socket
@@ -643,7 +651,7 @@ final class Connection extends IndexedSet.Member implements Handler<WebSocketFra
   }
 
   /**
-   * The channel holds more unsent bytes than the write queue limit ({@code setWriteQueueMaxSize}). With direct
+   * The channel holds more unsent bytes than the write queue limit ({@link #BACKLOG_WATER_MARK}). With direct
    * writes that is exactly Vert.x's {@code writeQueueFull()}, which takes the socket's lock twice per reply and
    * throws once the peer's close frame has arrived. Vert.x's queued writes signal drain only for their own queue,
    * so such a socket (if {@link VertxInternals} could not apply) keeps asking Vert.x.

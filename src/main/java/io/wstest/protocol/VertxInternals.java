@@ -64,7 +64,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   thread may write. HTTP connections skip it under {@code HttpServerOptions.setStrictThreadMode(true)}, which
  *   both servers set, but WebSocket connections ignore that option. Replaced here by Vert.x's own direct queue,
  *   the one strict thread mode uses: writes go straight to the channel, and {@code writeQueueFull()} means "the
- *   channel is above its write-buffer high-water mark" (the {@code setWriteQueueMaxSize} bytes) instead of
+ *   channel is above its write-buffer high-water mark" ({@code ConnectionOptions.WRITE_QUEUE_MAX_BYTES}) instead of
  *   "16 writes are queued behind an unwritable channel". It also saves the queue's offer/poll on every write.
  *   Safe only because this service writes to a socket on the socket's own event loop and nowhere else (see
  *   {@link ConnectionHandler}); the swap happens before anything is written.</li>
