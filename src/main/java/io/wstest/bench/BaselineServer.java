@@ -73,12 +73,12 @@ public final class BaselineServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
     if (!SpawnSettings.TLS_ENGINES.contains(tlsEngine)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for --tls-engine: '" + tlsEngine
         + "' is not jdk or openssl");
     }
+    int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
     SelfSignedCertificate tls = tlsFiles == null ? null : new SelfSignedCertificate(tlsFiles.cert, tlsFiles.key);
     boolean openSsl = "openssl".equals(tlsEngine);
     vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls, openSsl), new DeploymentOptions().setInstances(count))
