@@ -90,9 +90,14 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.spawn) {
       pinThisProcess(err);
     }
+    JsonObject settings = settings().put("client_warmup_s", seconds(common.clientWarmup));
+    if (common.tlsEngine != null) {
+      // each run's URL says wss and whether it started from an archive; only the engine would be missing
+      settings.put("tls_engine", common.tlsEngine);
+    }
     JsonObject report = new JsonObject()
       .put("scenario", spec.name())
-      .put("settings", settings().put("client_warmup_s", seconds(common.clientWarmup)))
+      .put("settings", settings)
       .put("machine", new JsonObject()
         .put("available_processors", Runtime.getRuntime().availableProcessors())
         .put("java", System.getProperty("java.version")));

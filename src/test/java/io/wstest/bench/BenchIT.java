@@ -102,9 +102,12 @@ class BenchIT {
 
   /** --tls: the service and the baseline serve wss with a certificate made for the run; every handshake is TLS. */
   @Test
-  void connectChurnOverTlsAgainstServiceAndBaseline() throws Exception {
-    JsonObject report = bench("connect", "--spawn", "--baseline", "--tls", "--server-cpus", "none", "--client-cpus",
-      "none", "--concurrency", "2", "--duration", "1", "--warmup", "0", "--client-warmup", "0.5s");
+  void connectChurnOverTlsOnTheOpenSslEngineAgainstServiceAndBaseline() throws Exception {
+    JsonObject report = bench("connect", "--spawn", "--baseline", "--tls", "--tls-engine", "openssl", "--server-cpus",
+      "none", "--client-cpus", "none", "--concurrency", "2", "--duration", "1", "--warmup", "0", "--client-warmup",
+      "0.5s");
+    JsonObject settings = report.getJsonObject("settings");
+    assertEquals("openssl", settings.getString("tls_engine"), settings.encode());
     JsonArray runs = report.getJsonArray("runs");
     assertEquals(2, runs.size());
     for (int run = 0; run < 2; run++) {
