@@ -20,15 +20,12 @@ import java.util.List;
  */
 public final class Handshake {
 
-  /** A typical upgrade request's JSON is about 500 bytes; the buffer grows for a larger one. */
-  private static final int REQUEST_BYTES_GUESS = 768;
-
   /** The request's strict JSON, {@link PackedJson packed}. */
   private final byte[] packedRequest;
   private final List<String> subprotocolsOffered;
   private final List<String> extensionsOffered;
 
-  /** @param requestJson the request as strict JSON, as {@link ReceivedRequest#write} writes it */
+  /** @param requestJson the request as strict JSON, as {@link ReceivedRequest#json} writes it */
   public Handshake(String requestJson, List<String> subprotocolsOffered, List<String> extensionsOffered) {
     this(Unpooled.wrappedBuffer(requestJson.getBytes(StandardCharsets.UTF_8)), subprotocolsOffered,
       extensionsOffered);
@@ -41,9 +38,7 @@ public final class Handshake {
   }
 
   public static Handshake of(HttpServerRequest request, boolean showCredentials) {
-    ByteBuf json = Unpooled.buffer(REQUEST_BYTES_GUESS);
-    ReceivedRequest.write(json, request, true, showCredentials);
-    return new Handshake(json, offered(request.headers(), "Sec-WebSocket-Protocol"),
+    return new Handshake(ReceivedRequest.json(request, true, showCredentials), offered(request.headers(), "Sec-WebSocket-Protocol"),
       offered(request.headers(), "Sec-WebSocket-Extensions"));
   }
 

@@ -57,21 +57,20 @@ public final class ReceivedRequest {
   private ReceivedRequest() {
   }
 
-  /** The request as a JSON tree, for {@code /request} and the 426 answer: {@link #write}'s bytes, parsed. */
+  /** The request as a JSON tree, for {@code /request} and the 426 answer: {@link #json}'s bytes, parsed. */
   public static JsonObject toJson(HttpServerRequest request, boolean webSocket, boolean showCredentials) {
-    ByteBuf json = Unpooled.buffer(INITIAL_BYTES);
-    write(json, request, webSocket, showCredentials);
-    return new JsonObject(Buffer.buffer(ByteBufUtil.getBytes(json)));
+    return new JsonObject(Buffer.buffer(ByteBufUtil.getBytes(json(request, webSocket, showCredentials))));
   }
 
   /**
-   * Appends the request as strict JSON in UTF-8, field by field: what every WebSocket keeps ({@link Handshake})
-   * and the one definition of the request's fields and their order.
+   * The request as strict JSON in UTF-8, written field by field into a heap buffer: what every WebSocket keeps
+   * ({@link Handshake}) and the one definition of the request's fields and their order.
    *
    * @param webSocket the request is (or asked to be) a WebSocket upgrade: the scheme is reported as ws/wss
    * @param showCredentials SHOW_CREDENTIALS: credential header values as received instead of redacted
    */
-  static void write(ByteBuf out, HttpServerRequest request, boolean webSocket, boolean showCredentials) {
+  static ByteBuf json(HttpServerRequest request, boolean webSocket, boolean showCredentials) {
+    ByteBuf out = Unpooled.buffer(INITIAL_BYTES);
     HttpConnection connection = request.connection();
     Channel channel = channel(connection);
     ProxyProtocol.Header proxy = channel == null ? null : ProxyProtocol.header(channel);
@@ -113,7 +112,7 @@ public final class ReceivedRequest {
     JsonBytes.object(out, proxy == null ? null : proxy.toJson());
     JsonBytes.key(out, Fields.TLS);
     JsonBytes.object(out, tls ? tls(request, channel) : null);
-    out.writeByte('}');
+    return out.writeByte('}');
   }
 
   private static String httpVersion(HttpServerRequest request) {
