@@ -11,12 +11,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,11 +57,9 @@ public final class BaselineServer implements Callable<Integer> {
     Path key;
   }
 
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--tls-engine", paramLabel = "ENGINE", description = "with --tls-cert: jdk (the JVM's, default) "
-    + "or openssl (Netty's OpenSSL engine over the bundled BoringSSL), as the service's TLS_ENGINE")
+  @Option(names = "--tls-engine", paramLabel = "ENGINE", converter = SpawnSettings.TlsEngineName.class,
+    description = "with --tls-cert: jdk (the JVM's, default) or openssl (Netty's OpenSSL engine over the bundled "
+      + "BoringSSL), as the service's TLS_ENGINE")
   String tlsEngine = "jdk";
 
   @Option(names = "--event-loops", description = "event loops and verticle instances (default: one per CPU, as the "
@@ -73,10 +68,6 @@ public final class BaselineServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!SpawnSettings.TLS_ENGINES.contains(tlsEngine)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for --tls-engine: '" + tlsEngine
-        + "' is not jdk or openssl");
-    }
     int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
     SelfSignedCertificate tls = tlsFiles == null ? null : new SelfSignedCertificate(tlsFiles.cert, tlsFiles.key);

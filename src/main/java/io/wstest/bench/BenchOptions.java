@@ -76,10 +76,10 @@ public final class BenchOptions {
     + "authenticate")
   boolean tls;
 
-  @Option(names = "--tls-engine", paramLabel = "ENGINE", description = "with --tls: how the spawned service and "
-    + "--baseline alike terminate TLS: jdk (the JVM's) or openssl (BoringSSL, bundled for linux x86_64 and aarch64; "
-    + "the service's TLS_ENGINE). Without it the service takes TLS_ENGINE from bench's environment and the baseline "
-    + "uses the JVM's")
+  @Option(names = "--tls-engine", paramLabel = "ENGINE", converter = SpawnSettings.TlsEngineName.class,
+    description = "with --tls: how the spawned service and --baseline alike terminate TLS: jdk (the JVM's) or "
+      + "openssl (BoringSSL, bundled for linux x86_64 and aarch64; the service's TLS_ENGINE). Without it the service "
+      + "takes TLS_ENGINE from bench's environment and the baseline uses the JVM's")
   String tlsEngine;
 
   @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")

@@ -299,9 +299,6 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.serverCds && !common.spawn) {
       throw bad("--server-cds", "needs --spawn (it changes how spawned servers start)");
     }
-    if (common.tlsEngine != null && !SpawnSettings.TLS_ENGINES.contains(common.tlsEngine)) {
-      throw bad("--tls-engine", "'" + common.tlsEngine + "' is not jdk or openssl");
-    }
     if (common.tlsEngine != null && !common.tls) {
       throw bad("--tls-engine", "needs --tls (it chooses how the spawned servers terminate TLS)");
     }

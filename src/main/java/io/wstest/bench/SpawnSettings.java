@@ -1,5 +1,7 @@
 package io.wstest.bench;
 
+import picocli.CommandLine;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,17 @@ record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boole
 
   /** The values of {@code --tls-engine}, as the service's TLS_ENGINE takes them. */
   static final List<String> TLS_ENGINES = List.of("jdk", "openssl");
+
+  /** {@code --tls-engine} of bench and of baseline-server, checked as the flag is parsed. */
+  static final class TlsEngineName implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!TLS_ENGINES.contains(value)) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not jdk or openssl");
+      }
+      return value;
+    }
+  }
 
   /** The scheme of the spawned servers' WebSocket URLs. */
   String scheme() {
