@@ -22,6 +22,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.shareddata.Shareable;
 import io.wstest.runtime.Metrics;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,12 +38,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>between keep-alive requests, the head of the next request must have fully arrived within
  *   HTTP_IDLE_TIMEOUT of the end of the previous response;</li>
  *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process, counted from the accept (TLS
- *   connections in their handshake included); the next one is closed as it is accepted.</li>
+ *   connections in their handshake included). When the last place is taken, every listening port stops
+ *   accepting until one frees: new connections wait in the kernel's listen backlog, as at nginx's and HAProxy's
+ *   connection limits, so a burst of legitimate clients (a cold replica behind in a reconnect storm) is served
+ *   late instead of refused, and nothing of theirs is in the process meanwhile; they accept again once a
+ *   sixteenth of the places is free. A connection accepted before a port's pause took effect (the same read, or
+ *   another port) is closed as it is accepted.</li>
  * </ul>
  * The count and the accept time come from {@link #guardAccepts}, a handler on each server's listening channel
  * that sees every connection as it is accepted, before TLS (the HTTP server only sees a TLS connection once its
  * handshake is done). Should Vert.x's internals ever hide that channel, connections are counted and refused from
- * their first HTTP moment instead ({@link #track}), and TLS handshakes are bounded by their timeout only.
+ * their first HTTP moment instead ({@link #track}), nothing pauses accepting, and TLS handshakes are bounded by
+ * their timeout only.
  * While a request is being answered no deadline runs: the answer is the server's own work (an admin drain
  * answers once the sockets have closed, which CLOSE_TIMEOUT bounds), and a response the peer does not read is
  * already written, as far as this handler sees, so the idle deadline starts. Every deadline is absolute: a timer
@@ -64,22 +72,37 @@ public final class PendingConnections implements Shareable {
   private final long handshakeTimeoutMillis;
   private final long httpIdleTimeoutMillis;
   private final int maxPending;
+  /**
+   * A port that stopped accepting at the bound accepts again once the count is down to this: a sixteenth of the
+   * places (at least one) free. Starting again at every single free place made a burst stop and start the ports
+   * for every connection over the bound (2,197 times for 12,000 connects at 5,000/s with a bound of 1,000), each
+   * time a task for the acceptor's thread and two epoll_ctl calls on the CPU the handshakes need.
+   */
+  private final int resumeAt;
   private final AtomicInteger pending = new AtomicInteger();
   private final Counter handshakeTimeouts;
   private final Counter httpIdleCloses;
   private final Counter rejected;
+  private final Counter acceptPauses;
+  /** One per listening port (and per private copy while a warm-up runs); a closed port's gate leaves. */
+  private final List<AcceptGate> gates = new CopyOnWriteArrayList<>();
 
   private PendingConnections(MeterRegistry registry, long handshakeTimeoutMillis, long httpIdleTimeoutMillis,
                              int maxPending) {
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     this.httpIdleTimeoutMillis = httpIdleTimeoutMillis;
     this.maxPending = maxPending;
+    this.resumeAt = maxPending - Math.max(1, maxPending / 16);
     Gauge.builder("websocket.pending.connections", pending, AtomicInteger::get)
       .description("Connections on both ports that are not WebSockets: in their TLS handshake, waiting for or "
         + "inside an HTTP request, or idle between keep-alive requests").register(registry);
     handshakeTimeouts = closes(registry, "handshake_timeout");
     httpIdleCloses = closes(registry, "http_idle_timeout");
     rejected = closes(registry, "pending_limit");
+    acceptPauses = Counter.builder("websocket.accept.pauses")
+      .description("Times a listening port stopped accepting because MAX_PENDING_CONNECTIONS connections were "
+        + "pending (counted per port); new connections waited in the kernel's listen backlog meanwhile")
+      .register(registry);
   }
 
   /** The process's one instance; the settings of the first caller win (both servers pass the same). */
@@ -135,19 +158,56 @@ public final class PendingConnections implements Shareable {
     }
     synchronized (listening) {
       if (listening.pipeline().get(GATE) == null) {
-        listening.pipeline().addFirst(GATE, new AcceptGate());
+        AcceptGate gate = new AcceptGate(listening);
+        listening.pipeline().addFirst(GATE, gate);
+        gates.add(gate);
+        listening.closeFuture().addListener(closed -> gates.remove(gate));
       }
     }
   }
 
-  /** On the listening channel, in front of Netty's acceptor: each message is a connection just accepted. */
+  /** Every port stops accepting: the last place was taken. */
+  private void pauseAccepts() {
+    for (AcceptGate gate : gates) {
+      gate.settle();
+    }
+  }
+
+  /** Places freed, down to {@link #resumeAt}: the ports that stopped accepting look again. */
+  private void resumeAccepts() {
+    for (AcceptGate gate : gates) {
+      if (gate.paused) {
+        gate.settle();
+      }
+    }
+  }
+
+  /**
+   * On the listening channel, in front of Netty's acceptor: each message is a connection just accepted. Turns
+   * its port's accepting off (Netty's auto-read on the listening channel) while every place is taken.
+   */
   private final class AcceptGate extends ChannelInboundHandlerAdapter {
+
+    private final Channel listening;
+    /**
+     * True while the port does not accept, and for a moment whenever {@link #settle} looks; written on the
+     * listening channel's loop only, read by {@link #resumeAccepts} on any loop after a place freed.
+     */
+    private volatile boolean paused;
+
+    AcceptGate(Channel listening) {
+      this.listening = listening;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel accepted) {
         Accepted counted = new Accepted();
-        if (!counted.admit()) {
+        boolean admitted = counted.admit();
+        if (pending.get() >= maxPending) {
+          pauseAccepts(); // this port at once: Netty's accept loop reads auto-read before its next accept
+        }
+        if (!admitted) {
           accepted.unsafe().closeForcibly(); // not registered yet: what Netty's acceptor does with a refused one
           return;
         }
@@ -156,6 +216,29 @@ public final class PendingConnections implements Shareable {
         accepted.closeFuture().addListener(counted);
       }
       ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Accepting off at the bound, on again at {@link #resumeAt}, by the count as it is now; on the listening
+     * channel's loop, so that the last call decides. {@code paused} is set before the count is read: a place freed
+     * after that read finds it set and settles again, so no port stays off with places free.
+     */
+    void settle() {
+      if (!listening.eventLoop().inEventLoop()) {
+        listening.eventLoop().execute(this::settle);
+        return;
+      }
+      paused = true;
+      boolean accepting = listening.config().isAutoRead();
+      int now = pending.get();
+      boolean stop = accepting ? now >= maxPending : now > resumeAt;
+      paused = stop;
+      if (accepting == stop) {
+        listening.config().setAutoRead(!stop);
+        if (stop) {
+          acceptPauses.increment();
+        }
+      }
     }
   }
 
@@ -185,8 +268,8 @@ public final class PendingConnections implements Shareable {
 
     /** Once, whichever comes first: the upgrade, the close. */
     void release() {
-      if (compareAndSet(true, false)) {
-        pending.decrementAndGet();
+      if (compareAndSet(true, false) && pending.decrementAndGet() <= resumeAt) {
+        resumeAccepts();
       }
     }
 

@@ -131,17 +131,17 @@ public final class ServerConfig {
     "75s", "close a plain HTTP keep-alive connection whose next request head has not fully arrived this long after "
       + "the previous response (WebSockets are not affected)");
   /**
-   * Default: a quarter of the process's open-file limit, at least 1,000. A fixed 1,000 refused real clients: a
-   * burst of 2,000 connects at 2,000/s to one replica on one CPU (a reconnect storm after a rollout) had more than
-   * 1,000 accepted but not yet upgraded, and the rest were closed mid-handshake (bench broadcast, 2,000 receivers:
-   * 440-524 refused). A quarter of the limit still leaves three quarters of the descriptors to WebSockets and
-   * /health while slow or silent peers hold theirs.
+   * Default: a quarter of the process's open-file limit, at least 1,000. A burst of 2,000 connects at 2,000/s to
+   * one replica on one CPU (a reconnect storm after a rollout) has more than 1,000 accepted but not yet upgraded;
+   * at the bound the ports stop accepting, so a low bound makes such a burst wait in the listen backlog. A quarter
+   * of the limit still leaves three quarters of the descriptors to WebSockets and /health while slow or silent
+   * peers hold theirs.
    */
   public static final Setting<Integer> MAX_PENDING_CONNECTIONS = Setting.integer("MAX_PENDING_CONNECTIONS",
     "--max-pending-connections", null, 1, Integer.MAX_VALUE,
     "connections on both ports that are not WebSockets (in their TLS handshake, waiting for or inside an HTTP "
-      + "request, or idle between requests); more are closed at once (default: a quarter of the open-file "
-      + "limit, at least " + MIN_DEFAULT_PENDING + "; " + defaultMaxPending() + " here)");
+      + "request, or idle between requests); at the bound both ports stop accepting until places free (default: a "
+      + "quarter of the open-file limit, at least " + MIN_DEFAULT_PENDING + "; " + defaultMaxPending() + " here)");
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("METRICS_ENABLED", "--metrics", true,
     "serve Prometheus metrics on GET /metrics (HTTP port)");
   public static final Setting<RedisEndpoint> REDIS_URL = Setting.parsed("REDIS_URL", "--redis-url", "URL", null,
