@@ -22,8 +22,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.shareddata.Shareable;
 import io.wstest.runtime.Metrics;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,8 +84,11 @@ public final class PendingConnections implements Shareable {
   private final Counter httpIdleCloses;
   private final Counter rejected;
   private final Counter acceptPauses;
-  /** One per listening port (and per private copy while a warm-up runs); a closed port's gate leaves. */
-  private final List<AcceptGate> gates = new CopyOnWriteArrayList<>();
+  /**
+   * One per listening port (and per private copy while a warm-up runs); a closed port's gate leaves. An array
+   * replaced on change: every upgrade walks it (a place freed), which should allocate nothing.
+   */
+  private volatile AcceptGate[] gates = new AcceptGate[0];
 
   private PendingConnections(MeterRegistry registry, long handshakeTimeoutMillis, long httpIdleTimeoutMillis,
                              int maxPending) {
@@ -160,10 +163,20 @@ public final class PendingConnections implements Shareable {
       if (listening.pipeline().get(GATE) == null) {
         AcceptGate gate = new AcceptGate(listening);
         listening.pipeline().addFirst(GATE, gate);
-        gates.add(gate);
-        listening.closeFuture().addListener(closed -> gates.remove(gate));
+        changeGates(gate, true);
+        listening.closeFuture().addListener(closed -> changeGates(gate, false));
       }
     }
+  }
+
+  private synchronized void changeGates(AcceptGate gate, boolean add) {
+    List<AcceptGate> changed = new ArrayList<>(List.of(gates));
+    if (add) {
+      changed.add(gate);
+    } else {
+      changed.remove(gate);
+    }
+    gates = changed.toArray(new AcceptGate[0]);
   }
 
   /** Every port stops accepting: the last place was taken. */
