@@ -39,11 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   HTTP_IDLE_TIMEOUT of the end of the previous response;</li>
  *   <li>at most MAX_PENDING_CONNECTIONS such connections exist in the process, counted from the accept (TLS
  *   connections in their handshake included). When the last place is taken, every listening port stops
- *   accepting until one frees: new connections wait in the kernel's listen backlog, as at nginx's and HAProxy's
- *   connection limits, so a burst of legitimate clients (a cold replica behind in a reconnect storm) is served
- *   late instead of refused, and nothing of theirs is in the process meanwhile; they accept again once a
- *   sixteenth of the places is free. A connection accepted before a port's pause took effect (the same read, or
- *   another port) is closed as it is accepted.</li>
+ *   accepting until a sixteenth of the places (at least one) are free again: new connections wait in the
+ *   kernel's listen backlog, as at nginx's and HAProxy's connection limits, so a burst of legitimate clients (a
+ *   cold replica behind in a reconnect storm) is served late instead of refused, and nothing of theirs is in the
+ *   process meanwhile. A connection accepted before a port's pause took effect (the same read, or another port)
+ *   is closed as it is accepted.</li>
  * </ul>
  * The count and the accept time come from {@link #guardAccepts}, a handler on each server's listening channel
  * that sees every connection as it is accepted, before TLS (the HTTP server only sees a TLS connection once its
