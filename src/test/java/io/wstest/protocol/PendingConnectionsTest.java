@@ -289,6 +289,58 @@ class PendingConnectionsTest {
       })));
   }
 
+  /**
+   * A port that stopped accepting at the bound starts again only once a sixteenth of the places are free (32
+   * places: at 30 pending), so that a burst does not stop and start it for every connection: with one place free
+   * the waiting connection stays unanswered, with two it is answered.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aPortThatStoppedAcceptingStartsAgainOnceASixteenthOfThePlacesAreFree(Vertx vertx, VertxTestContext ctx) {
+    int max = 32;
+    net = vertx.createNetClient();
+    List<NetSocket> held = new ArrayList<>();
+    List<Future<Void>> answers = new ArrayList<>();
+    InProcessService.start(Map.of("MAX_PENDING_CONNECTIONS", Integer.toString(max), "HTTP_IDLE_TIMEOUT", "50s"))
+      .compose(s -> {
+        service = s;
+        for (int i = 0; i < max; i++) {
+          answers.add(net.connect(s.httpPort(), "127.0.0.1").compose(socket -> {
+            held.add(socket);
+            Promise<Void> answered = Promise.promise();
+            socket.handler(data -> answered.tryComplete());
+            socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            return answered.future();
+          }));
+        }
+        return Future.all(answers);
+      })
+      .compose(all -> awaitPending(vertx, max))
+      .compose(full -> open(service.httpPort(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+      .compose(waiting -> held.get(0).close()
+        // were the port started again at once, the waiting connection would take the place: the count stays at 32
+        .compose(v -> awaitPending(vertx, max - 1))
+        // one place free: the port stays stopped, so nothing answers the waiting connection in this window
+        .compose(v -> observe(vertx, 500))
+        .compose(v -> {
+          ctx.verify(() -> assertFalse(waiting.answered.future().isComplete(),
+            "answered with one place of " + max + " free"));
+          return held.get(1).close();
+        })
+        .compose(v -> waiting.answered.future()))
+      .onComplete(ctx.succeeding(answered -> ctx.verify(() -> {
+        assertEquals(0.0, closes("pending_limit"), "nothing refused");
+        ctx.completeNow();
+      })));
+  }
+
+  /** Completes after {@code millis}: a window in which something must not happen. */
+  private static Future<Void> observe(Vertx vertx, long millis) {
+    Promise<Void> over = Promise.promise();
+    vertx.setTimer(millis, id -> over.complete());
+    return over.future();
+  }
+
   /** The service's count of pending connections closed for {@code reason}, read in process. */
   private double closes(String reason) {
     return Metrics.of(service.vertx()).registry().get("websocket.pending.closes").tag("reason", reason).counter()
