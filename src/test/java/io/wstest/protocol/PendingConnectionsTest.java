@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -299,7 +300,7 @@ class PendingConnectionsTest {
   void aPortThatStoppedAcceptingStartsAgainOnceASixteenthOfThePlacesAreFree(Vertx vertx, VertxTestContext ctx) {
     int max = 32;
     net = vertx.createNetClient();
-    List<NetSocket> held = new ArrayList<>();
+    List<NetSocket> held = new CopyOnWriteArrayList<>(); // connected on the client's event loops
     List<Future<Void>> answers = new ArrayList<>();
     InProcessService.start(Map.of("MAX_PENDING_CONNECTIONS", Integer.toString(max), "HTTP_IDLE_TIMEOUT", "50s"))
       .compose(s -> {
