@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.wstest.options.TlsEngine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,7 +72,7 @@ public final class BaselineServer implements Callable<Integer> {
     int count = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(BenchVertx.options().setEventLoopPoolSize(count));
     SelfSignedCertificate tls = tlsFiles == null ? null : new SelfSignedCertificate(tlsFiles.cert, tlsFiles.key);
-    boolean openSsl = "openssl".equals(tlsEngine);
+    boolean openSsl = TlsEngine.OPENSSL.value().equals(tlsEngine);
     vertx.deployVerticle(() -> new EchoVerticle(port, bind, tls, openSsl), new DeploymentOptions().setInstances(count))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println(READY_LINE + " on " + bind + ":" + port + " (" + count + " instances, native transport "

@@ -1,5 +1,6 @@
 package io.wstest.bench;
 
+import io.wstest.options.TlsEngine;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -19,17 +20,19 @@ import java.util.List;
 record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boolean cds, SelfSignedCertificate tls,
                      String tlsEngine) {
 
-  /** The values of {@code --tls-engine}, as the service's TLS_ENGINE takes them. */
-  static final List<String> TLS_ENGINES = List.of("jdk", "openssl");
-
-  /** {@code --tls-engine} of bench and of baseline-server, checked as the flag is parsed. */
+  /**
+   * {@code --tls-engine} of bench and of baseline-server, checked as the flag is parsed: one of the names the
+   * service's TLS_ENGINE takes ({@link TlsEngine#value}), as written.
+   */
   static final class TlsEngineName implements CommandLine.ITypeConverter<String> {
     @Override
     public String convert(String value) {
-      if (!TLS_ENGINES.contains(value)) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not jdk or openssl");
+      for (TlsEngine engine : TlsEngine.values()) {
+        if (engine.value().equals(value)) {
+          return value;
+        }
       }
-      return value;
+      throw new CommandLine.TypeConversionException("'" + value + "' is not jdk or openssl");
     }
   }
 

@@ -5,6 +5,7 @@ import io.wstest.cluster.ClusterSettings;
 import io.wstest.cluster.RedisEndpoint;
 import io.wstest.ops.AllowedOrigins;
 import io.wstest.options.SafeEcho;
+import io.wstest.options.TlsEngine;
 import io.wstest.protocol.ConnectionOptions;
 
 import java.io.IOException;

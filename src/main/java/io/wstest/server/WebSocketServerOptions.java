@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.wstest.options.TlsEngine;
 import io.wstest.protocol.ProxyProtocol;
 import io.wstest.protocol.PendingConnections;
 
