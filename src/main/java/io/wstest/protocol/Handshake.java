@@ -38,8 +38,8 @@ public final class Handshake {
   }
 
   public static Handshake of(HttpServerRequest request, boolean showCredentials) {
-    return new Handshake(ReceivedRequest.json(request, true, showCredentials), offered(request.headers(), "Sec-WebSocket-Protocol"),
-      offered(request.headers(), "Sec-WebSocket-Extensions"));
+    return new Handshake(ReceivedRequest.json(request, true, showCredentials),
+      offered(request.headers(), "Sec-WebSocket-Protocol"), offered(request.headers(), "Sec-WebSocket-Extensions"));
   }
 
   public List<String> subprotocolsOffered() {

@@ -23,6 +23,7 @@ import io.vertx.core.shareddata.Shareable;
 import io.wstest.runtime.Metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,7 +171,7 @@ public final class PendingConnections implements Shareable {
   }
 
   private synchronized void changeGates(AcceptGate gate, boolean add) {
-    List<AcceptGate> changed = new ArrayList<>(List.of(gates));
+    List<AcceptGate> changed = new ArrayList<>(Arrays.asList(gates));
     if (add) {
       changed.add(gate);
     } else {
