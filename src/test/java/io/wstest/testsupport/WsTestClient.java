@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * A protocol-speaking test client: one socket whose JSON messages are queued until a test asks for the next
  * one, so tests read replies in order without sleeping. The Vert.x client is kept in a field (a client held only
- * in a local variable can be cleaned up mid-handshake).
+ * in a local variable can be cleaned up mid-handshake). Messages arrive on the socket's event loop while tests ask
+ * for them from their own thread (JUnit's, in the ITs): the queues are read and changed under the client's lock, so
+ * a reply that arrives while {@link #next(String)} is looking is not left unread with its asker waiting.
  */
 public final class WsTestClient {
 
@@ -56,34 +58,52 @@ public final class WsTestClient {
   }
 
   private void deliver(JsonObject message) {
-    all.add(message);
-    String type = message.getString("type");
-    for (Iterator<TypedWaiter> it = waitingForType.iterator(); it.hasNext(); ) {
-      TypedWaiter waiter = it.next();
-      if (waiter.type.equals(type)) {
-        it.remove();
-        waiter.promise.complete(message);
-        return;
+    Promise<JsonObject> asker = null;
+    synchronized (this) {
+      all.add(message);
+      String type = message.getString("type");
+      for (Iterator<TypedWaiter> it = waitingForType.iterator(); it.hasNext(); ) {
+        TypedWaiter waiter = it.next();
+        if (waiter.type.equals(type)) {
+          it.remove();
+          asker = waiter.promise;
+          break;
+        }
+      }
+      if (asker == null) {
+        synchronized (messages) {
+          asker = messages.waiting.poll();
+          if (asker == null) {
+            messages.unread.add(message);
+            return;
+          }
+        }
       }
     }
-    messages.offer(message);
+    asker.complete(message); // outside the lock: it runs the asker's callbacks
   }
 
-  /** Messages nobody asked for yet, and askers still waiting for one (one of the two is always empty). */
+  /**
+   * Messages nobody asked for yet, and askers still waiting for one (one of the two is always empty). Guarded by
+   * its own lock; the JSON inbox also by its client's, which {@link #deliver} and the {@code next} methods hold.
+   */
   private static final class Inbox<T> {
     final Deque<T> unread = new ArrayDeque<>();
     final Deque<Promise<T>> waiting = new ArrayDeque<>();
 
     void offer(T message) {
-      Promise<T> next = waiting.poll();
-      if (next != null) {
-        next.complete(message);
-      } else {
-        unread.add(message);
+      Promise<T> next;
+      synchronized (this) {
+        next = waiting.poll();
+        if (next == null) {
+          unread.add(message);
+          return;
+        }
       }
+      next.complete(message);
     }
 
-    Future<T> take() {
+    synchronized Future<T> take() {
       T message = unread.poll();
       if (message != null) {
         return Future.succeededFuture(message);
@@ -95,7 +115,7 @@ public final class WsTestClient {
   }
 
   /** The next JSON message from the server, in arrival order. */
-  public Future<JsonObject> next() {
+  public synchronized Future<JsonObject> next() {
     return messages.take();
   }
 
@@ -108,7 +128,7 @@ public final class WsTestClient {
    * The oldest message of this type not yet returned, now or when it arrives; other types stay queued. For
    * replies whose order is not fixed (a broadcast_ack may overtake or follow the broadcast itself).
    */
-  public Future<JsonObject> next(String type) {
+  public synchronized Future<JsonObject> next(String type) {
     for (Iterator<JsonObject> it = messages.unread.iterator(); it.hasNext(); ) {
       JsonObject message = it.next();
       if (type.equals(message.getString("type"))) {
@@ -140,7 +160,7 @@ public final class WsTestClient {
   }
 
   /** Sends a JSON message and returns the next message received after it was sent. */
-  public Future<JsonObject> request(JsonObject message) {
+  public Future<JsonObject> request(JsonObject message) { // next() before the write: the reply cannot slip past
     Future<JsonObject> reply = next();
     socket.writeTextMessage(message.encode());
     return reply;
@@ -148,7 +168,8 @@ public final class WsTestClient {
 
   public WebSocket socket() { return socket; }
 
-  public List<JsonObject> all() { return all; }
+  /** Every JSON message received so far, in arrival order (a copy). */
+  public synchronized List<JsonObject> all() { return List.copyOf(all); }
 
   /** Completes with the close code the server sent (null for none). */
   public Future<Short> closed() { return closed.future(); }
