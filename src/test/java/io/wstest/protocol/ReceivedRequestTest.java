@@ -50,6 +50,20 @@ class ReceivedRequestTest {
     service.stopAndWait();
   }
 
+  /** Header names are matched in any case, as HTTP/1.1 clients and proxies send them. */
+  @Test
+  void credentialHeadersAreRedactedWhateverTheCaseOfTheirNames() {
+    assertEquals("Bearer <redacted 6 bytes>", ReceivedRequest.redact("AUTHORIZATION", "Bearer s3cr3t"));
+    assertEquals("a=<redacted 1 bytes>; b=<redacted 2 bytes>", ReceivedRequest.redact("cOOkie", "a=1; b=22"));
+    assertEquals("<redacted 3 bytes>", ReceivedRequest.redact("X-API-KEY", " abc "));
+    assertEquals("<redacted 3 bytes>", ReceivedRequest.redact("x-Auth-User", "bob"));
+    assertEquals("<redacted 3 bytes>", ReceivedRequest.redact("X-Session-TOKEN-Id", "t0k"));
+    assertEquals("<redacted 2 bytes>", ReceivedRequest.redact("X-Client-Secret", "s!"));
+    assertEquals("dGhlIHNhbXBsZSBub25jZQ==", ReceivedRequest.redact("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="));
+    assertEquals("qwerty", ReceivedRequest.redact("X-Keyboard", "qwerty"));
+    assertEquals("to", ReceivedRequest.redact("To", "to"));
+  }
+
   @Test
   void theWelcomesRequestIsVertxsOwnJsonWithEveryPairAndItsCount() throws Exception {
     for (int port : new int[] {service.httpPort(), service.wsPort()}) {
