@@ -112,8 +112,10 @@ public final class ServerConfig {
       + " (default: 2 x --ping-interval)");
   public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("MAX_CONNECTIONS", "--max-connections",
     0, 0, Integer.MAX_VALUE, "WebSockets this process holds, both servers together; more get HTTP 503; 0 = unlimited");
+  private static final int BROADCAST_RATE_MAX = 1_000_000;
   public static final Setting<Integer> BROADCAST_RATE = Setting.integer("BROADCAST_RATE", "--broadcast-rate",
-    10, 0, 1_000_000, "broadcasts per second one connection may send (excess gets a rate_limited error); 0 = unlimited");
+    10, 0, BROADCAST_RATE_MAX,
+    "broadcasts per second one connection may send (excess gets a rate_limited error); 0 = unlimited");
   public static final Setting<Integer> SLOW_CONSUMER_LIMIT = Setting.integer("SLOW_CONSUMER_LIMIT",
     "--slow-consumer-limit", 100, 1, Integer.MAX_VALUE,
     "broadcasts dropped for a socket whose write queue is full before it is closed with 1008");
@@ -462,8 +464,11 @@ public final class ServerConfig {
     copy.put(BIND_HOST, "127.0.0.1");
     copy.put(PROXY_HTTP_PORT, 0);
     copy.put(PROXY_WS_PORT, 0);
-    copy.put(MAX_CONNECTIONS, 0);
-    copy.put(BROADCAST_RATE, 0);
+    // Limits that never bite, but the same code paths as the real servers: a path the warm-up never ran is one
+    // the JIT compiled without, and the first real client to take it throws the compiled caller away (a rate
+    // limit's first bucket did that to the first broadcast: docs/performance.md, "Warm-up before ready").
+    copy.put(MAX_CONNECTIONS, get(MAX_CONNECTIONS) > 0 ? Integer.MAX_VALUE : 0);
+    copy.put(BROADCAST_RATE, get(BROADCAST_RATE) > 0 ? BROADCAST_RATE_MAX : 0);
     copy.put(TLS_CLIENT_AUTH, ClientAuth.NONE); // the warm-up's client has no certificate
     copy.put(WARMUP, 0L);
     for (Setting<?> off : List.of(TLS_CLIENT_CA, ALLOWED_ORIGINS, REDIS_URL, REDIS_PASSWORD, REDIS_PASSWORD_FILE,

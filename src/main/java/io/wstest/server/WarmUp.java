@@ -32,14 +32,21 @@ import java.util.concurrent.TimeUnit;
  * broadcasts or {@code /metrics}. With TLS on, the copy serves wss with the same certificate, so the TLS handshake
  * is warmed too.
  *
- * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server;
- * with WS_COMPRESSION on, half of each offer permessage-deflate, as browsers always do, so the compressing
- * encoder and decoder are warmed too. Round N: min(N, {@value #SENDERS}) of them broadcast and every socket
- * receives every broadcast; every
- * {@value #ECHO_EVERY}nd round each socket also sends {@value #ECHOES} echoes; every {@value #CHURN_EVERY}th round
- * {@value #CHURN} sockets are closed and opened again. Rounds run until the duration is up (the round under way
- * finishes) or {@value #MAX_ROUNDS} have run; a step that fails or takes more than {@value #STEP_TIMEOUT_MS} ms
- * ends the warm-up early, with a WARN line, and the service starts anyway.
+ * <p>The traffic: {@value #SOCKETS} WebSockets, half on the HTTP server's {@code /ws}, half on the raw server; with
+ * WS_COMPRESSION on, half of each offer permessage-deflate, as browsers always do, so the compressing encoder and
+ * decoder are warmed too. Round N: min(N, {@value #SENDERS}) of them broadcast and every socket receives every
+ * broadcast; every {@value #ECHO_EVERY}nd round each socket also sends {@value #ECHOES} echoes; every
+ * {@value #CHURN_EVERY}th round {@value #CHURN} sockets are closed and opened again. Rounds run until the duration is
+ * up (the round under way finishes) or {@value #MAX_ROUNDS} have run. A step that fails or takes more than
+ * {@value #STEP_TIMEOUT_MS} ms ends the warm-up early, with a WARN line, and the service starts anyway.
+ *
+ * <p>The warm-up takes the branches real traffic will, because a branch it never took is one the JIT leaves out of
+ * the compiled code, and the first real client to take it throws that code away (a deoptimization: JFR's
+ * {@code jdk.Deoptimization} events showed three at the first real broadcast, which then ran interpreted): the copy's
+ * MAX_CONNECTIONS and BROADCAST_RATE are on when the replica's are, at limits that never bite; the messages' lengths
+ * take every remainder of 8 (the frame decoder unmasks 8 bytes at a time, then 4, then single bytes); and a third
+ * server that no warm-up socket connects to gets every broadcast and delivers it to nobody, as a real replica's does
+ * on a port its clients do not use.
  */
 final class WarmUp {
 
@@ -111,11 +118,13 @@ final class WarmUp {
     long started = System.nanoTime();
     int[] ports;
     ServerConfig loopback;
+    ServerConfig idle;
     CompletableFuture<Vertx> created = new CompletableFuture<>();
     try {
       // on 127.0.0.1: the warm-up's servers listen there only while it runs
-      ports = LoopbackPorts.free(2);
+      ports = LoopbackPorts.free(3);
       loopback = config.forWarmUp(ports[0], ports[1]);
+      idle = config.forWarmUp(ports[0], ports[2]);
       // on a thread of its own: Vert.x warns when an instance is created on another instance's thread
       new Thread(() -> {
         try {
@@ -129,15 +138,17 @@ final class WarmUp {
     }
     return Future.fromCompletionStage(created).transform(vertx -> vertx.failed()
       ? Future.succeededFuture(notStarted(started, vertx.cause()))
-      : run(vertx.result(), loopback, identity, ports, durationMs, started)).map(Summary::logged);
+      : run(vertx.result(), loopback, idle, identity, ports, durationMs, started)).map(Summary::logged);
   }
 
-  private static Future<Summary> run(Vertx vertx, ServerConfig loopback, ServiceIdentity identity, int[] ports,
-                                     long durationMs, long started) {
+  private static Future<Summary> run(Vertx vertx, ServerConfig loopback, ServerConfig idle,
+                                     ServiceIdentity identity, int[] ports, long durationMs, long started) {
     DeploymentOptions instances = new DeploymentOptions().setInstances(loopback.instances());
     Promise<Summary> done = Promise.promise();
     vertx.deployVerticle(() -> new HttpVerticle(loopback, identity), instances)
       .compose(d -> vertx.deployVerticle(() -> new RawWebSocketVerticle(loopback, identity), instances))
+      // the server no warm-up socket connects to (see the class comment)
+      .compose(d -> vertx.deployVerticle(new RawWebSocketVerticle(idle, identity)))
       .compose(d -> {
         WarmUp warmUp = new WarmUp(vertx, ports[0], ports[1], loopback.tls(), loopback.compression(), durationMs);
         return warmUp.traffic().transform(ended -> Future.succeededFuture(new Summary(elapsedMs(started),
@@ -221,10 +232,15 @@ final class WarmUp {
     return Future.all(reopened).mapEmpty();
   }
 
-  /** A text only the next step's messages contain ("warmup-12." never matches inside "warmup-123."). */
+  /**
+   * A text only the next step's messages contain ("warmup-12." never matches inside "warmup-123."), then 0 to 7
+   * filler characters, so that the messages' lengths take every remainder of 8: the frame decoder unmasks a
+   * payload 8 bytes at a time, then 4, then byte by byte, and a remainder the warm-up never sent was a branch the
+   * JIT left out of the compiled decoder until a real client's message took it.
+   */
   private String nextMarker() {
     marker = "warmup-" + (++steps) + ".";
-    return marker;
+    return marker + "-------".substring(0, steps % 8);
   }
 
   /** Completes once the sockets have received this many messages carrying the current marker. */

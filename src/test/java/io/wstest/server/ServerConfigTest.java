@@ -29,6 +29,22 @@ class ServerConfigTest {
     assertTrue(config.instances() >= 1);
   }
 
+  /**
+   * The warm-up's private copy takes the same limit branches as the replica (a branch the warm-up never took is one
+   * the JIT leaves out), at limits its own traffic never reaches; unlimited stays unlimited.
+   */
+  @Test
+  void theWarmUpsCopyKeepsLimitsOnWhereTheReplicaHasThemAtValuesThatNeverBite() {
+    var limited = ServerConfig.fromEnv(Map.of("MAX_CONNECTIONS", "1", "BROADCAST_RATE", "1"))
+      .forWarmUp(1, 2).connectionOptions();
+    assertEquals(Integer.MAX_VALUE, limited.maxConnections());
+    assertEquals(1_000_000, limited.broadcastRate());
+    var unlimited = ServerConfig.fromEnv(Map.of("MAX_CONNECTIONS", "0", "BROADCAST_RATE", "0"))
+      .forWarmUp(1, 2).connectionOptions();
+    assertEquals(0, unlimited.maxConnections());
+    assertEquals(0, unlimited.broadcastRate());
+  }
+
   @Test
   void flagBeatsEnvironmentBeatsDefault() {
     ServerConfig config = ServerConfig.resolve(Map.of("--http-port", "9000"),
@@ -173,7 +189,7 @@ class ServerConfigTest {
   /**
    * The warm-up's private servers keep what shapes the code paths (message size, keepalive, metrics, TLS) and
    * drop what would refuse, slow or expose its own sockets: client certificates, PROXY listeners, Redis, an origin
-   * list, the connection, pending and broadcast limits, the public address and ports.
+   * list, the pending limit, the public address and ports (the connection and broadcast limits: next test).
    */
   @Test
   void warmUpConfigIsTheSameProtocolOnLoopbackWithoutLimitsOrExtras(@TempDir Path dir) throws Exception {
@@ -199,8 +215,6 @@ class ServerConfigTest {
     assertEquals(null, warm.tlsClientCa());
     assertEquals(null, warm.clusterSettings());
     assertEquals(AllowedOrigins.ANY, warm.allowedOrigins());
-    assertEquals(0, warm.connectionOptions().maxConnections());
-    assertEquals(0, warm.connectionOptions().broadcastRate());
     assertEquals(ServerConfig.defaultMaxPending(), warm.maxPendingConnections());
     assertEquals(0, warm.warmUpMillis(), "no warm-up of the warm-up");
     assertEquals(4096, warm.maxMessageBytes());
