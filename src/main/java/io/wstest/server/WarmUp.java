@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The warm-up takes the branches real traffic will, because a branch it never took is one the JIT leaves out of
  * the compiled code, and the first real client to take it throws that code away (a deoptimization: JFR's
- * {@code jdk.Deoptimization} events showed three at the first real broadcast, which then ran interpreted): the copy's
+ * {@code jdk.Deoptimization} events showed three at the first real broadcast, docs/performance.md): the copy's
  * MAX_CONNECTIONS and BROADCAST_RATE are on when the replica's are, at limits that never bite; the messages' lengths
  * take every remainder of 8 (the frame decoder unmasks 8 bytes at a time, then 4, then single bytes); and a third
  * server that no warm-up socket connects to gets every broadcast and delivers it to nobody, as a real replica's does
