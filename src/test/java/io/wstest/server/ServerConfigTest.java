@@ -189,7 +189,8 @@ class ServerConfigTest {
   /**
    * The warm-up's private servers keep what shapes the code paths (message size, keepalive, metrics, TLS) and
    * drop what would refuse, slow or expose its own sockets: client certificates, PROXY listeners, Redis, an origin
-   * list, the pending limit, the public address and ports (the connection and broadcast limits: theWarmUpsCopyKeepsLimitsOn...).
+   * list, the pending limit, the public address and ports. The connection and broadcast limits stay on, out of
+   * reach: {@link #theWarmUpsCopyKeepsLimitsOnWhereTheReplicaHasThemAtValuesThatNeverBite}.
    */
   @Test
   void warmUpConfigIsTheSameProtocolOnLoopbackWithoutLimitsOrExtras(@TempDir Path dir) throws Exception {
