@@ -200,7 +200,7 @@ final class WarmUp {
   /** The first rounds, run by the interpreter, have fewer senders: they stay well inside the step timeout. */
   private Future<Void> broadcastRound() {
     int senders = Math.min(round, SENDERS);
-    String message = "{\"type\":\"broadcast\",\"message\":\"" + nextMarker() + "\"}";
+    String message = broadcastMessage(nextMarker());
     Future<Void> delivered = awaitMessages(senders * sockets.size());
     for (int i = 0; i < senders; i++) {
       sockets.get((round * SENDERS + i) % SOCKETS).socket.writeTextMessage(message);
@@ -209,7 +209,7 @@ final class WarmUp {
   }
 
   private Future<Void> echoRound() {
-    String message = "{\"type\":\"echo\",\"data\":\"" + nextMarker() + "\"}";
+    String message = echoMessage(nextMarker());
     Future<Void> answered = awaitMessages(ECHOES * sockets.size());
     for (WarmSocket socket : sockets) {
       for (int i = 0; i < ECHOES; i++) {
@@ -240,7 +240,19 @@ final class WarmUp {
    */
   private String nextMarker() {
     marker = "warmup-" + (++steps) + ".";
-    return marker + "-------".substring(0, steps % 8);
+    return withFiller(marker, steps);
+  }
+
+  static String withFiller(String marker, int step) {
+    return marker + "-".repeat(step % 8);
+  }
+
+  static String broadcastMessage(String text) {
+    return "{\"type\":\"broadcast\",\"message\":\"" + text + "\"}";
+  }
+
+  static String echoMessage(String text) {
+    return "{\"type\":\"echo\",\"data\":\"" + text + "\"}";
   }
 
   /** Completes once the sockets have received this many messages carrying the current marker. */

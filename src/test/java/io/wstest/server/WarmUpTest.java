@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +39,24 @@ class WarmUpTest {
       assertEquals(0, summary.deflateConnects(), "WS_COMPRESSION is off: " + summary);
       test.completeNow();
     })));
+  }
+
+  /**
+   * Eight consecutive steps' messages take every length modulo 8, broadcasts and echoes alike: the frame decoder
+   * unmasks 8 bytes, then 4, then single bytes, and a remainder the warm-up never sent is a branch left uncompiled.
+   */
+  @Test
+  void eightStepsMessagesTakeEveryLengthModulo8() {
+    Set<Integer> broadcasts = new HashSet<>();
+    Set<Integer> echoes = new HashSet<>();
+    for (int step = 1; step <= 8; step++) {
+      String text = WarmUp.withFiller("warmup-" + step + ".", step);
+      assertTrue(text.startsWith("warmup-" + step + "."), text);
+      broadcasts.add(WarmUp.broadcastMessage(text).getBytes(StandardCharsets.UTF_8).length % 8);
+      echoes.add(WarmUp.echoMessage(text).getBytes(StandardCharsets.UTF_8).length % 8);
+    }
+    assertEquals(8, broadcasts.size(), broadcasts.toString());
+    assertEquals(8, echoes.size(), echoes.toString());
   }
 
   /** With WS_COMPRESSION on, half the sockets negotiate permessage-deflate, and their rounds complete too. */
