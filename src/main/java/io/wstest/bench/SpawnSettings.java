@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,12 +28,11 @@ record SpawnSettings(Path jar, List<String> jvmOptions, String serverCpus, boole
   static final class TlsEngineName implements CommandLine.ITypeConverter<String> {
     @Override
     public String convert(String value) {
-      for (TlsEngine engine : TlsEngine.values()) {
-        if (engine.value().equals(value)) {
-          return value;
-        }
+      List<String> names = Arrays.stream(TlsEngine.values()).map(TlsEngine::value).toList();
+      if (!names.contains(value)) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not " + String.join(" or ", names));
       }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not jdk or openssl");
+      return value;
     }
   }
 

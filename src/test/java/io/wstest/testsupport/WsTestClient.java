@@ -71,16 +71,12 @@ public final class WsTestClient {
         }
       }
       if (asker == null) {
-        synchronized (messages) {
-          asker = messages.waiting.poll();
-          if (asker == null) {
-            messages.unread.add(message);
-            return;
-          }
-        }
+        asker = messages.queueOrHandOver(message);
       }
     }
-    asker.complete(message); // outside the lock: it runs the asker's callbacks
+    if (asker != null) {
+      asker.complete(message); // outside the lock: it runs the asker's callbacks
+    }
   }
 
   /**
@@ -92,15 +88,19 @@ public final class WsTestClient {
     final Deque<Promise<T>> waiting = new ArrayDeque<>();
 
     void offer(T message) {
-      Promise<T> next;
-      synchronized (this) {
-        next = waiting.poll();
-        if (next == null) {
-          unread.add(message);
-          return;
-        }
+      Promise<T> next = queueOrHandOver(message);
+      if (next != null) {
+        next.complete(message);
       }
-      next.complete(message);
+    }
+
+    /** The asker waiting longest, for the caller to complete outside any lock; or null, and the message is queued. */
+    synchronized Promise<T> queueOrHandOver(T message) {
+      Promise<T> next = waiting.poll();
+      if (next == null) {
+        unread.add(message);
+      }
+      return next;
     }
 
     synchronized Future<T> take() {
