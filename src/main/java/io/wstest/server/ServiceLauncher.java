@@ -66,7 +66,10 @@ public final class ServiceLauncher {
       .mapEmpty();
   }
 
-  /** WARMUP: the listeners are up (live, not ready) while the warm-up's private servers take its traffic. */
+  /**
+   * WARMUP: the listeners are up (live, not ready) while the warm-up's private servers take its traffic; then the JIT
+   * compiler threads step back behind the event loops ({@link CompilerThreads}).
+   */
   private static Future<Void> warmUp(Vertx vertx, ServerConfig config, ServiceIdentity identity) {
     long millis = config.warmUpMillis();
     if (millis <= 0) {
@@ -77,7 +80,7 @@ public final class ServiceLauncher {
     Context context = vertx.getOrCreateContext();
     Promise<Void> warmed = Promise.promise();
     WarmUp.run(config, identity, millis).onComplete(summary -> context.runOnContext(v -> warmed.complete()));
-    return warmed.future();
+    return warmed.future().compose(v -> CompilerThreads.lowerPriority(vertx));
   }
 
   private static Future<String> deploy(Vertx vertx, Supplier<? extends Deployable> verticle, DeploymentOptions options,

@@ -47,6 +47,9 @@ import java.util.concurrent.TimeUnit;
  * take every remainder of 8 (the frame decoder unmasks 8 bytes at a time, then 4, then single bytes); and a third
  * server that no warm-up socket connects to gets every broadcast and delivers it to nobody, as a real replica's does
  * on a port its clients do not use.
+ *
+ * <p>After it, {@link CompilerThreads} lowers the JIT compiler threads' priority, so the compilation the first real
+ * clients still set off does not take turns with the event loops.
  */
 final class WarmUp {
 

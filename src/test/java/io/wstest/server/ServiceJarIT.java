@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,6 +90,13 @@ class ServiceJarIT {
       assertEquals(6, exchanges.stream().filter(Future::succeeded).count());
       List<String> warnings = service.output().lines().filter(line -> line.contains(" - WARN - ")).toList();
       assertEquals(List.of(), warnings, service.output());
+      // without a warm-up the compilers are what makes a fresh replica fast: they keep the process's priority
+      Map<Long, Integer> niceByPs = CompilerThreadsTest.niceByPs(service.pid());
+      List<Long> compilers = CompilerThreads.ids(Path.of("/proc", String.valueOf(service.pid()), "task"));
+      assertFalse(compilers.isEmpty(), "no compiler thread found");
+      for (long id : compilers) {
+        assertEquals(niceByPs.get(service.pid()), niceByPs.get(id), "compiler thread " + id + ": " + niceByPs);
+      }
       test.completeNow();
     })));
   }

@@ -16,8 +16,10 @@ import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * WARMUP with the real jar: the ports listen and liveness answers while the warm-up runs, readiness waits for it,
  * and none of the warm-up's 200 sockets shows afterwards, not in the connection limit, not in a broadcast, not in
- * the health JSON or the metrics.
+ * the health JSON or the metrics. After it, and before ready, the JIT's compiler threads are at nice 19.
  */
 @ExtendWith(VertxExtension.class)
 class WarmUpIT {
@@ -66,8 +68,13 @@ class WarmUpIT {
       .put("type", "broadcast").put("message", "after the warm-up")).next("broadcast_ack"));
     Future<JsonObject> broadcastOnRaw = ack.compose(a -> onRaw.result().next("broadcast"));
     Future<PrometheusText> metrics = broadcastOnRaw.compose(b -> PrometheusText.scrape(http, httpPort));
+    // read while the service runs: its JIT compiler threads and every thread's nice value
+    Future<List<Long>> compilers = metrics.compose(m -> vertx.executeBlocking(() -> CompilerThreads.ids(
+      Path.of("/proc", String.valueOf(started.result().pid()), "task"))));
+    Future<Map<Long, Integer>> niceByThread = compilers.compose(ids -> vertx.executeBlocking(
+      () -> CompilerThreadsTest.niceByPs(started.result().pid())));
 
-    metrics.onComplete(done -> {
+    niceByThread.onComplete(done -> {
       starting.thenAccept(ServiceProcess::close);
       test.verify(() -> {
         assertTrue(done.succeeded(), () -> done.cause() + "\n" + (starting.isDone() && !starting.isCompletedExceptionally()
@@ -86,6 +93,17 @@ class WarmUpIT {
         assertTrue(Integer.parseInt(summary.group(1)) > 0, summary.group());
         assertTrue(Integer.parseInt(summary.group(2)) >= WarmUp.SOCKETS, summary.group());
         assertEquals(List.of(), output.lines().filter(line -> line.contains(" - WARN - ")).toList(), output);
+        // after the warm-up the JIT compilers step back behind the event loops (CompilerThreads)
+        int lowered = output.indexOf("JIT compiler threads (");
+        assertTrue(lowered >= 0 && lowered < output.indexOf(ServiceProcess.STARTED_LINE), output);
+        long pid = started.result().pid();
+        assertFalse(compilers.result().isEmpty(), "no compiler thread found");
+        Map<Long, Integer> niceByPs = niceByThread.result();
+        for (long id : compilers.result()) {
+          assertEquals(CompilerThreads.NICE, niceByPs.get(id), "compiler thread " + id + ": " + niceByPs);
+        }
+        assertEquals(CompilerThreads.niceOf(Path.of("/proc/self")), niceByPs.get(pid),
+          "the main thread keeps the priority it was started with: " + niceByPs);
 
         assertEquals(0, new JsonObject(health.result().body()).getInteger("active_websocket_connections"));
         assertEquals("welcome", welcomeOnHttp.result().getString("type"));
