@@ -23,18 +23,19 @@ import java.util.stream.Stream;
  * more, for example the handshake path of 2,000 new sockets. On one CPU, the C1 and C2 threads then take turns with
  * the event loop in the middle of the first broadcast: with {@code perf record}, the event loop's writes come in
  * bursts between the compilers' runs. Measured with {@code WARMUP=5s bench broadcast --spawn --server-cds
- * --receivers 2000 --rounds 10 --repeat 3}, the previous jar's bench against this one's in 4 alternating pairs
+ * --receivers 2000 --rounds 10 --repeat 3}, a jar without this against one with it in 4 alternating pairs
  * (docs/performance.md, "Warm-up before ready"): first round 39.7 → 24.8 ms, 1.46 → 1.04 times the warm median
  * (medians of 12 runs); the warm median stayed the same. At nice 10 it did not help (33.6–49.5 ms, 5 runs). Only
  * after a warm-up: in a cold replica the compilers are what makes it fast, and at nice 19 its first round took
- * 95–103 ms against 82–91 ms.
- * Compilation is not stopped. The compilers still get a CPU that is idle, or a small share of a busy one.
+ * 95–103 ms against 82–91 ms. Compilation is not stopped: the compilers still get a CPU that is idle, or a small
+ * share of a busy one.
  *
  * <p>How: Java has no call that sets a thread's nice value. The JVM sets its compiler threads' priority only with
  * {@code -XX:ThreadPriorityPolicy=1}, which prints a warning at every start when the JVM does not run as root. So
- * {@code renice} (util-linux or busybox; the image has it) runs once, on the threads that {@code /proc/self/task}
- * names C1 or C2 CompilerThread. Lowering its own threads' priority needs no privilege. A compiler thread that the
- * JVM adds later is started by a compiler thread, and so it inherits that thread's nice value.
+ * {@code renice} (util-linux, in every Debian or Ubuntu image such as eclipse-temurin, or busybox) runs once, on the
+ * threads that {@code /proc/self/task} names C1 or C2 CompilerThread. Lowering its own threads' priority needs no
+ * privilege. A compiler thread that the JVM adds later is started by a compiler thread, and so it inherits that
+ * thread's nice value.
  */
 final class CompilerThreads {
 
