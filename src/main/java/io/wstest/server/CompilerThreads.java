@@ -59,7 +59,13 @@ final class CompilerThreads {
 
   /** Runs {@code renice} (the program) on the compiler threads listed under {@code tasks}; says what came of it. */
   static String lower(Path tasks, String renice) throws IOException, InterruptedException {
-    List<Long> ids = ids(tasks);
+    List<Long> ids;
+    try {
+      ids = ids(tasks);
+    } catch (IOException e) {
+      // no /proc: not Linux (a developer's macOS), where nice values are not the event loops' problem anyway
+      return "JIT compiler threads left at their priority: cannot list " + tasks + " (" + e + ")";
+    }
     if (ids.isEmpty()) {
       return "JIT compiler threads left at their priority: none found in " + tasks;
     }

@@ -51,6 +51,13 @@ class CompilerThreadsTest {
   }
 
   @Test
+  void withoutProcItSaysSo() throws Exception {
+    String outcome = CompilerThreads.lower(Path.of("/nonexistent/proc/self/task"), "renice");
+    assertTrue(outcome.startsWith("JIT compiler threads left at their priority: cannot list "
+      + "/nonexistent/proc/self/task ("), outcome);
+  }
+
+  @Test
   void aProcessWithoutCompilerThreadsIsLeftAlone() throws Exception {
     // a process that is not a JVM: its only thread is no compiler
     Process sleeper = new ProcessBuilder("sleep", "30").start();
