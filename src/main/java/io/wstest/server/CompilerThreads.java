@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,10 @@ final class CompilerThreads {
       return "JIT compiler threads left at their priority: " + renice + " did not finish in "
         + RENICE_TIMEOUT_MS + " ms";
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String output;
+    try (InputStream printed = process.getInputStream()) {
+      output = new String(printed.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
     long lowered = ids.stream().filter(id -> niceOf(tasks.resolve(String.valueOf(id))) == NICE).count();
     if (lowered < ids.size()) {
       return "JIT compiler threads: " + lowered + " of " + ids.size() + " at nice " + NICE + " (" + renice
