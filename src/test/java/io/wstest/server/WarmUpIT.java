@@ -97,9 +97,11 @@ class WarmUpIT {
         int lowered = output.indexOf("JIT compiler threads (");
         assertTrue(lowered >= 0 && lowered < output.indexOf(ServiceProcess.STARTED_LINE), output);
         long pid = started.result().pid();
-        assertFalse(compilers.result().isEmpty(), "no compiler thread found");
         Map<Long, Integer> niceByPs = niceByThread.result();
-        for (long id : compilers.result()) {
+        // an idle extra compiler thread may have been retired in between; the first C1 and C2 threads stay
+        List<Long> listed = compilers.result().stream().filter(niceByPs::containsKey).toList();
+        assertFalse(listed.isEmpty(), "no compiler thread found: " + compilers.result() + " " + niceByPs);
+        for (long id : listed) {
           assertEquals(CompilerThreads.NICE, niceByPs.get(id), "compiler thread " + id + ": " + niceByPs);
         }
         assertEquals(CompilerThreads.niceOf(Path.of("/proc/self")), niceByPs.get(pid),
