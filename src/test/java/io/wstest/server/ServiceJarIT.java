@@ -92,11 +92,7 @@ class ServiceJarIT {
       assertEquals(List.of(), warnings, service.output());
       // without a warm-up the compilers are what makes a fresh replica fast: they keep the process's priority
       Map<Long, Integer> niceByPs = CompilerThreadsTest.niceByPs(service.pid());
-      // an idle extra compiler thread may be retired in between; the first C1 and C2 threads stay
-      List<Long> compilers = CompilerThreads.ids(Path.of("/proc", String.valueOf(service.pid()), "task")).stream()
-        .filter(niceByPs::containsKey).toList();
-      assertFalse(compilers.isEmpty(), "no compiler thread found: " + niceByPs);
-      for (long id : compilers) {
+      for (long id : CompilerThreadsTest.compilersAlsoListed(service.pid(), niceByPs)) {
         assertEquals(niceByPs.get(service.pid()), niceByPs.get(id), "compiler thread " + id + ": " + niceByPs);
       }
       test.completeNow();
