@@ -51,6 +51,13 @@ class CompilerThreadsTest {
   }
 
   @Test
+  void aReniceThatFailsIsReportedWithItsExitStatus() throws Exception {
+    // `false` takes renice's arguments, changes nothing and exits 1: this JVM's compilers stay as they are
+    String outcome = CompilerThreads.lower(CompilerThreads.OWN_TASKS, "false");
+    assertTrue(outcome.matches("JIT compiler threads: 0 of \\d+ at nice 19 \\(false exited 1\\)"), outcome);
+  }
+
+  @Test
   void withoutProcItSaysSo() throws Exception {
     String outcome = CompilerThreads.lower(Path.of("/nonexistent/proc/self/task"), "renice");
     assertTrue(outcome.startsWith("JIT compiler threads left at their priority: cannot list "
