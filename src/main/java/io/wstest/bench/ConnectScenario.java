@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Connection churn: connect, wait for the welcome, close, repeat, from C concurrent workers. */
-@Command(name = "connect", description = "Connect + welcome + close churn: handshakes/s and handshake latency.")
+@Command(name = "connect", description = "Connect + welcome + close churn: handshakes/s, handshake latency, "
+  + "server CPU per handshake (user and system).")
 final class ConnectScenario extends Scenario {
 
   @Option(names = {"-c", "--concurrency"}, defaultValue = "10",
@@ -122,8 +123,7 @@ final class ConnectScenario extends Scenario {
           .put("failures", failures)
           .put("handshake_p50_ms", EchoScenario.ms(handshake.getValueAtPercentile(50)))
           .put("handshake_p99_ms", EchoScenario.ms(handshake.getValueAtPercentile(99)));
-        ProcStats.cpuMicrosPer(before, after, completed)
-          .ifPresent(us -> figures.put("server_cpu_us_per_handshake", us));
+        ProcStats.putCpuPer(figures, "server_", "handshake", before, after, completed);
         return figures;
       });
     }

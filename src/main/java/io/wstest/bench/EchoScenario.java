@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** C connections in a closed loop: each sends one message, waits for the answer, sends the next. */
-@Command(name = "echo", description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, server CPU per message.")
+@Command(name = "echo", description = "Closed-loop echo: msgs/s, latency p50/p99/p999/max, "
+  + "server CPU per message (user and system).")
 final class EchoScenario extends Scenario {
 
   @Option(names = {"-n", "--connections"}, defaultValue = "50", description = "connections (default: ${DEFAULT-VALUE})")
@@ -147,8 +148,11 @@ final class EchoScenario extends Scenario {
           .put("p999_ms", ms(latency.getValueAtPercentile(99.9)))
           .put("max_ms", ms(latency.getMaxValue()))
           .put("errors", errors);
-        ProcStats.cpuMicrosPer(before, after, replies).ifPresent(us -> figures.put("server_cpu_us_per_msg", us)
-          .put("server_cpu_percent", Report.round(us * replies / 1e4 / seconds, 1)));
+        ProcStats.putCpuPer(figures, "server_", "msg", before, after, replies);
+        if (figures.containsKey("server_cpu_us_per_msg")) {
+          figures.put("server_cpu_percent",
+            Report.round(figures.getDouble("server_cpu_us_per_msg") * replies / 1e4 / seconds, 1));
+        }
         after.ifPresent(s -> figures.put("server_rss_kb", s.rssKb()));
         return figures;
       });

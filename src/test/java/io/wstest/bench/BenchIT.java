@@ -74,6 +74,14 @@ class BenchIT {
     return report.getJsonArray("runs").getJsonObject(run).getJsonObject("figures");
   }
 
+  /** The server's CPU per unit is reported with its user and system parts, which add up to it (each rounded). */
+  private static void assertCpuSplit(JsonObject figures, String unit) {
+    double user = figures.getDouble("server_user_us_per_" + unit);
+    double sys = figures.getDouble("server_sys_us_per_" + unit);
+    assertTrue(user >= 0 && sys >= 0 && user + sys > 0, figures.encode());
+    assertEquals(figures.getDouble("server_cpu_us_per_" + unit), user + sys, 0.02, figures.encode());
+  }
+
   private static void assertPositive(JsonObject figures, String... keys) {
     for (String key : keys) {
       Number value = (Number) figures.getValue(key);
@@ -92,7 +100,8 @@ class BenchIT {
     for (int run = 0; run < 2; run++) {
       JsonObject figures = figures(report, run);
       assertPositive(figures, "messages", "msgs_per_s", "p50_ms", "p99_ms", "max_ms", "server_rss_kb",
-        "start_to_ready_ms");
+        "start_to_ready_ms", "server_cpu_us_per_msg");
+      assertCpuSplit(figures, "msg");
       assertEquals(0, figures.getInteger("errors"));
       assertTrue(figures.getDouble("p50_ms") <= figures.getDouble("p99_ms"));
       assertTrue(figures.getDouble("p99_ms") <= figures.getDouble("max_ms"));
@@ -114,6 +123,7 @@ class BenchIT {
       assertTrue(runs.getJsonObject(run).getString("url").startsWith("wss://127.0.0.1:"), runs.encode());
       JsonObject figures = figures(report, run);
       assertPositive(figures, "handshakes", "handshakes_per_s", "server_cpu_us_per_handshake");
+      assertCpuSplit(figures, "handshake");
       assertEquals(0, figures.getInteger("failures"), figures.encode());
     }
   }
