@@ -33,6 +33,13 @@ final class HoldScenario extends Scenario {
       + "connection: the figures become the marginal cost of a held connection (default: ${DEFAULT-VALUE})")
   int warmupConnections;
 
+  @Option(names = "--rss-only",
+    description = "sample only the server's RSS, without the heap samples: bench then never runs jcmd against the "
+      + "server, whose full GC (GC.run) and attach listener add about 5 MB to the server's RSS from the first "
+      + "sample on; the RSS figures are then what the server holds on its own, as ps or a container's memory "
+      + "shows it, and heap_kb_per_conn is not reported")
+  boolean rssOnly;
+
   @Override
   void validate() {
     if (connections < 1 || connections > 18_000) {
@@ -52,7 +59,7 @@ final class HoldScenario extends Scenario {
   @Override
   JsonObject settings() {
     return new JsonObject().put("connections", connections).put("rate_per_s", rate).put("hold_s", seconds(hold))
-      .put("warmup_connections", warmupConnections);
+      .put("warmup_connections", warmupConnections).put("rss_only", rssOnly);
   }
 
   @Override
@@ -73,7 +80,7 @@ final class HoldScenario extends Scenario {
     JsonObject figures = new JsonObject();
     Sample[] before = new Sample[1];
     return warmUp(client, server, figures)
-      .compose(v -> sample(client, server))
+      .compose(v -> sample(client, server, rssOnly))
       .compose(s -> {
         before[0] = s;
         return opener.start();
@@ -92,7 +99,7 @@ final class HoldScenario extends Scenario {
         }
         return client.timer(hold.toMillis());
       })
-      .compose(v -> sample(client, server))
+      .compose(v -> sample(client, server, rssOnly))
       .map(after -> {
         before[0].rssKb.ifPresent(rss -> figures.put("server_idle_rss_kb", rss));
         after.rssKb.ifPresent(rss -> figures.put("server_rss_kb", rss));
@@ -131,10 +138,10 @@ final class HoldScenario extends Scenario {
   private record Sample(Optional<Long> rssKb, Optional<Long> heapKb) {
   }
 
-  /** Heap after a full GC (jcmd, blocking: off the event loop), then RSS. */
-  private static Future<Sample> sample(LoadClient client, ServerUnderTest server) {
+  /** Heap after a full GC (jcmd, blocking: off the event loop), then RSS; with {@code rssOnly} the RSS alone. */
+  private static Future<Sample> sample(LoadClient client, ServerUnderTest server, boolean rssOnly) {
     return client.vertx().executeBlocking(() -> {
-      Optional<Long> heap = server.heapUsedKbAfterGc();
+      Optional<Long> heap = rssOnly ? Optional.empty() : server.heapUsedKbAfterGc();
       return new Sample(server.stats().map(ProcStats::rssKb), heap);
     });
   }

@@ -190,6 +190,20 @@ class BenchIT {
     assertEquals(0, figures.getInteger("failures"));
     assertPositive(figures, "connects_per_s", "server_idle_rss_kb", "server_rss_kb");
     assertTrue(figures.containsKey("rss_kb_per_conn"), figures.encode());
+    assertTrue(figures.containsKey("heap_kb_per_conn"), figures.encode());
+  }
+
+  /** --rss-only: the RSS figures without the heap samples, whose jcmd GC.run would add to the server's RSS. */
+  @Test
+  void holdWithRssOnlyTakesNoHeapSample() throws Exception {
+    JsonObject report = bench("hold", "--spawn", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "5", "--rate", "500", "--hold", "0", "--client-warmup", "0", "--rss-only");
+    assertTrue(report.getJsonObject("settings").getBoolean("rss_only"), report.encode());
+    JsonObject figures = figures(report, 0);
+    assertEquals(5, figures.getInteger("connections"));
+    assertPositive(figures, "server_idle_rss_kb", "server_rss_kb");
+    assertTrue(figures.containsKey("rss_kb_per_conn"), figures.encode());
+    assertFalse(figures.containsKey("heap_kb_per_conn"), figures.encode());
   }
 
   @Test
