@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * A server process's resident memory and consumed CPU, read from /proc (Linux only). The CPU is kept as the kernel
- * splits it: user time (the server's own code, its JIT and collector) and system time (its system calls, the TCP
- * stack's work done on its behalf and, in a virtual machine, the hypervisor's cost of both), because the two move
- * apart on a shared or virtual host: one `perf record -C 0` of a warm connect churn showed the same JIT-compiled time
- * per handshake for the service and the bare baseline (32 and 31 µs) while their kernel time was 51 and 95 µs.
+ * splits it: user time (the server's own code, its JIT and collector) and system time (its system calls and the TCP
+ * work the kernel does for it; in a virtual machine also what the hypervisor charges for them). Servers differ
+ * mostly in the first: the service and the bare baseline make the same system calls per connection and per echo.
+ * On a virtual host both swing with the host's load (docs/performance.md, "Connect churn").
  */
 record ProcStats(long rssKb, long userTicks, long systemTicks) {
 
