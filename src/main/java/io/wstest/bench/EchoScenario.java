@@ -149,9 +149,9 @@ final class EchoScenario extends Scenario {
           .put("max_ms", ms(latency.getMaxValue()))
           .put("errors", errors);
         ProcStats.putCpuPer(figures, "server_", "msg", before, after, replies);
-        if (figures.containsKey("server_cpu_us_per_msg")) {
-          figures.put("server_cpu_percent",
-            Report.round(figures.getDouble("server_cpu_us_per_msg") * replies / 1e4 / seconds, 1));
+        if (replies > 0) {
+          before.flatMap(b -> after.map(a -> ProcStats.cpuPercent(b, a, seconds)))
+            .ifPresent(percent -> figures.put("server_cpu_percent", percent));
         }
         after.ifPresent(s -> figures.put("server_rss_kb", s.rssKb()));
         return figures;

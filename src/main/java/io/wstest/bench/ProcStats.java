@@ -64,6 +64,11 @@ record ProcStats(long rssKb, long userTicks, long systemTicks) {
       .put(prefix + "sys_us_per_" + unit, microsPer(a.systemTicks - b.systemTicks, units));
   }
 
+  /** The CPU used between two samples, in percent of one CPU over {@code seconds} of wall time. */
+  static double cpuPercent(ProcStats before, ProcStats after, double seconds) {
+    return Report.round((after.cpuTicks() - before.cpuTicks()) * 100.0 / TICKS_PER_SECOND / seconds, 1);
+  }
+
   private static double microsPer(long ticks, long units) {
     return Report.round(ticks * 1e6 / TICKS_PER_SECOND / units, 2);
   }

@@ -46,6 +46,8 @@ final class CompilerThreads {
   private static final long RENICE_TIMEOUT_MS = 5_000;
   /** The kernel keeps 15 characters of a thread's name: "C2 CompilerThread0" is "C2 CompilerThre". */
   private static final Pattern COMPILER = Pattern.compile("C[12] CompilerThre.*");
+  /** How every outcome that changed nothing begins. */
+  private static final String LEFT = "JIT compiler threads left at their priority: ";
 
   private CompilerThreads() {
   }
@@ -53,7 +55,7 @@ final class CompilerThreads {
   /** On a worker thread; never fails: the outcome is one INFO line. */
   static Future<Void> lowerPriority(Vertx vertx) {
     return vertx.executeBlocking(() -> lower(OWN_TASKS, "renice"), false)
-      .otherwise(failure -> "JIT compiler threads left at their priority: " + failure)
+      .otherwise(failure -> LEFT + failure)
       .onSuccess(LOG::info)
       .mapEmpty();
   }
@@ -65,10 +67,10 @@ final class CompilerThreads {
       ids = ids(tasks);
     } catch (IOException e) {
       // no /proc: not Linux (a developer's macOS), where nice values are not the event loops' problem anyway
-      return "JIT compiler threads left at their priority: cannot list " + tasks + " (" + e + ")";
+      return LEFT + "cannot list " + tasks + " (" + e + ")";
     }
     if (ids.isEmpty()) {
-      return "JIT compiler threads left at their priority: none found in " + tasks;
+      return LEFT + "none found in " + tasks;
     }
     List<String> command = new ArrayList<>(List.of(renice, "-n", String.valueOf(NICE), "-p"));
     ids.forEach(id -> command.add(String.valueOf(id)));
@@ -76,12 +78,11 @@ final class CompilerThreads {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      return "JIT compiler threads left at their priority: cannot run " + renice + " (" + e.getMessage() + ")";
+      return LEFT + "cannot run " + renice + " (" + e.getMessage() + ")";
     }
     if (!process.waitFor(RENICE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      return "JIT compiler threads left at their priority: " + renice + " did not finish in "
-        + RENICE_TIMEOUT_MS + " ms";
+      return LEFT + renice + " did not finish in " + RENICE_TIMEOUT_MS + " ms";
     }
     String output;
     try (InputStream printed = process.getInputStream()) {

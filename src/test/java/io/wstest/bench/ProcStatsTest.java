@@ -37,6 +37,12 @@ class ProcStatsTest {
   }
 
   @Test
+  void cpuPercentIsOfOneCpuOverTheWallTime() {
+    // 0.5 s of CPU (30 user + 20 system ticks) in 2 s: a quarter of one CPU
+    assertEquals(25.0, ProcStats.cpuPercent(new ProcStats(1, 100, 40), new ProcStats(1, 130, 60), 2.0));
+  }
+
+  @Test
   void nothingWithoutASampleOrWork() {
     JsonObject figures = new JsonObject();
     Optional<ProcStats> sample = Optional.of(new ProcStats(1, 1, 1));
