@@ -67,6 +67,24 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   void afterRun() {
   }
 
+  /**
+   * Whether every server is started and warmed once and the --repeat measured windows are then taken of the servers
+   * in turn ({@link #warmUpServer} once per server, then {@link #measure}), instead of a fresh server per run.
+   */
+  boolean interleaved() {
+    return false;
+  }
+
+  /** With {@link #interleaved}: the unmeasured warm-up of a new server, once. */
+  Future<?> warmUpServer(LoadClient client, ServerUnderTest server) {
+    return Future.succeededFuture();
+  }
+
+  /** With {@link #interleaved}: one measured window against a warmed server. */
+  Future<JsonObject> measure(LoadClient client, ServerUnderTest server) {
+    return run(client, server);
+  }
+
   /** A usage error naming the flag: picocli prints it with the usage and exits 2. */
   CommandLine.ParameterException bad(String flag, String problem) {
     return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for " + flag + ": " + problem);
@@ -109,18 +127,22 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     List<JsonObject> inOrder = new ArrayList<>();
     try {
       warmUpLoadGenerator(err);
-      for (int i = 0; i < common.repeat; i++) {
-        List<JsonObject> repeat = new ArrayList<>();
-        repeat.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
-        if (common.baseline) {
-          repeat.add(runAgainst(ServerKind.BASELINE, null));
-        }
-        for (PeerCommand peer : peers) {
-          repeat.add(runAgainst(ServerKind.PEER, peer));
-        }
-        for (JsonObject run : repeat) {
-          byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
-          inOrder.add(run.copy().put("repeat", i + 1));
+      if (interleaved()) {
+        runInterleaved(byServer, inOrder);
+      } else {
+        for (int i = 0; i < common.repeat; i++) {
+          List<JsonObject> repeat = new ArrayList<>();
+          repeat.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
+          if (common.baseline) {
+            repeat.add(runAgainst(ServerKind.BASELINE, null));
+          }
+          for (PeerCommand peer : peers) {
+            repeat.add(runAgainst(ServerKind.PEER, peer));
+          }
+          for (JsonObject run : repeat) {
+            byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
+            inOrder.add(run.copy().put("repeat", i + 1));
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -204,28 +226,77 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   }
 
   private JsonObject runAgainst(ServerKind kind, PeerCommand peer, SpawnSettings spawn) {
-    try (ServerUnderTest server = switch (kind) {
+    try (ServerUnderTest server = start(kind, peer, spawn);
+         LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
+      return result(server, spawn, await(client.onLoop(() -> run(client, server)), server));
+    }
+  }
+
+  /**
+   * Every server started and warmed once, then the --repeat measured windows taken of each in turn, so two servers'
+   * windows are one window apart instead of a server start and a warm-up. The servers share their CPUs; the ones
+   * not measured are idle.
+   */
+  private void runInterleaved(Map<String, List<JsonObject>> byServer, List<JsonObject> inOrder) {
+    SpawnSettings spawn = spawnSettings();
+    List<ServerUnderTest> servers = new ArrayList<>();
+    try (LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
+      servers.add(start(ServerKind.SERVICE, null, spawn));
+      if (common.baseline) {
+        servers.add(start(ServerKind.BASELINE, null, spawn));
+      }
+      for (PeerCommand peer : peers) {
+        servers.add(start(ServerKind.PEER, peer, spawn));
+      }
+      for (ServerUnderTest server : servers) {
+        await(client.onLoop(() -> warmUpServer(client, server).map(v -> new JsonObject())), server);
+      }
+      // one window of each, not counted, so every measured window follows the same pause (the other servers'
+      // windows): otherwise the first server would meet its first one after all the others' warm-ups, and the last
+      // right after its own
+      for (ServerUnderTest server : servers) {
+        await(client.onLoop(() -> measure(client, server)), server);
+      }
+      for (int i = 0; i < common.repeat; i++) {
+        for (ServerUnderTest server : servers) {
+          JsonObject run = result(server, spawn, await(client.onLoop(() -> measure(client, server)), server));
+          byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
+          inOrder.add(run.copy().put("repeat", i + 1));
+        }
+      }
+    } finally {
+      for (ServerUnderTest server : servers) {
+        server.close();
+      }
+      afterRun();
+    }
+  }
+
+  private ServerUnderTest start(ServerKind kind, PeerCommand peer, SpawnSettings spawn) {
+    return switch (kind) {
       case EXTERNAL -> ServerUnderTest.external(common.url, common.serverPid);
       case SERVICE -> ServerUnderTest.spawnService(spawn, serviceEnvironment());
       case BASELINE -> ServerUnderTest.spawnBaseline(spawn);
       case PEER -> ServerUnderTest.spawnPeer(spawn, peer);
-    }; LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
-      JsonObject figures = await(client.onLoop(() -> run(client, server)), server);
-      JsonObject result = new JsonObject()
-        .put("server", server.name())
-        .put("url", server.url().toString());
-      if (server.peer()) {
-        result.put("command", String.join(" ", server.peerCommand()))
-          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus());
-        figures.put("start_to_ready_ms", server.startToReadyMs());
-      } else if (server.spawned()) {
-        result.put("jvm_options", String.join(" ", spawn.jvmOptions()))
-          .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus())
-          .put("server_cds", spawn.cds());
-        figures.put("start_to_ready_ms", server.startToReadyMs());
-      }
-      return result.put("figures", figures);
+    };
+  }
+
+  /** One run's entry in the report: the server, how it was started, and the figures measured against it. */
+  private static JsonObject result(ServerUnderTest server, SpawnSettings spawn, JsonObject figures) {
+    JsonObject result = new JsonObject()
+      .put("server", server.name())
+      .put("url", server.url().toString());
+    if (server.peer()) {
+      result.put("command", String.join(" ", server.peerCommand()))
+        .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus());
+      figures.put("start_to_ready_ms", server.startToReadyMs());
+    } else if (server.spawned()) {
+      result.put("jvm_options", String.join(" ", spawn.jvmOptions()))
+        .put("server_cpus", spawn.serverCpus() == null ? "all" : spawn.serverCpus())
+        .put("server_cds", spawn.cds());
+      figures.put("start_to_ready_ms", server.startToReadyMs());
     }
+    return result.put("figures", figures);
   }
 
   /**

@@ -104,6 +104,12 @@ class BenchFlagsTest {
   }
 
   @Test
+  void interleaveKeepsServersBenchStartedItself() {
+    assertBadFlag("--interleave", "connect", "--url", "ws://127.0.0.1:1/", "--interleave");
+    assertBadFlag("--interleave", "echo", "--spawn", "--interleave");
+  }
+
+  @Test
   void clientWarmupIsBounded() {
     assertBadFlag("--client-warmup", "echo", "--spawn", "--client-warmup", "6m");
     assertBadFlag("--client-warmup", "echo", "--spawn", "--client-warmup", "soon");

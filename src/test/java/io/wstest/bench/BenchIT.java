@@ -128,6 +128,39 @@ class BenchIT {
     }
   }
 
+  /**
+   * --interleave: each server is started once and every repeat's window runs against the same two processes, in
+   * turn; each window is measured on its own.
+   */
+  @Test
+  void connectInterleavedTakesTheWindowsOfOneServiceAndOneBaselineInTurn() throws Exception {
+    JsonObject report = bench("connect", "--spawn", "--baseline", "--interleave", "--server-cpus", "none",
+      "--client-cpus", "none", "--concurrency", "2", "--duration", "0.5", "--warmup", "0.5", "--repeat", "2",
+      "--client-warmup", "0.5s");
+    assertTrue(report.getJsonObject("settings").getBoolean("interleave"), report.getJsonObject("settings").encode());
+    JsonArray repeats = report.getJsonArray("repeats");
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < repeats.size(); i++) {
+      order.add(repeats.getJsonObject(i).getInteger("repeat") + " " + repeats.getJsonObject(i).getString("server"));
+    }
+    assertEquals(List.of("1 service", "1 baseline", "2 service", "2 baseline"), order);
+    for (int server = 0; server < 2; server++) {
+      JsonObject first = repeats.getJsonObject(server);
+      JsonObject second = repeats.getJsonObject(server + 2);
+      assertEquals(first.getString("url"), second.getString("url"), "the same process: " + repeats.encode());
+      assertEquals(first.getJsonObject("figures").getLong("start_to_ready_ms"),
+        second.getJsonObject("figures").getLong("start_to_ready_ms"), "started once: " + repeats.encode());
+      for (JsonObject run : List.of(first, second)) {
+        JsonObject figures = run.getJsonObject("figures");
+        assertPositive(figures, "handshakes", "handshakes_per_s", "server_cpu_us_per_handshake");
+        assertCpuSplit(figures, "handshake");
+        assertEquals(0, figures.getInteger("failures"), figures.encode());
+      }
+    }
+    assertFalse(repeats.getJsonObject(0).getString("url").equals(repeats.getJsonObject(1).getString("url")));
+    assertTrue(report.getJsonObject("ratio_service_to_baseline").containsKey("server_cpu_us_per_handshake"));
+  }
+
   @Test
   void echoAgainstAPeerReportsEveryServersFiguresAndTheRatiosToEach() throws Exception {
     JsonObject report = bench("echo", "--spawn", "--baseline", "--peer", jarPeer("twin"), "--server-cpus", "none",
