@@ -90,9 +90,18 @@ public final class BenchOptions {
   boolean allowRemote;
 
   @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
-    description = "run the scenario N times (service, baseline and each peer alternating, each on a fresh server) "
-      + "and report the median of every figure (default: ${DEFAULT-VALUE})")
+    description = "run the scenario N times (service, baseline and each peer alternating, each on a fresh server "
+      + "unless --interleave) and report the median of every figure (default: ${DEFAULT-VALUE})")
   int repeat;
+
+  // On a shared host the CPU per handshake moves with the host for minutes at a time, and fresh servers each warmed
+  // for connect's 30 s put about 35 s between two servers' windows: a slowed minute lands on one server only. Kept
+  // servers put one window between them (docs/performance.md, "How bench measures").
+  @Option(names = "--interleave",
+    description = "connect and echo: start every server once and warm each once, then take the --repeat measured "
+      + "windows of the servers in turn, back to back, after one unmeasured window each (with --spawn; "
+      + "start_to_ready_ms is each server's one start)")
+  boolean interleave;
 
   @Option(names = "--label", paramLabel = "TEXT", description = "free text stored in the JSON report")
   String label;

@@ -39,15 +39,6 @@ final class ConnectScenario extends Scenario {
     description = "stop after this many handshakes even if time is left (default: ${DEFAULT-VALUE})")
   int maxHandshakes;
 
-  // On a shared host the CPU per handshake moves with the host for minutes at a time, and fresh servers each
-  // warmed for 30 s put about 35 s between two servers' windows: a slowed minute lands on one server only. Kept
-  // servers put one --duration between them (docs/performance.md, "Connect churn").
-  @Option(names = "--interleave",
-    description = "start every server once and warm each once, then take the --repeat measured windows of the "
-      + "servers in turn, back to back, after one unmeasured window each (with --spawn; start_to_ready_ms is each "
-      + "server's one start)")
-  boolean interleave;
-
   @Override
   void validate() {
     if (concurrency < 1 || concurrency > 1000) {
@@ -62,20 +53,17 @@ final class ConnectScenario extends Scenario {
     if (maxHandshakes < 1 || maxHandshakes > 1_000_000) {
       throw bad("--max-handshakes", maxHandshakes + " is not between 1 and 1000000");
     }
-    if (interleave && !common.spawn) {
-      throw bad("--interleave", "needs --spawn (it keeps the servers bench started)");
-    }
   }
 
   @Override
-  boolean interleaved() {
-    return interleave;
+  boolean canInterleave() {
+    return true;
   }
 
   @Override
   JsonObject settings() {
     return new JsonObject().put("concurrency", concurrency).put("duration_s", seconds(duration))
-      .put("warmup_s", seconds(warmup)).put("max_handshakes", maxHandshakes).put("interleave", interleave);
+      .put("warmup_s", seconds(warmup)).put("max_handshakes", maxHandshakes);
   }
 
   @Override

@@ -76,9 +76,30 @@ final class EchoScenario extends Scenario {
     return head + "x".repeat(Math.max(0, bytes - head.length() - 2)) + "\"}";
   }
 
+  /** With --interleave: the load on a window's new connections before it is measured. */
+  static final Duration SETTLE = Duration.ofSeconds(1);
+
   @Override
   Future<JsonObject> run(LoadClient client, ServerUnderTest server) {
     return new Run(client, server, connections, warmup, duration).start();
+  }
+
+  @Override
+  boolean canInterleave() {
+    return true;
+  }
+
+  /** The closed loop for --warmup, figures dropped. */
+  @Override
+  Future<?> warmUpServer(LoadClient client, ServerUnderTest server) {
+    return warmup.isZero() ? Future.succeededFuture()
+      : new Run(client, server, connections, Duration.ZERO, warmup).start();
+  }
+
+  /** A window on new connections after {@link #SETTLE} of unmeasured load on them (the server is warm). */
+  @Override
+  Future<JsonObject> measure(LoadClient client, ServerUnderTest server) {
+    return new Run(client, server, connections, SETTLE, duration).start();
   }
 
   /** The same closed loop at up to 50 connections for {@code length}, measured from the start, figures dropped. */

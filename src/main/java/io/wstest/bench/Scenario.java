@@ -68,19 +68,20 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * Whether every server is started and warmed once and the --repeat measured windows are then taken of the servers
-   * in turn ({@link #warmUpServer} once per server, then {@link #measure}), instead of a fresh server per run.
+   * Whether --interleave applies: every server started and warmed once and the --repeat measured windows then taken
+   * of the servers in turn ({@link #warmUpServer} once per server, then {@link #measure}), instead of a fresh server
+   * per run. Not for scenarios that measure a fresh server (broadcast's first round, hold's idle memory).
    */
-  boolean interleaved() {
+  boolean canInterleave() {
     return false;
   }
 
-  /** With {@link #interleaved}: the unmeasured warm-up of a new server, once. */
+  /** With --interleave: the unmeasured warm-up of a new server, once. */
   Future<?> warmUpServer(LoadClient client, ServerUnderTest server) {
     return Future.succeededFuture();
   }
 
-  /** With {@link #interleaved}: one measured window against a warmed server. */
+  /** With --interleave: one measured window against a warmed server. */
   Future<JsonObject> measure(LoadClient client, ServerUnderTest server) {
     return run(client, server);
   }
@@ -109,6 +110,9 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
       pinThisProcess(err);
     }
     JsonObject settings = settings().put("client_warmup_s", seconds(common.clientWarmup));
+    if (common.interleave) {
+      settings.put("interleave", true);
+    }
     if (common.tlsEngine != null) {
       // each run's URL says wss and whether it started from an archive; only the engine would be missing
       settings.put("tls_engine", common.tlsEngine);
@@ -127,7 +131,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     List<JsonObject> inOrder = new ArrayList<>();
     try {
       warmUpLoadGenerator(err);
-      if (interleaved()) {
+      if (common.interleave) {
         runInterleaved(byServer, inOrder);
       } else {
         for (int i = 0; i < common.repeat; i++) {
@@ -378,6 +382,13 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     }
     if (common.tls && !common.peers.isEmpty()) {
       throw bad("--tls", "not with --peer: peers are started serving plain ws");
+    }
+    if (common.interleave && !canInterleave()) {
+      throw bad("--interleave", "only connect and echo keep their servers between windows (" + spec.name()
+        + " measures fresh servers)");
+    }
+    if (common.interleave && !common.spawn) {
+      throw bad("--interleave", "needs --spawn (it keeps the servers bench started)");
     }
     if (common.serverPid != null && common.url == null) {
       throw bad("--server-pid", "only with --url (spawned servers are measured anyway)");

@@ -104,9 +104,11 @@ class BenchFlagsTest {
   }
 
   @Test
-  void interleaveKeepsServersBenchStartedItself() {
+  void interleaveKeepsServersBenchStartedItselfInConnectAndEchoOnly() {
     assertBadFlag("--interleave", "connect", "--url", "ws://127.0.0.1:1/", "--interleave");
-    assertBadFlag("--interleave", "echo", "--spawn", "--interleave");
+    assertBadFlag("--interleave", "echo", "--url", "ws://127.0.0.1:1/", "--interleave");
+    assertBadFlag("--interleave", "hold", "--spawn", "--interleave");
+    assertBadFlag("--interleave", "broadcast", "--spawn", "--interleave");
   }
 
   @Test

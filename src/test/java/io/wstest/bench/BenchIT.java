@@ -161,6 +161,23 @@ class BenchIT {
     assertTrue(report.getJsonObject("ratio_service_to_baseline").containsKey("server_cpu_us_per_handshake"));
   }
 
+  /** Echo --interleave: each window on new connections to the same, kept, service process. */
+  @Test
+  void echoInterleavedMeasuresEachWindowOfTheKeptService() throws Exception {
+    JsonObject report = bench("echo", "--spawn", "--interleave", "--server-cpus", "none", "--client-cpus", "none",
+      "--connections", "2", "--duration", "0.5", "--warmup", "0.5", "--repeat", "2", "--client-warmup", "0.5s");
+    assertTrue(report.getJsonObject("settings").getBoolean("interleave"), report.getJsonObject("settings").encode());
+    JsonArray repeats = report.getJsonArray("repeats");
+    assertEquals(2, repeats.size(), repeats.encode());
+    assertEquals(repeats.getJsonObject(0).getString("url"), repeats.getJsonObject(1).getString("url"));
+    for (int run = 0; run < 2; run++) {
+      JsonObject figures = repeats.getJsonObject(run).getJsonObject("figures");
+      assertPositive(figures, "messages", "p99_ms", "server_cpu_us_per_msg");
+      assertCpuSplit(figures, "msg");
+      assertEquals(0, figures.getInteger("errors"), figures.encode());
+    }
+  }
+
   @Test
   void echoAgainstAPeerReportsEveryServersFiguresAndTheRatiosToEach() throws Exception {
     JsonObject report = bench("echo", "--spawn", "--baseline", "--peer", jarPeer("twin"), "--server-cpus", "none",
