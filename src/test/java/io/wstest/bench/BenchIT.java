@@ -165,7 +165,7 @@ class BenchIT {
   @Test
   void echoInterleavedMeasuresEachWindowOfTheKeptService() throws Exception {
     JsonObject report = bench("echo", "--spawn", "--interleave", "--server-cpus", "none", "--client-cpus", "none",
-      "--connections", "2", "--duration", "0.5", "--warmup", "0.5", "--repeat", "2", "--client-warmup", "0.5s");
+      "--connections", "2", "--duration", "1", "--warmup", "0.5", "--repeat", "2", "--client-warmup", "0.5s");
     assertTrue(report.getJsonObject("settings").getBoolean("interleave"), report.getJsonObject("settings").encode());
     JsonArray repeats = report.getJsonArray("repeats");
     assertEquals(2, repeats.size(), repeats.encode());
