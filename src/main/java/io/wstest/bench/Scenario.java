@@ -126,7 +126,7 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     if (common.label != null) {
       report.put("label", common.label);
     }
-    // every server's runs in the order they alternate: the service (or --url target), the baseline, each peer
+    // every server's runs, in the order of lineup()
     Map<String, List<JsonObject>> byServer = new LinkedHashMap<>();
     List<JsonObject> inOrder = new ArrayList<>();
     try {
@@ -135,17 +135,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
         runInterleaved(byServer, inOrder);
       } else {
         for (int i = 0; i < common.repeat; i++) {
-          List<JsonObject> repeat = new ArrayList<>();
-          repeat.add(runAgainst(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
-          if (common.baseline) {
-            repeat.add(runAgainst(ServerKind.BASELINE, null));
-          }
-          for (PeerCommand peer : peers) {
-            repeat.add(runAgainst(ServerKind.PEER, peer));
-          }
-          for (JsonObject run : repeat) {
-            byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
-            inOrder.add(run.copy().put("repeat", i + 1));
+          for (Contender contender : lineup()) {
+            record(runAgainst(contender.kind(), contender.peer()), i + 1, byServer, inOrder);
           }
         }
       }
@@ -209,6 +200,30 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
 
   private enum ServerKind { EXTERNAL, SERVICE, BASELINE, PEER }
 
+  /** One server of the command: its kind, and its --peer command for a peer. */
+  private record Contender(ServerKind kind, PeerCommand peer) {
+  }
+
+  /** The servers in the order their runs alternate: the service (or --url target), the baseline, each peer. */
+  private List<Contender> lineup() {
+    List<Contender> lineup = new ArrayList<>();
+    lineup.add(new Contender(common.spawn ? ServerKind.SERVICE : ServerKind.EXTERNAL, null));
+    if (common.baseline) {
+      lineup.add(new Contender(ServerKind.BASELINE, null));
+    }
+    for (PeerCommand peer : peers) {
+      lineup.add(new Contender(ServerKind.PEER, peer));
+    }
+    return lineup;
+  }
+
+  /** A finished run, kept with its server's others (for the medians) and in the order of all runs. */
+  private static void record(JsonObject run, int repeat, Map<String, List<JsonObject>> byServer,
+                             List<JsonObject> inOrder) {
+    byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
+    inOrder.add(run.copy().put("repeat", repeat));
+  }
+
   /** The --peer values, parsed by {@link #validateCommon}. */
   private List<PeerCommand> peers = List.of();
   /** The --tls certificate (also the load generator's TLS warm-up server's), made once per command. */
@@ -245,12 +260,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
     SpawnSettings spawn = spawnSettings();
     List<ServerUnderTest> servers = new ArrayList<>();
     try (LoadClient client = new LoadClient(Vertx.vertx(BenchVertx.clientOptions()))) {
-      servers.add(start(ServerKind.SERVICE, null, spawn));
-      if (common.baseline) {
-        servers.add(start(ServerKind.BASELINE, null, spawn));
-      }
-      for (PeerCommand peer : peers) {
-        servers.add(start(ServerKind.PEER, peer, spawn));
+      for (Contender contender : lineup()) {
+        servers.add(start(contender.kind(), contender.peer(), spawn));
       }
       for (ServerUnderTest server : servers) {
         await(client.onLoop(() -> warmUpServer(client, server).map(v -> new JsonObject())), server);
@@ -263,9 +274,8 @@ abstract class Scenario implements java.util.concurrent.Callable<Integer> {
       }
       for (int i = 0; i < common.repeat; i++) {
         for (ServerUnderTest server : servers) {
-          JsonObject run = result(server, spawn, await(client.onLoop(() -> measure(client, server)), server));
-          byServer.computeIfAbsent(run.getString("server"), k -> new ArrayList<>()).add(run);
-          inOrder.add(run.copy().put("repeat", i + 1));
+          record(result(server, spawn, await(client.onLoop(() -> measure(client, server)), server)), i + 1,
+            byServer, inOrder);
         }
       }
     } finally {
