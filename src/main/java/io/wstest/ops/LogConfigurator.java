@@ -27,11 +27,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
   /**
    * Micrometer's MeterRegistry logs through this logger only "This Gauge has been already registered (...), the
    * registration will be ignored", once per JVM at WARN. vertx-micrometer 5.1.6 registers gauges again by design:
-   * {@code vertx.eventbus.handlers} for every event-bus consumer, {@code vertx.http.server.active.connections}
-   * for every accepted connection (it keeps its own counter per series and relies on Micrometer returning the
-   * registered gauge; vertx-micrometer-metrics issue 259), so every start logged it, and a run that escaped it
-   * at start logged it at its second connection: a warning about nothing an operator can act on, and one that
-   * could never point at a double registration of the service's own, since Vert.x always used it up first.
+   * {@code vertx.eventbus.handlers} for every event-bus consumer, and for every accepted connection of a server
+   * it measures (it keeps its own counter per series and relies on Micrometer returning the registered gauge;
+   * vertx-micrometer-metrics issue 259), so every start logged it: a warning about nothing an operator can act on,
+   * and one that could never point at a double registration of the service's own, since Vert.x always used it up
+   * first. (The HTTP servers' series are runtime/HttpServerSeries's, registered once.)
    */
   static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
   /**

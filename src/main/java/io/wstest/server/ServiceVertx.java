@@ -4,14 +4,14 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.wstest.ops.PeerErrors;
 import io.wstest.runtime.FatalErrors;
+import io.wstest.runtime.HttpServerSeries;
 import io.wstest.runtime.Metrics;
+import io.wstest.runtime.ServiceMetricsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +26,6 @@ import java.util.UUID;
  */
 public final class ServiceVertx {
 
-  /** The methods RFC 9110 and RFC 5789 define; any other method a client sends is counted as {@code other}. */
-  static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
-    "CONNECT", "TRACE");
   private static final Logger LOG = LoggerFactory.getLogger(ServiceVertx.class);
 
   private ServiceVertx() {
@@ -55,9 +52,9 @@ public final class ServiceVertx {
         // Every label value a peer can choose is a new series (about 11 for HTTP) that lives until the process
         // ends: Vert.x labels HTTP requests with the method as sent, and a client inventing methods grew /metrics
         // without limit. So the method label is set here, from a fixed set; the defaults without it are code
-        // (chosen by the server), pool_type, pool_name and side. Path and route labels stay off.
+        // (chosen by the server), pool_type, pool_name and side. Path and route labels stay off. The HTTP server's
+        // series are kept by runtime/HttpServerSeries, which bounds the method the same way.
         .setLabels(labelsWithoutMethod())
-        .setServerRequestTagsProvider(ServiceVertx::methodTag)
         .setClientRequestTagsProvider(ServiceVertx::methodTag));
     }
     return options;
@@ -71,12 +68,7 @@ public final class ServiceVertx {
 
   /** {@code method="GET"} for a known method, {@code method="other"} for any other. */
   static Tags methodTag(HttpRequest request) {
-    return Tags.of(Label.HTTP_METHOD.toString(), boundedMethod(request.method()));
-  }
-
-  static String boundedMethod(HttpMethod method) {
-    String name = method == null ? null : method.name();
-    return name != null && KNOWN_METHODS.contains(name) ? name : "other";
+    return Tags.of(Label.HTTP_METHOD.toString(), HttpServerSeries.boundedMethod(request.method()));
   }
 
   /** A Vert.x instance whose metrics (its own and the service's) land in one Prometheus registry. */
@@ -87,7 +79,7 @@ public final class ServiceVertx {
       vertx = Vertx.vertx(options);
     } else {
       PrometheusMeterRegistry registry = Metrics.newPrometheusRegistry();
-      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      vertx = Vertx.builder().with(options).withMetrics(new ServiceMetricsFactory(registry)).build();
       Metrics.bindJvmMetrics(registry);
       Metrics.install(vertx, registry);
     }
