@@ -43,7 +43,8 @@ public final class ServiceMetricsFactory implements VertxMetricsFactory {
   @Override
   public VertxMetrics metrics(VertxOptions options) {
     VertxMetrics delegate = micrometer.metrics(options);
-    MicrometerMetricsOptions micrometerOptions = (MicrometerMetricsOptions) options.getMetricsOptions();
+    MicrometerMetricsOptions micrometerOptions = options.getMetricsOptions() instanceof MicrometerMetricsOptions given
+      ? given : new MicrometerMetricsOptions(options.getMetricsOptions().toJson());
     boolean httpServerOn = !micrometerOptions.getDisabledMetricsCategories()
       .contains(MetricsDomain.HTTP_SERVER.toCategory());
     return new ServiceMetrics(delegate,

@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,10 +61,10 @@ class HttpServerSeriesTest {
     Vertx ourVertx = measuredVertx(new ServiceMetricsFactory(ours));
     startServer(theirVertx)
       .compose(port -> traffic(client, port))
-      .compose(v -> settled(client, theirs))
+      .compose(v -> scraped(client, theirs, HttpServerSeriesTest::allClosed))
       .compose(v -> startServer(ourVertx))
       .compose(port -> traffic(client, port))
-      .compose(v -> settled(client, ours))
+      .compose(v -> scraped(client, ours, HttpServerSeriesTest::allClosed))
       .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
         List<String> theirLines = comparable(theirs.scrape());
         List<String> ourLines = comparable(ours.scrape());
@@ -93,8 +94,11 @@ class HttpServerSeriesTest {
       .compose(ports -> Future.all(
         webSockets.connect(ports.<Integer>resultAt(0), "127.0.0.1", "/ws"),
         webSockets.connect(ports.<Integer>resultAt(1), "127.0.0.1", "/ws")))
-      .onComplete(ctx.succeeding(sockets -> ctx.verify(() -> {
-        PrometheusText scrape = PrometheusText.parse(registry.scrape());
+      // the client has its 101 before the server has counted the upgrade: wait for the server's side
+      .compose(sockets -> scraped(client, registry,
+        scrape -> valueOrNone(scrape, "active_ws_connections") == 2
+          && valueOrNone(scrape, "requests_total", "code", "101", "method", "GET") == 2))
+      .onComplete(ctx.succeeding(scrape -> ctx.verify(() -> {
         assertEquals(2.0, scrape.value(PREFIX + "active_ws_connections"));
         assertEquals(2.0, scrape.value(PREFIX + "active_connections"));
         assertEquals(2.0, scrape.value(PREFIX + "requests_total", "code", "101", "method", "GET"));
@@ -143,21 +147,35 @@ class HttpServerSeriesTest {
       .eventually(() -> Future.join(http.close(), webSockets.close()));
   }
 
-  /** Completes once the server has seen every connection close (at most 10 s: then it fails). */
-  private static Future<Void> settled(Vertx client, PrometheusMeterRegistry registry) {
-    Promise<Void> settled = Promise.promise();
+  /** Every connection the server had is closed, WebSockets included. */
+  private static boolean allClosed(PrometheusText scrape) {
+    return valueOrNone(scrape, "active_connections") == 0 && valueOrNone(scrape, "active_ws_connections") == 0;
+  }
+
+  /** The series' value, or -1 while it does not exist yet. */
+  private static double valueOrNone(PrometheusText scrape, String name, String... labels) {
+    return scrape.find(PREFIX + name, labels).map(PrometheusText.Sample::value).orElse(-1.0);
+  }
+
+  /**
+   * The registry's scrape once {@code condition} holds: the server counts what it did on its event loop, after the
+   * client may already have seen it. Fails with the scrape after 10 s.
+   */
+  private static Future<PrometheusText> scraped(Vertx client, PrometheusMeterRegistry registry,
+      Predicate<PrometheusText> condition) {
+    Promise<PrometheusText> scraped = Promise.promise();
     long deadline = System.nanoTime() + 10_000_000_000L;
     client.setPeriodic(10, id -> {
       PrometheusText scrape = PrometheusText.parse(registry.scrape());
-      if (scrape.value(PREFIX + "active_connections") == 0 && scrape.value(PREFIX + "active_ws_connections") == 0) {
+      if (condition.test(scrape)) {
         client.cancelTimer(id);
-        settled.complete();
+        scraped.complete(scrape);
       } else if (System.nanoTime() > deadline) {
         client.cancelTimer(id);
-        settled.fail("connections still open: " + comparable(registry.scrape()));
+        scraped.fail("not reached in 10 s: " + comparable(registry.scrape()));
       }
     });
-    return settled.future();
+    return scraped.future();
   }
 
   /** The HTTP server's lines, sorted, with the values that depend on timing (seconds) left out. */
