@@ -42,7 +42,7 @@ public final class HttpServerSeries
   /** The methods RFC 9110 and RFC 5789 define; any other method a client sends is counted as {@code other}. */
   static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
     "CONNECT", "TRACE");
-  /** Response codes kept in an array per method; a code outside (a server cannot send one) goes to a map. */
+  /** Response codes kept in an array per method; a code outside 100-599 (not a valid HTTP status) goes to a map. */
   private static final int FIRST_CODE = 100;
   private static final int LAST_CODE = 599;
 
