@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -78,6 +78,7 @@ class HttpServerSeriesTest {
         assertEquals(2.0, scrape.value(PREFIX + "requests_total", "code", "200", "method", "GET"));
         assertEquals(1.0, scrape.value(PREFIX + "requests_total", "code", "404", "method", "POST"));
         assertEquals(1.0, scrape.value(PREFIX + "requests_total", "code", "101", "method", "GET"));
+        assertEquals(1.0, scrape.value(PREFIX + "requests_total", "code", "600", "method", "GET"));
         assertEquals(5.0, scrape.value(PREFIX + "request_bytes_sum", "method", "POST"));
         assertEquals(0.0, scrape.value(PREFIX + "active_requests", "method", "GET"));
         assertTrue(scrape.value(PREFIX + "bytes_written_total") > 0, "bytes written");
@@ -117,31 +118,36 @@ class HttpServerSeriesTest {
     return vertx;
   }
 
-  /** A server on a free loopback port: 200 at /ok, a WebSocket at /ws, 404 after the body anywhere else. */
+  /**
+   * A server on a free loopback port: 200 at /ok, a WebSocket at /ws, 600 at /odd (a code outside the range
+   * HttpServerSeries keeps in an array), 404 after the body anywhere else.
+   */
   private static Future<Integer> startServer(Vertx vertx) {
     HttpServer server = vertx.createHttpServer();
     server.requestHandler(request -> {
       switch (request.path()) {
         case "/ok" -> request.response().end("hello");
         case "/ws" -> request.toWebSocket();
+        case "/odd" -> request.response().setStatusCode(600).end();
         default -> request.body().onComplete(body -> request.response().setStatusCode(404).end("missing"));
       }
     });
     return server.listen(0, "127.0.0.1").map(HttpServer::actualPort);
   }
 
-  /** Two GETs, a POST of 5 bytes and a WebSocket opened and closed, each on a connection of its own. */
+  /** Two GETs, a POST of 5 bytes, a GET answered 600 and a WebSocket opened and closed, each on its own connection. */
   private static Future<Void> traffic(Vertx client, int port) {
     HttpClient http = client.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     WebSocketClient webSockets = client.createWebSocketClient();
-    Function<HttpMethod, Future<Void>> send = method -> http
-      .request(method, port, "127.0.0.1", method == HttpMethod.GET ? "/ok" : "/missing")
+    BiFunction<HttpMethod, String, Future<Void>> send = (method, path) -> http
+      .request(method, port, "127.0.0.1", path)
       .compose(request -> request.send(method == HttpMethod.GET ? "" : "hello"))
       .compose(response -> response.body())
       .mapEmpty();
-    return send.apply(HttpMethod.GET)
-      .compose(v -> send.apply(HttpMethod.POST))
-      .compose(v -> send.apply(HttpMethod.GET))
+    return send.apply(HttpMethod.GET, "/ok")
+      .compose(v -> send.apply(HttpMethod.POST, "/missing"))
+      .compose(v -> send.apply(HttpMethod.GET, "/ok"))
+      .compose(v -> send.apply(HttpMethod.GET, "/odd"))
       .compose(v -> webSockets.connect(port, "127.0.0.1", "/ws"))
       .compose(WebSocket::close)
       .eventually(() -> Future.join(http.close(), webSockets.close()));
