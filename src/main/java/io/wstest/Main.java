@@ -1,14 +1,7 @@
 package io.wstest;
 
-import io.wstest.bench.BenchCommand;
-import io.wstest.client.EndpointHelp;
-import io.wstest.client.TestLbCommand;
 import io.wstest.identity.Version;
-import io.wstest.lab.LabCommand;
-import io.wstest.ops.HealthcheckCommand;
-import io.wstest.options.UsageError;
 import io.wstest.server.ServeCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
@@ -17,7 +10,12 @@ import java.util.Set;
 /**
  * The fat jar's entry point: {@code serve} (the default), plus the client-side commands and {@code lab} (replicas
  * of this jar behind a local load balancer). Exit codes: 0 ok,
- * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value).
+ * 1 runtime failure (port in use, test failed), 2 usage error (bad flag or value). The command line itself is built
+ * by {@link Commands}: the java launcher resolves the types of every public method of the main class before it
+ * calls {@code main}, so a public method here that returned picocli's {@code CommandLine} made every start, the
+ * image's included, load and parse that 72 KB class from the jar (picocli's classes cannot be in an AppCDS
+ * archive) before the first line of {@code main}. Measured with the class log: 5-10 ms of the start (the launcher's
+ * 25-34 ms became 1-4 ms; the rest was opening the jar, which the first class or resource read from it still pays).
  */
 // scope INHERIT: every command and scenario gets --help and --version from here
 @Command(name = "websocket-test-service", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
@@ -61,33 +59,7 @@ public final class Main {
         return 1;
       }
     }
-    return commandLine(command[0].equals("serve")).execute(command);
-  }
-
-  /** Every command: what {@code --help} lists and the tests parse with. */
-  public static CommandLine commandLine() {
-    return commandLine(false);
-  }
-
-  /**
-   * With {@code serveOnly}, only {@code serve} is built: picocli reads every command's options by reflection when
-   * it is added, about 200 ms of the service's start-to-ready for the client commands' hundred options
-   * (docs/performance.md). A serve command line never reaches the others.
-   */
-  static CommandLine commandLine(boolean serveOnly) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.addSubcommand(new ServeCommand());
-    if (!serveOnly) {
-      cli.addSubcommand(new TestLbCommand());
-      EndpointHelp.tailor(cli.getSubcommands().get("test-lb"));
-      cli.addSubcommand(new BenchCommand());
-      cli.addSubcommand(new LabCommand());
-      cli.addSubcommand(new HealthcheckCommand(ServeCommand::localService));
-      cli.addSubcommand(new CommandLine.HelpCommand());
-    }
-    ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
-    cli.setParameterExceptionHandler(new UsageError());
-    return cli;
+    return Commands.commandLine(command[0].equals("serve")).execute(command);
   }
 
   /** No command, or options only: the user means {@code serve}. */

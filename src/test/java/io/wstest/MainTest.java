@@ -21,7 +21,7 @@ class MainTest {
   private record Result(int code, String out, String err) { }
 
   private static Result run(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));

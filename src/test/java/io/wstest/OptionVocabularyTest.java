@@ -47,7 +47,7 @@ class OptionVocabularyTest {
 
   private static Run run(String... args) {
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
     int code = cli.execute(args);
@@ -57,7 +57,7 @@ class OptionVocabularyTest {
   /** Every command of the tree with its path from the root (the root itself has the empty path). */
   private static Map<List<String>, CommandSpec> commands() {
     Map<List<String>, CommandSpec> all = new LinkedHashMap<>();
-    collect(Main.commandLine(), List.of(), all);
+    collect(Commands.commandLine(), List.of(), all);
     return all;
   }
 
@@ -92,7 +92,7 @@ class OptionVocabularyTest {
   void everyDurationOptionOfEveryCommandTakesMsSecondsMinutesHoursAndRejectsGarbage() {
     Set<String> commandsWithDurations = new TreeSet<>();
     int checked = 0;
-    CommandLine cli = Main.commandLine(); // picocli resets every option of the parsed commands on each parse
+    CommandLine cli = Commands.commandLine(); // picocli resets every option of the parsed commands on each parse
     for (Map.Entry<List<String>, CommandSpec> entry : commands().entrySet()) {
       List<String> path = entry.getKey();
       for (OptionSpec option : entry.getValue().options()) {
@@ -127,11 +127,11 @@ class OptionVocabularyTest {
 
   @Test
   void benchConnectTakesADurationWithAUnitAndABareNumberOfSeconds() {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     cli.parseArgs("bench", "connect", "--spawn", "--duration", "5s");
     CommandSpec connect = cli.getSubcommands().get("bench").getSubcommands().get("connect").getCommandSpec();
     assertEquals(Duration.ofSeconds(5), connect.findOption("--duration").getValue());
-    cli = Main.commandLine();
+    cli = Commands.commandLine();
     cli.parseArgs("bench", "connect", "--spawn", "--duration", "5");
     connect = cli.getSubcommands().get("bench").getSubcommands().get("connect").getCommandSpec();
     assertEquals(Duration.ofSeconds(5), connect.findOption("--duration").getValue());
@@ -141,7 +141,7 @@ class OptionVocabularyTest {
   void sharesAndLevelsTakeFractionsAndPercentages() {
     for (String[] scenario : new String[][] {{"sticky", "--min-sticky"}, {"weights", "--confidence"}}) {
       for (String value : List.of("0.99", "99%", " 99 % ".trim())) {
-        CommandLine cli = Main.commandLine();
+        CommandLine cli = Commands.commandLine();
         List<String> args = new ArrayList<>(List.of("test-lb", scenario[0], scenario[1], value));
         if (scenario[0].equals("weights")) {
           args.addAll(List.of("--weights", "a=1"));
@@ -159,7 +159,7 @@ class OptionVocabularyTest {
 
   @Test
   void nAndConnectionsAreOneOptionInEveryScenarioAndSocketsStaysAnAlias() {
-    CommandLine testLb = Main.commandLine().getSubcommands().get("test-lb");
+    CommandLine testLb = Commands.commandLine().getSubcommands().get("test-lb");
     List<CommandSpec> scenarios = new ArrayList<>();
     scenarios.add(testLb.getCommandSpec());
     testLb.getSubcommands().values().forEach(sub -> scenarios.add(sub.getCommandSpec()));
@@ -180,7 +180,7 @@ class OptionVocabularyTest {
   @Test
   void benchShortFlagsMeanOneThingInEveryScenario() {
     Map<String, Set<String>> meanings = new LinkedHashMap<>();
-    for (CommandLine scenario : Main.commandLine().getSubcommands().get("bench").getSubcommands().values()) {
+    for (CommandLine scenario : Commands.commandLine().getSubcommands().get("bench").getSubcommands().values()) {
       for (OptionSpec option : scenario.getCommandSpec().options()) {
         if (option.shortestName().length() == 2) {
           meanings.computeIfAbsent(option.shortestName(), k -> new TreeSet<>()).add(option.longestName());
@@ -195,7 +195,7 @@ class OptionVocabularyTest {
 
   @Test
   void endpointHelpListsOnlyWhatTheScenarioAccepts() {
-    CommandLine testLb = Main.commandLine().getSubcommands().get("test-lb");
+    CommandLine testLb = Commands.commandLine().getSubcommands().get("test-lb");
     for (String oneEndpoint : List.of("sticky", "weights", "idle-timeout")) {
       OptionSpec endpoint = testLb.getSubcommands().get(oneEndpoint).getCommandSpec().findOption("--endpoint");
       String help = String.join(" ", endpoint.description());
@@ -240,7 +240,7 @@ class OptionVocabularyTest {
     assertTrue(url.err().contains("--url"), url.err());
     // host names and addresses, IPv6 ones included, are still hosts
     for (String host : List.of("lb.example", "127.0.0.1", "::1", "fe80::1")) {
-      CommandLine cli = Main.commandLine();
+      CommandLine cli = Commands.commandLine();
       cli.parseArgs("test-lb", "--host", host);
       assertEquals(host, cli.getSubcommands().get("test-lb").getCommandSpec().findOption("--host").getValue());
     }

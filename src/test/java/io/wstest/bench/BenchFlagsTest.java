@@ -1,6 +1,6 @@
 package io.wstest.bench;
 
-import io.wstest.Main;
+import io.wstest.Commands;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -18,7 +18,7 @@ class BenchFlagsTest {
   }
 
   private static Result bench(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));

@@ -1,6 +1,6 @@
 package io.wstest.client;
 
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.client.sticky.StickyCommand;
 import io.wstest.client.sticky.StickySettings;
 import io.wstest.client.weights.WeightsCommand;
@@ -24,7 +24,7 @@ class ScenarioArgumentsTest {
   static <T> T command(String scenario, String... args) {
     List<String> full = new ArrayList<>(List.of("test-lb", scenario));
     full.addAll(List.of(args));
-    CommandLine.ParseResult parsed = Main.commandLine().parseArgs(full.toArray(String[]::new));
+    CommandLine.ParseResult parsed = Commands.commandLine().parseArgs(full.toArray(String[]::new));
     return parsed.subcommand().subcommand().commandSpec().commandLine().getCommand();
   }
 
@@ -38,7 +38,7 @@ class ScenarioArgumentsTest {
 
   /** Runs {@code test-lb <args>} in-process with stderr captured; returns exit code and stderr. */
   static Map.Entry<Integer, String> run(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));

@@ -1,7 +1,7 @@
 package io.wstest.client;
 
 import io.wstest.client.run.ConnectSettings;
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.client.report.ReportFiles;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.client.spread.TestLbSettings;
@@ -30,7 +30,7 @@ public class TestLbArgumentsTest {
 
   /** The settings test-lb would run with for these arguments. */
   public static TestLbSettings settings(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     String[] full = new String[args.length + 1];
     full[0] = "test-lb";
     System.arraycopy(args, 0, full, 1, args.length);

@@ -1,7 +1,7 @@
 package io.wstest.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.server.ServerConfig;
 import io.wstest.testsupport.NginxProcess;
 import org.junit.jupiter.api.Test;
@@ -96,7 +96,7 @@ class DockerFilesTest {
     String healthcheck = withKeyword(all, "HEALTHCHECK").get(0);
     Matcher command = Pattern.compile("\"-jar\", \"([^\"]+)\", \"([a-z-]+)\"").matcher(healthcheck);
     assertTrue(command.find(), healthcheck);
-    assertTrue(Main.commandLine().getSubcommands().containsKey(command.group(2)),
+    assertTrue(Commands.commandLine().getSubcommands().containsKey(command.group(2)),
       "HEALTHCHECK runs '" + command.group(2) + "', which must be a subcommand of the jar");
     assertFalse(healthcheck.contains("curl") || healthcheck.contains("wget"), "no curl/wget in the image");
 

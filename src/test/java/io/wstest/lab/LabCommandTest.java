@@ -1,6 +1,6 @@
 package io.wstest.lab;
 
-import io.wstest.Main;
+import io.wstest.Commands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,7 +43,7 @@ class LabCommandTest {
     String[] full = new String[args.length + 1];
     full[0] = "lab";
     System.arraycopy(args, 0, full, 1, args.length);
-    return run(Main.commandLine(), full);
+    return run(Commands.commandLine(), full);
   }
 
   private static void assertUsageError(String flag, String... args) {
@@ -73,7 +73,7 @@ class LabCommandTest {
 
   @Test
   void helpNamesTheCanaryWeightsAndTheStopBound() {
-    String help = Main.commandLine().getSubcommands().get("lab").getUsageMessage();
+    String help = Commands.commandLine().getSubcommands().get("lab").getUsageMessage();
     assertTrue(help.contains("weight " + Replica.CANARY_WEIGHT), help);
     assertTrue(help.contains("weight " + Replica.STABLE_WEIGHT), help);
     assertTrue(help.contains("SIGKILL after " + Lab.STOP_BOUND_SECONDS + " s"), help);

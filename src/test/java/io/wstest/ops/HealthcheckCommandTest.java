@@ -3,6 +3,7 @@ package io.wstest.ops;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
+import io.wstest.Commands;
 import io.wstest.Main;
 import io.wstest.server.ServeCommand;
 import io.wstest.testsupport.FreePorts;
@@ -79,7 +80,7 @@ class HealthcheckCommandTest {
   void nothingListeningSaysSoInWordsNotAnExceptionName() {
     int free = FreePorts.next();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
     assertEquals(1, cli.execute("healthcheck", "--url", "http://127.0.0.1:" + free + "/health/ready"));

@@ -1,6 +1,6 @@
 package io.wstest.server;
 
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.protocol.ConnectionOptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -48,7 +48,7 @@ class OperationsSettingsTest {
   @Test
   void badFlagExitsWithTwoNamingTheFlag() {
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute("serve", "--ping-interval", "soon");
     assertEquals(2, code);

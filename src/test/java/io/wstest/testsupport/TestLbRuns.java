@@ -1,6 +1,7 @@
 package io.wstest.testsupport;
 
 import io.vertx.core.json.JsonObject;
+import io.wstest.Commands;
 import io.wstest.Main;
 import picocli.CommandLine;
 
@@ -116,7 +117,7 @@ public final class TestLbRuns {
 
   /** Any of the jar's commands ({@code bench hold ...}) in this JVM through the real command line, captured. */
   public static Captured command(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));

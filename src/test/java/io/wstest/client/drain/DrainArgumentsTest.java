@@ -1,7 +1,7 @@
 package io.wstest.client.drain;
 
 import io.vertx.core.json.JsonObject;
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.options.InvalidOption;
 import io.wstest.testsupport.FreePorts;
@@ -39,7 +39,7 @@ class DrainArgumentsTest {
     full[0] = "test-lb";
     full[1] = "drain";
     System.arraycopy(args, 0, full, 2, args.length);
-    CommandLine.ParseResult parsed = Main.commandLine().parseArgs(full);
+    CommandLine.ParseResult parsed = Commands.commandLine().parseArgs(full);
     DrainCommand command = parsed.subcommand().subcommand().commandSpec().commandLine().getCommand();
     return DrainSettings.from(command.connect, command.drain, env);
   }

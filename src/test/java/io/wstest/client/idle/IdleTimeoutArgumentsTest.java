@@ -2,7 +2,7 @@ package io.wstest.client.idle;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.testsupport.FreePorts;
 import io.wstest.testsupport.TestLbRuns;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class IdleTimeoutArgumentsTest {
   Path reports;
 
   static IdleTimeoutSettings settings(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     String[] full = new String[args.length + 2];
     full[0] = "test-lb";
     full[1] = "idle-timeout";
@@ -39,7 +39,7 @@ class IdleTimeoutArgumentsTest {
   }
 
   private static Map.Entry<Integer, String> run(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Commands.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));

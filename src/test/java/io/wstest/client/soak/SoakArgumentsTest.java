@@ -1,6 +1,6 @@
 package io.wstest.client.soak;
 
-import io.wstest.Main;
+import io.wstest.Commands;
 import io.wstest.client.run.soak.SoakSettings;
 import io.wstest.client.socket.WsTarget;
 import io.wstest.testsupport.FreePorts;
@@ -24,7 +24,7 @@ class SoakArgumentsTest {
     full[0] = "test-lb";
     full[1] = "soak";
     System.arraycopy(args, 0, full, 2, args.length);
-    CommandLine.ParseResult parsed = Main.commandLine().parseArgs(full);
+    CommandLine.ParseResult parsed = Commands.commandLine().parseArgs(full);
     SoakCommand command = parsed.subcommand().subcommand().commandSpec().commandLine().getCommand();
     return SoakSettings.from(command.connect, command.soak);
   }
