@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.wstest.testsupport.InstalledJdks;
 import io.wstest.testsupport.ServiceProcess;
 import io.wstest.testsupport.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -20,10 +21,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real fat jar as a process: /health over HTTP and the protocol on both ports. */
 @ExtendWith(VertxExtension.class)
@@ -97,6 +101,39 @@ class ServiceJarIT {
       }
       test.completeNow();
     })));
+  }
+
+  /**
+   * Netty loads its native epoll transport with {@code System.loadLibrary}, and from JDK 24 on the JVM prints four
+   * WARNING lines about that at every start unless the executable jar enables native access: the manifest does
+   * ({@code Enable-Native-Access: ALL-UNNAMED}). Started by a JDK 24 or later installed beside the one the tests
+   * run on, the service loads the epoll library (its mapping is the proof) and prints no warning, also once a
+   * WebSocket on each port has had its welcome.
+   */
+  @Test
+  void onJdk24AndLaterTheNativeTransportLoadsWithoutWarning(Vertx vertx, VertxTestContext test) throws IOException {
+    try (JarFile jar = new JarFile(ServiceProcess.jar().toFile())) {
+      assertEquals("ALL-UNNAMED", jar.getManifest().getMainAttributes().getValue("Enable-Native-Access"));
+    }
+    Optional<Path> java = InstalledJdks.javaOfAtLeast(24);
+    assumeTrue(java.isPresent(), "no JDK 24 or later under /usr/lib/jvm to start the jar with");
+    ServiceProcess newer = ServiceProcess.builder().podName("newer-jdk").java(java.get()).start();
+    Future.all(WsTestClient.connect(vertx, newer.httpPort(), "/ws").compose(WsTestClient::next),
+        WsTestClient.connect(vertx, newer.wsPort(), "/").compose(WsTestClient::next))
+      .onComplete(welcomes -> test.verify(() -> {
+        String maps;
+        try {
+          maps = Files.readString(Path.of("/proc", String.valueOf(newer.pid()), "maps"));
+        } finally {
+          newer.close();
+        }
+        assertTrue(welcomes.succeeded(), welcomes.cause() + "\n" + newer.output());
+        assertTrue(maps.contains("netty_transport_native_epoll"), "no epoll library loaded:\n" + newer.output());
+        List<String> warnings = newer.output().lines()
+          .filter(line -> line.startsWith("WARNING") || line.contains(" - WARN - ")).toList();
+        assertEquals(List.of(), warnings, newer.output());
+        test.completeNow();
+      }));
   }
 
   /**

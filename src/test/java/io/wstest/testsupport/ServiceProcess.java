@@ -54,10 +54,20 @@ public final class ServiceProcess implements AutoCloseable {
     return new Builder();
   }
 
+  /** The {@code java} of the JDK the tests run on. */
+  public static Path testJava() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
   /** Starts a process with the given extra arguments and environment, without waiting for it. */
   public static Process launch(List<String> args, Map<String, String> env, Path log) {
+    return launch(testJava(), args, env, log);
+  }
+
+  /** The same, run by the given {@code java} executable. */
+  public static Process launch(Path java, List<String> args, Map<String, String> env, Path log) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     command.add("-Xmx256m");
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
@@ -225,6 +235,7 @@ public final class ServiceProcess implements AutoCloseable {
     private int wsPort = -1;
     private String name = "service";
     private Duration startTimeout = Duration.ofSeconds(30);
+    private Path java = testJava();
 
     public Builder env(String key, String value) {
       env.put(key, value);
@@ -247,6 +258,12 @@ public final class ServiceProcess implements AutoCloseable {
       return this;
     }
 
+    /** Runs the jar with another JDK's {@code java} than the one the tests run on. */
+    public Builder java(Path executable) {
+      this.java = executable;
+      return this;
+    }
+
     public Builder ports(int http, int ws) {
       this.httpPort = http;
       this.wsPort = ws;
@@ -264,7 +281,7 @@ public final class ServiceProcess implements AutoCloseable {
       fullEnv.put("INSTANCES", "2");
       fullEnv.putAll(env);
       Path log = Path.of("target", "it-logs", name + "-" + http + ".log");
-      Process process = launch(args, fullEnv, log);
+      Process process = launch(java, args, fullEnv, log);
       return new ServiceProcess(process, http, ws, log).awaitStarted(startTimeout);
     }
   }
