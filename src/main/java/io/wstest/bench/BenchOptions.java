@@ -33,7 +33,8 @@ public final class BenchOptions {
   @Option(names = "--peer", paramLabel = "NAME=COMMAND",
     description = {"also run the scenario against another server that speaks the seed protocol (welcome, ping, "
       + "echo, broadcast, /health), started by this command for every run like the service: pinned to "
-      + "--server-cpus, ready when GET /health on {http} answers 200 and {ws} accepts connections (30 s at most), "
+      + "--server-cpus, ready when GET /health/ready on {http} answers 200 (GET /health where that path is 404) and "
+      + "{ws} accepts connections (30 s at most), "
       + "WebSockets at "
       + "ws://127.0.0.1:{ws}/, stopped with SIGTERM. Repeatable; needs --spawn. COMMAND is split into arguments "
       + "without a shell: whitespace separates, '...' and \"...\" group, a backslash escapes the next character "

@@ -119,9 +119,9 @@ final class ServerUnderTest implements AutoCloseable {
   }
 
   /**
-   * Starts a {@code --peer} pinned like the service, on two fresh free loopback ports, and waits until its
-   * {@code /health} on the HTTP port answers 200 and its WebSocket port accepts connections (bounded; an error
-   * naming the peer if it exits first or never gets there). Its WebSockets are then at ws://127.0.0.1:WS/.
+   * Starts a {@code --peer} pinned like the service, on two fresh free loopback ports, and waits until it is ready
+   * ({@link #notReadyBecause}) and its WebSocket port accepts connections (bounded; an error naming the peer if it
+   * exits first or never gets there). Its WebSockets are then at ws://127.0.0.1:WS/.
    */
   static ServerUnderTest spawnPeer(SpawnSettings spawn, PeerCommand peer) {
     int[] ports = LoopbackPorts.free(2);
@@ -145,7 +145,6 @@ final class ServerUnderTest implements AutoCloseable {
       peer.name() + "-output");
     pump.setDaemon(true);
     pump.start();
-    URI health = URI.create("http://127.0.0.1:" + http + "/health");
     long deadline = started + TimeUnit.MILLISECONDS.toNanos(PEER_READY_TIMEOUT_MS);
     String last = "no answer yet";
     try {
@@ -153,20 +152,19 @@ final class ServerUnderTest implements AutoCloseable {
         if (!process.isAlive()) {
           pump.join(1000); // the rest of what it printed
           throw new IllegalStateException("peer " + peer.name() + " exited with " + process.exitValue()
-            + " before its " + health + " answered 200; command: " + String.join(" ", command) + "; output:\n"
+            + " before it was ready (last: " + last + "); command: " + String.join(" ", command) + "; output:\n"
             + String.join("\n", output));
         }
-        int status = healthStatus(health);
-        // a peer may answer /health a moment before its separate WebSocket listener is bound
-        if (status == 200 && accepts(ws)) {
+        Optional<String> waiting = notReadyBecause(http);
+        // a peer may answer over HTTP a moment before its separate WebSocket listener is bound
+        if (waiting.isEmpty() && accepts(ws)) {
           return new ServerUnderTest(peer.name(), URI.create("ws://127.0.0.1:" + ws + "/"), process, process.pid(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), output, peerCommand);
         }
-        last = status == 200 ? "HTTP 200, but nothing listens on the WebSocket port " + ws
-          : status < 0 ? "connection refused or no HTTP answer" : "HTTP " + status;
+        last = waiting.orElse("ready, but nothing listens on the WebSocket port " + ws);
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("peer " + peer.name() + " was not ready within "
-            + PEER_READY_TIMEOUT_MS / 1000 + " s (" + health + ", last: " + last + "); command: " + String.join(" ", command)
+            + PEER_READY_TIMEOUT_MS / 1000 + " s (last: " + last + "); command: " + String.join(" ", command)
             + "; output:\n" + String.join("\n", output));
         }
         // waits out the poll interval, or less if the peer exits meanwhile
@@ -192,11 +190,33 @@ final class ServerUnderTest implements AutoCloseable {
     }
   }
 
+  /**
+   * Why a peer on this HTTP port is not ready yet, or nothing when it is: {@code GET /health/ready} answers 200, or,
+   * on a server without that path (404), {@code GET /health} does. The readiness path comes first because a
+   * server may answer {@code /health} before it is ready: this service does while its WARMUP runs, and a peer
+   * measured then would be measured warming up.
+   */
+  static Optional<String> notReadyBecause(int httpPort) {
+    URI ready = URI.create("http://127.0.0.1:" + httpPort + "/health/ready");
+    int status = statusOf(ready);
+    if (status == 404) {
+      URI health = URI.create("http://127.0.0.1:" + httpPort + "/health");
+      int fallback = statusOf(health);
+      return fallback == 200 ? Optional.empty()
+        : Optional.of(answer(fallback) + " from " + health + " (" + ready + ": HTTP 404)");
+    }
+    return status == 200 ? Optional.empty() : Optional.of(answer(status) + " from " + ready);
+  }
+
+  private static String answer(int status) {
+    return status < 0 ? "connection refused or no HTTP answer" : "HTTP " + status;
+  }
+
   /** The HTTP status of one GET, or -1 when there is no answer (not listening yet). Never through a proxy. */
-  private static int healthStatus(URI health) {
+  private static int statusOf(URI uri) {
     HttpURLConnection connection = null;
     try {
-      connection = (HttpURLConnection) health.toURL().openConnection(Proxy.NO_PROXY);
+      connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
       connection.setConnectTimeout(1000);
       connection.setReadTimeout(2000);
       int status = connection.getResponseCode();

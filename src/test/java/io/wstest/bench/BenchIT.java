@@ -222,6 +222,24 @@ class BenchIT {
       "all_delivered_ms_median");
   }
 
+  /**
+   * Another build of this service as a peer, with a warm-up before it is ready: its /health answers during the
+   * warm-up, its /health/ready only after it, and bench waits for the latter, so the peer is measured warmed up and
+   * its start to ready includes the warm-up (which alone lasts the 2 s asked for).
+   */
+  @Test
+  void aPeerWarmingUpIsMeasuredOnlyOnceItsReadinessSaysSo() throws Exception {
+    JsonObject report = bench("connect", "--spawn", "--peer", jarPeer("warmed") + " --warmup 2s", "--server-cpus",
+      "none", "--client-cpus", "none", "--concurrency", "1", "--duration", "0.3", "--warmup", "0",
+      "--client-warmup", "0");
+    assertEquals(List.of("service", "warmed"),
+      report.getJsonArray("runs").stream().map(r -> ((JsonObject) r).getString("server")).toList());
+    JsonObject warmed = figures(report, 1);
+    assertTrue(warmed.getLong("start_to_ready_ms") >= 2000, "ready before its 2 s warm-up ended: " + warmed.encode());
+    assertPositive(warmed, "handshakes");
+    assertEquals(0, warmed.getInteger("failures"), warmed.encode());
+  }
+
   /** A peer that exits at once: the run fails (exit 1) with a message naming the peer, nothing left running. */
   @Test
   void aPeerThatExitsBeforeItIsReadyFailsTheRunNamingIt() throws Exception {
