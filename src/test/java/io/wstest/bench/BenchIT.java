@@ -45,8 +45,7 @@ class BenchIT {
     throws IOException, InterruptedException {
     Files.createDirectories(REPORTS);
     Path json = REPORTS.resolve(scenario + "-" + System.nanoTime() + ".json");
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(ServiceProcess.testJava().toString(), "-Xmx256m"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", ServiceProcess.jar().toAbsolutePath().toString(), "bench", scenario));
     command.addAll(List.of(args));
@@ -66,7 +65,7 @@ class BenchIT {
    * would be (its own serve command line with {http} and {ws} substituted, the jar path quoted).
    */
   private static String jarPeer(String name) {
-    return name + "=" + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx128m -jar '"
+    return name + "=" + ServiceProcess.testJava() + " -Xmx128m -jar '"
       + ServiceProcess.jar().toAbsolutePath() + "' serve --bind 127.0.0.1 --http-port {http} --ws-port {ws}";
   }
 

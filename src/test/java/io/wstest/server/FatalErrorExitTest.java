@@ -1,12 +1,12 @@
 package io.wstest.server;
 
 import io.wstest.runtime.FatalErrors;
+import io.wstest.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +55,7 @@ class FatalErrorExitTest {
   }
 
   private static Ended run(String event) throws IOException, InterruptedException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+    List<String> command = List.of(ServiceProcess.testJava().toString(), "-Xmx64m",
       "-cp", System.getProperty("java.class.path"), FatalErrorProcess.class.getName(), event);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {

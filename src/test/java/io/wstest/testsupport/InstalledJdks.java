@@ -3,7 +3,7 @@ package io.wstest.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,9 +28,10 @@ public final class InstalledJdks {
     }
     try (Stream<Path> homes = Files.list(JVM_DIRECTORY)) {
       return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
-        .filter(home -> featureOf(home) >= feature)
-        .max(Comparator.comparingInt(InstalledJdks::featureOf))
-        .map(home -> home.resolve("bin/java"));
+        .map(home -> Map.entry(home, featureOf(home)))
+        .filter(jdk -> jdk.getValue() >= feature)
+        .max(Map.Entry.comparingByValue())
+        .map(jdk -> jdk.getKey().resolve("bin/java"));
     } catch (IOException e) {
       return Optional.empty();
     }
